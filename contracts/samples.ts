@@ -1,0 +1,64 @@
+/**
+ * Builds one well-formed sample request per operation from the spec's own examples: path and
+ * query parameters from their examples, the body from the first request-body example.
+ */
+import { isRecord, resolve, type OperationInfo } from '../src/schema/index.js';
+
+export interface SampleRequest {
+  method: string;
+  /** Path with parameters filled in, relative to the API's base (e.g. `/v1/program/certificates/CER-...`). */
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+function exampleOf(api: OperationInfo['api'], holder: Record<string, unknown>): unknown {
+  if ('example' in holder) return holder.example;
+  if (isRecord(holder.examples)) {
+    const first = Object.values(holder.examples)[0];
+    if (first !== undefined) return resolve<Record<string, unknown>>(api, first).value;
+  }
+  const schema = resolve<Record<string, unknown>>(api, holder.schema);
+  if (isRecord(schema)) {
+    if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+    if ('default' in schema) return schema.default;
+    if (Array.isArray(schema.enum)) return schema.enum[0];
+  }
+  return undefined;
+}
+
+export function sampleRequest(info: OperationInfo, token = 'sample-token'): SampleRequest {
+  let path = info.path;
+  const query: string[] = [];
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: '*/*' };
+  for (const parameter of info.parameters) {
+    const name = String(parameter.name);
+    const value = exampleOf(info.api, parameter);
+    if (parameter.in === 'path') {
+      if (value === undefined)
+        throw new Error(`${info.operationId}: path parameter ${name} has no example`);
+      path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
+    } else if (parameter.in === 'query' && parameter.required === true && value !== undefined) {
+      query.push(`${encodeURIComponent(name)}=${encodeURIComponent(String(value))}`);
+    } else if (parameter.in === 'header' && parameter.required === true && value !== undefined) {
+      headers[name.toLowerCase()] = String(value);
+    }
+  }
+  const request: SampleRequest = {
+    method: info.method.toUpperCase(),
+    path: query.length > 0 ? `${path}?${query.join('&')}` : path,
+    headers,
+  };
+  const body = resolve<Record<string, unknown>>(info.api, info.operation.requestBody);
+  if (isRecord(body) && isRecord(body.content)) {
+    const [mediaType, media] = Object.entries(body.content)[0] ?? [];
+    if (mediaType && isRecord(media)) {
+      const value = exampleOf(info.api, media);
+      if (value !== undefined) {
+        request.headers['content-type'] = mediaType;
+        request.body = JSON.stringify(value);
+      }
+    }
+  }
+  return request;
+}

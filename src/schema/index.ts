@@ -1,0 +1,167 @@
+/**
+ * The one place where JSON Schemas from spec/ are compiled: one Ajv instance, every validator
+ * compiled once and cached by its JSON pointer (recompiling per request leaks memory).
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import formatsModule from 'ajv-formats';
+import partnerCenter from '../generated/partner-center.document.js';
+import programApi from '../generated/program-api.document.js';
+import { httpMethods, type HttpMethod, type OpenApiDocument, type Operation } from './openapi.js';
+
+export type { OpenApiDocument, Operation, HttpMethod } from './openapi.js';
+export type ApiName = 'program-api' | 'partner-center';
+
+export const documents: Readonly<Record<ApiName, OpenApiDocument>> = {
+  'program-api': programApi,
+  'partner-center': partnerCenter,
+};
+
+const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+// ajv-formats is CommonJS: Node hands over module.exports, bundlers may hand over its default.
+const formats = formatsModule as unknown as {
+  default?: typeof formatsModule.default;
+} & typeof formatsModule.default;
+(formats.default ?? formats)(ajv);
+// The documents are registered whole so that `#/components/...` references resolve; their
+// top-level OpenAPI members are declared as keywords so strict mode stays on for the schemas.
+ajv.addVocabulary([
+  'openapi',
+  'info',
+  'servers',
+  'paths',
+  'components',
+  'security',
+  'tags',
+  'webhooks',
+  'jsonSchemaDialect',
+  'externalDocs',
+]);
+for (const [api, document] of Object.entries(documents)) ajv.addSchema(document, api);
+
+const cache = new Map<string, ValidateFunction>();
+
+/** The compiled validator for a JSON pointer into a document, e.g. `#/components/schemas/Certificate`. */
+export function validator(api: ApiName, pointer: string): ValidateFunction {
+  const key = `${api}${pointer}`;
+  let validate = cache.get(key);
+  if (!validate) {
+    validate = ajv.getSchema(key);
+    if (!validate) throw new Error(`no schema at ${key}`);
+    cache.set(key, validate);
+  }
+  return validate;
+}
+
+export type SchemaError = ErrorObject;
+
+/** Validates a value against the schema at a pointer; returns the errors (empty when valid). */
+export function validate(api: ApiName, pointer: string, value: unknown): SchemaError[] {
+  const check = validator(api, pointer);
+  return check(value) ? [] : [...(check.errors ?? [])];
+}
+
+export interface OperationInfo {
+  api: ApiName;
+  operationId: string;
+  method: HttpMethod;
+  path: string;
+  /** JSON pointer of the operation object inside its document. */
+  pointer: string;
+  operation: Operation;
+  /** Path-item and operation parameters merged (the operation's win), `$ref`s resolved. */
+  parameters: readonly Record<string, unknown>[];
+  roles: readonly string[];
+}
+
+const pointerEscape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
+
+const operationIndex = new Map<ApiName, OperationInfo[]>();
+
+/** Every operation of a document, in document order. */
+export function operations(api: ApiName): readonly OperationInfo[] {
+  let list = operationIndex.get(api);
+  if (!list) {
+    list = [];
+    for (const [path, item] of Object.entries(documents[api].paths)) {
+      for (const method of httpMethods) {
+        const operation = item[method];
+        if (!operation) continue;
+        const merged = new Map<string, Record<string, unknown>>();
+        for (const raw of [...(item.parameters ?? []), ...(operation.parameters ?? [])]) {
+          const parameter = resolve<Record<string, unknown>>(api, raw);
+          merged.set(`${String(parameter.in)}:${String(parameter.name)}`, parameter);
+        }
+        list.push({
+          parameters: [...merged.values()],
+          api,
+          operationId: operation.operationId,
+          method,
+          path,
+          pointer: `#/paths/${pointerEscape(path)}/${method}`,
+          operation,
+          roles: operation['x-roles'] ?? [],
+        });
+      }
+    }
+    operationIndex.set(api, list);
+  }
+  return list;
+}
+
+export function operation(api: ApiName, operationId: string): OperationInfo {
+  const found = operations(api).find((op) => op.operationId === operationId);
+  if (!found) throw new Error(`${api} has no operation ${operationId}`);
+  return found;
+}
+
+/** Follows a local `$ref` chain (`#/components/...`) to the object it names. */
+export function resolve<T = unknown>(api: ApiName, value: unknown): T {
+  let current = value;
+  for (let hops = 0; hops < 16; hops++) {
+    if (!isRecord(current) || typeof current.$ref !== 'string') return current as T;
+    current = atPointer(documents[api], current.$ref);
+  }
+  throw new Error(`$ref chain too deep in ${api}`);
+}
+
+export function atPointer(root: unknown, pointer: string): unknown {
+  const segments = pointer.replace(/^#\/?/, '').split('/').filter(Boolean);
+  let current = root;
+  for (const raw of segments) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (!isRecord(current) && !Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Where the schema of a response body lives: the pointer to use with `validate`, or undefined
+ * when the status or media type is not declared for the operation.
+ */
+export function responseSchemaPointer(
+  info: OperationInfo,
+  status: number,
+  mediaType: string,
+): string | undefined {
+  const key = status.toString() in info.operation.responses ? status.toString() : undefined;
+  const fallback =
+    key ??
+    (`${String(status)[0]}XX` in info.operation.responses ? `${String(status)[0]}XX` : 'default');
+  if (!(fallback in info.operation.responses)) return undefined;
+  const response = resolve<Record<string, unknown>>(info.api, info.operation.responses[fallback]);
+  const content = isRecord(response.content) ? response.content : {};
+  if (!(mediaType in content)) return undefined;
+  const media = content[mediaType];
+  if (!isRecord(media) || !('schema' in media)) return undefined;
+  // Point at the schema in place so ajv resolves its references relative to the document.
+  const ref = isRecord(info.operation.responses[fallback])
+    ? (info.operation.responses[fallback] as Record<string, unknown>).$ref
+    : undefined;
+  const base = typeof ref === 'string' ? ref : `${info.pointer}/responses/${fallback}`;
+  return `${base}/content/${pointerEscape(mediaType)}/schema`;
+}
