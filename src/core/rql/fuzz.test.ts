@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { applySelect, compareByOrder, matches, parseListQuery, parseSelect } from './index.js';
+
+/** Small deterministic PRNG (mulberry32) so failures are reproducible. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  '(',
+  ')',
+  ',',
+  '"',
+  "'",
+  '\\',
+  '&',
+  '=',
+  '%',
+  '%2',
+  '%28',
+  '%22',
+  '%E2%82',
+  '+',
+  '-',
+  '*',
+  '.',
+  ' ',
+  'a',
+  'b',
+  '1',
+  'eq',
+  'ne',
+  'in',
+  'out',
+  'and',
+  'or',
+  'not',
+  'any',
+  'like',
+  'ilike',
+  'gt',
+  'null()',
+  'empty()',
+  'limit=',
+  'offset=',
+  'order=',
+  'select=',
+  '-*',
+  'status',
+  'program.id',
+  'true',
+];
+
+const sample = {
+  id: 'X',
+  status: 'Active',
+  seats: 3,
+  tags: ['a'],
+  program: { id: 'a' },
+  list: [{ a: 1 }],
+};
+
+describe('random input', () => {
+  it('parseListQuery never throws and results are usable', () => {
+    const rnd = prng(20240610);
+    let accepted = 0;
+    for (let i = 0; i < 5000; i++) {
+      const len = Math.floor(rnd() * 24);
+      let s = '';
+      for (let j = 0; j < len; j++) s += PIECES[Math.floor(rnd() * PIECES.length)];
+      let r: ReturnType<typeof parseListQuery> | undefined;
+      expect(() => {
+        r = parseListQuery(s);
+        parseSelect(s);
+      }, s).not.toThrow();
+      if (r?.ok) {
+        accepted++;
+        const q = r.value;
+        expect(Number.isInteger(q.limit) && q.limit >= 0 && q.limit <= 100, s).toBe(true);
+        if (q.filter) expect(typeof matches(q.filter, sample)).toBe('boolean');
+        expect(compareByOrder(q.order)(sample, {})).toBeTypeOf('number');
+        expect(applySelect(sample, q.select)).toBeTypeOf('object');
+      } else {
+        expect(r?.error.length, s).toBeGreaterThan(0);
+      }
+    }
+    expect(accepted).toBeGreaterThan(50); // the alphabet does produce valid queries too
+  });
+
+  it('rejects deep nesting and long input without throwing', () => {
+    for (const s of [
+      '('.repeat(9000),
+      `${'and('.repeat(2000)}eq(a,b)${')'.repeat(2000)}`,
+      '"'.repeat(8000),
+      `in(a,${'('.repeat(5000)}`,
+    ]) {
+      const r = parseListQuery(s);
+      expect(r.ok).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,79 @@
+/** Shared types and small helpers for the RQL list-query module. */
+
+export type RqlValue = string | number | boolean | null | { kind: 'empty' } | RqlValue[];
+
+export type RqlNode =
+  | { op: 'and' | 'or'; args: RqlNode[] }
+  | { op: 'not'; arg: RqlNode }
+  | {
+      op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'ilike' | 'like';
+      path: string[];
+      value: RqlValue;
+    }
+  | { op: 'in' | 'out'; path: string[]; values: RqlValue[] }
+  | { op: 'any'; path: string[]; where: RqlNode };
+
+export interface OrderTerm {
+  path: string[];
+  direction: 1 | -1;
+}
+
+export interface SelectSpec {
+  dropAll: boolean;
+  include: string[][];
+  exclude: string[][];
+}
+
+export interface ListQuery {
+  filter: RqlNode | undefined;
+  order: OrderTerm[];
+  select: SelectSpec | undefined;
+  limit: number;
+  offset: number;
+}
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Maximum nesting of parentheses in one RQL expression. */
+export const MAX_DEPTH = 32;
+/** Maximum length of the raw query string. */
+export const MAX_QUERY_LENGTH = 8192;
+
+export function ok<T>(value: T): Parsed<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(error: string): Parsed<T> {
+  return { ok: false, error };
+}
+
+/** Thrown inside the parser only; always caught and turned into `{ ok: false }`. */
+export class RqlError extends Error {
+  override name = 'RqlError';
+}
+
+/** A fresh `empty()` value. */
+export function emptyValue(): { kind: 'empty' } {
+  return { kind: 'empty' };
+}
+
+export function isEmptyValue(v: unknown): v is { kind: 'empty' } {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    (v as { kind?: unknown }).kind === 'empty'
+  );
+}
+
+/** Shortens user input for inclusion in an error message. */
+export function snip(text: string, max = 40): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** Turns anything thrown into an error result (the public functions never throw). */
+export function failFromThrown<T>(e: unknown): Parsed<T> {
+  if (e instanceof RqlError) return fail(e.message);
+  if (e instanceof RangeError) return fail('query too complex');
+  return fail('invalid query');
+}
