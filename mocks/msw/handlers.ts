@@ -1,0 +1,68 @@
+/**
+ * The msw door: request handlers that answer the real base URLs (or any the caller passes) from
+ * a kit. The same handlers run in Node (`setupServer`) and in the browser (`setupWorker`).
+ */
+import { http, type HttpHandler } from 'msw';
+import { MAX_BODY_BYTES, utf8Length } from '../../src/http/pipeline.js';
+import type { KitRequest, KitResponse } from '../../src/http/types.js';
+import type { Kit } from '../../src/kit.js';
+import type { ApiName } from '../../src/schema/index.js';
+
+export const realBaseUrls = {
+  'program-api': 'https://api.platform.softwareone.com/public',
+  'partner-center': 'https://api.partnercenter.microsoft.com',
+} as const satisfies Record<ApiName, string>;
+
+export interface HandlerOptions {
+  /** Base URL of the Program API (default: the real one). */
+  programBaseUrl?: string;
+  /** Base URL of Partner Center (default: the real one). */
+  partnerCenterBaseUrl?: string;
+  /** Where to serve the control API, e.g. `http://localhost/__control` (default: not served). */
+  controlBaseUrl?: string;
+}
+
+async function toKitRequest(request: Request, base: URL): Promise<KitRequest> {
+  const url = new URL(request.url);
+  const basePath = base.pathname.replace(/\/$/, '');
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const text = request.body ? await request.text() : '';
+  const tooLarge = utf8Length(text) > MAX_BODY_BYTES;
+  return {
+    method: request.method,
+    path: url.pathname.slice(basePath.length) || '/',
+    rawQuery: url.search.slice(1),
+    headers,
+    body: tooLarge || text === '' ? undefined : text,
+    ...(tooLarge ? { bodyTooLarge: true } : {}),
+  };
+}
+
+const toResponse = (answer: KitResponse) =>
+  new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+
+export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHandler[] {
+  const doors: [ApiName, string][] = [
+    ['program-api', options.programBaseUrl ?? realBaseUrls['program-api']],
+    ['partner-center', options.partnerCenterBaseUrl ?? realBaseUrls['partner-center']],
+  ];
+  const handlers = doors.map(([api, baseUrl]) => {
+    const base = new URL(baseUrl);
+    return http.all(`${baseUrl.replace(/\/$/, '')}/*`, async ({ request }) =>
+      toResponse(kit.handle(api, await toKitRequest(request, base))),
+    );
+  });
+  if (options.controlBaseUrl) {
+    const base = new URL(options.controlBaseUrl);
+    handlers.unshift(
+      http.all(`${options.controlBaseUrl.replace(/\/$/, '')}/*`, async ({ request }) => {
+        const kitRequest = await toKitRequest(request, base);
+        return toResponse(kit.handleControl(kitRequest, kitRequest.path));
+      }),
+    );
+  }
+  return handlers;
+}

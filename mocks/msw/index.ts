@@ -1,0 +1,1 @@
+export { createHandlers, realBaseUrls, type HandlerOptions } from './handlers.js';

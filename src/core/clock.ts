@@ -1,0 +1,68 @@
+/**
+ * The virtual clock every rule reads. Frozen (tests: time moves only when told) or ticking
+ * (the server: real time plus an offset, so `advance` still works).
+ */
+import { parse as parseDuration, pattern as durationPattern } from 'iso8601-duration';
+
+export interface Clock {
+  now(): Date;
+  /** Jumps to an instant; refuses to go back in time (ISO 8601 date-time). */
+  set(instant: Date): void;
+  /** Moves forward by an ISO 8601 duration such as `P30D` or `PT2H`. */
+  advance(duration: string): void;
+  readonly ticking: boolean;
+}
+
+export function createClock(
+  start: Date,
+  options: { ticking?: boolean; realNow?: () => number } = {},
+): Clock {
+  const realNow = options.realNow ?? (() => Date.now());
+  const ticking = options.ticking ?? false;
+  // now = anchor + (real time elapsed since realAnchor when ticking)
+  let anchor = start.getTime();
+  let realAnchor = realNow();
+  const now = () => new Date(ticking ? anchor + (realNow() - realAnchor) : anchor);
+  return {
+    ticking,
+    now,
+    set(instant) {
+      anchor = instant.getTime();
+      realAnchor = realNow();
+    },
+    advance(duration) {
+      const next = addDuration(now(), duration);
+      anchor = next.getTime();
+      realAnchor = realNow();
+    },
+  };
+}
+
+/** The instant `duration` after `from`; throws ClockError on a malformed or negative duration. */
+export function addDuration(from: Date, duration: string): Date {
+  if (!isDuration(duration))
+    throw new ClockError(`"${duration}" is not an ISO 8601 duration such as P30D or PT12H`);
+  const d = parseDuration(duration);
+  // Calendar units in UTC, so a day is a day whatever the host's time zone does.
+  const next = new Date(from.getTime());
+  next.setUTCFullYear(next.getUTCFullYear() + (d.years ?? 0), next.getUTCMonth() + (d.months ?? 0));
+  next.setUTCDate(next.getUTCDate() + (d.weeks ?? 0) * 7 + (d.days ?? 0));
+  next.setTime(
+    next.getTime() + ((d.hours ?? 0) * 3600 + (d.minutes ?? 0) * 60 + (d.seconds ?? 0)) * 1000,
+  );
+  if (Number.isNaN(next.getTime()))
+    throw new ClockError(`"${duration}" moves the clock out of range`);
+  return next;
+}
+
+export function isDuration(value: string): boolean {
+  // The library's pattern also accepts a bare "P"; a duration must name at least one unit.
+  return (
+    value.length <= 64 && durationPattern.test(value) && /\d/.test(value) && !value.endsWith('T')
+  );
+}
+
+export class ClockError extends Error {}
+
+/** `YYYY-MM-DD` of an instant, in UTC. */
+export const utcDate = (instant: Date) => instant.toISOString().slice(0, 10);

@@ -1,0 +1,147 @@
+/**
+ * The control API: reset, clock, journal, fixtures. Plain functions for in-process use, and the
+ * same functions behind `/__control/...` (served by both adapters through `handleControl`).
+ */
+import type { ClockError } from './clock.js';
+import { addDuration, isDuration } from './clock.js';
+import { dumpPartner } from './partner/seed.js';
+import { dumpProgram } from './program/seed.js';
+import { SeedError } from './seed-error.js';
+import type { JournalEntry, Seed, World } from './world.js';
+import { isRecord } from '../schema/index.js';
+import { json, type KitRequest, type KitResponse } from '../http/types.js';
+
+export interface ClockState {
+  now: string;
+  ticking: boolean;
+}
+
+export interface Control {
+  reset(): void;
+  clock(): ClockState;
+  /** `{ now: ISO date-time }` or `{ advance: ISO 8601 duration }`. */
+  setClock(change: { now?: string; advance?: string }): ClockState;
+  journal(limit?: number): JournalEntry[];
+  seed(fixture: Seed): void;
+  /** The whole state as a fixture (what `seed` takes back). */
+  state(): Seed;
+}
+
+export class ControlError extends Error {}
+
+export function createControl(world: World): Control {
+  const clockState = (): ClockState => ({
+    now: world.clock.now().toISOString(),
+    ticking: world.clock.ticking,
+  });
+  return {
+    reset: () => world.reset(),
+    clock: clockState,
+    setClock(change) {
+      if (change.now !== undefined && change.advance !== undefined)
+        throw new ControlError('Give either "now" or "advance", not both.');
+      if (change.now !== undefined) {
+        const instant = new Date(change.now);
+        if (
+          typeof change.now !== 'string' ||
+          !/^\d{4}-\d{2}-\d{2}T/.test(change.now) ||
+          Number.isNaN(instant.getTime())
+        ) {
+          throw new ControlError(
+            `"now" must be an ISO 8601 date-time, got ${JSON.stringify(change.now)}.`,
+          );
+        }
+        world.clock.set(instant);
+      } else if (change.advance !== undefined) {
+        if (typeof change.advance !== 'string' || !isDuration(change.advance)) {
+          throw new ControlError(
+            `"advance" must be an ISO 8601 duration such as P30D or PT2H, got ${JSON.stringify(change.advance)}.`,
+          );
+        }
+        try {
+          addDuration(world.clock.now(), change.advance);
+        } catch (error) {
+          throw new ControlError((error as ClockError).message);
+        }
+        world.clock.advance(change.advance);
+      } else {
+        throw new ControlError('Give "now" (ISO 8601 date-time) or "advance" (ISO 8601 duration).');
+      }
+      world.settle();
+      return clockState();
+    },
+    journal: (limit) => world.journal.list(limit),
+    seed(fixture) {
+      try {
+        world.load(fixture);
+      } catch (error) {
+        throw new ControlError(
+          error instanceof SeedError
+            ? `The fixture cannot be loaded: ${error.message}`
+            : String(error),
+        );
+      }
+      world.settle();
+    },
+    state: () => ({
+      now: world.clock.now().toISOString(),
+      randomSeed: world.ids.state(),
+      program: dumpProgram(world.program),
+      partnerCenter: dumpPartner(world.partner),
+    }),
+  };
+}
+
+const problem = (status: number, detail: string): KitResponse =>
+  json(
+    status,
+    {
+      type: 'about:blank',
+      title: status === 404 ? 'Not found.' : 'Bad control request.',
+      status,
+      detail,
+    },
+    'application/problem+json',
+  );
+
+/** `/__control/...` over the protocol-neutral request type; `path` is what follows `/__control`. */
+export function handleControl(control: Control, request: KitRequest, path: string): KitResponse {
+  const route = `${request.method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;
+  let body: unknown = undefined;
+  if (request.body && request.body.trim() !== '') {
+    try {
+      body = JSON.parse(request.body);
+    } catch {
+      return problem(400, 'The body is not valid JSON.');
+    }
+  }
+  try {
+    switch (route) {
+      case 'POST /reset':
+        control.reset();
+        return json(200, { reset: true, clock: control.clock() });
+      case 'GET /clock':
+        return json(200, control.clock());
+      case 'POST /clock':
+        if (!isRecord(body))
+          return problem(400, 'Send {"now": "<ISO date-time>"} or {"advance": "P30D"}.');
+        return json(200, control.setClock(body as { now?: string; advance?: string }));
+      case 'GET /journal': {
+        const limit = Number(/(?:^|&)limit=(\d+)/.exec(request.rawQuery)?.[1] ?? 50);
+        return json(200, { entries: control.journal(limit) });
+      }
+      case 'POST /seed':
+        if (!isRecord(body))
+          return problem(400, 'Send a fixture object: {"program": {...}, "partnerCenter": {...}}.');
+        control.seed(body as Seed);
+        return json(200, { seeded: true, clock: control.clock() });
+      case 'GET /state':
+        return json(200, control.state());
+      default:
+        return problem(404, `The control API has no ${route}.`);
+    }
+  } catch (error) {
+    if (error instanceof ControlError) return problem(400, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The three lifecycles as data: a transition table per object. A refused transition names the
+ * rule it breaks; the switches are exhaustive (`satisfies never`), so adding a status or an
+ * event to the spec fails compilation here until it is handled.
+ */
+import type { CertificateStatus, EnrollmentStatus, ProblemCode, ProgramStatus } from './model.js';
+
+export type CertificateEvent = 'complete' | 'fail' | 'expire' | 'reenroll' | 'terminate';
+export type EnrollmentEvent = 'query' | 'process' | 'complete' | 'fail';
+export type ProgramEvent = 'publish' | 'unpublish' | 'delete';
+
+type Table<S extends string, E extends string> = Record<S, Partial<Record<E, S | 'deleted'>>>;
+
+export const certificateTransitions = {
+  Pending: { complete: 'Active', fail: 'Terminated' },
+  Updating: { complete: 'Active', fail: 'Terminated' },
+  Active: { expire: 'Expired', reenroll: 'Updating', terminate: 'Terminated' },
+  Expired: { reenroll: 'Updating' },
+  Terminated: {},
+} as const satisfies Table<CertificateStatus, CertificateEvent>;
+
+export const enrollmentTransitions = {
+  Processing: { query: 'Querying', complete: 'Completed', fail: 'Failed' },
+  Querying: { process: 'Processing', fail: 'Failed' },
+  Completed: {},
+  Failed: {},
+} as const satisfies Table<EnrollmentStatus, EnrollmentEvent>;
+
+export const programTransitions = {
+  Draft: { publish: 'Published', delete: 'deleted' },
+  Published: { unpublish: 'Unpublished' },
+  Unpublished: { publish: 'Published' },
+} as const satisfies Table<ProgramStatus, ProgramEvent>;
+
+type Outcome<S> = { ok: true; to: S } | { ok: false; code: ProblemCode };
+
+function lookup<S extends string, E extends string>(table: Table<S, E>, from: S, event: E) {
+  return (table[from] as Partial<Record<E, S | 'deleted'>>)[event];
+}
+
+export function certificateTransition(
+  from: CertificateStatus,
+  event: CertificateEvent,
+): Outcome<CertificateStatus> {
+  const to = lookup<CertificateStatus, CertificateEvent>(certificateTransitions, from, event);
+  if (to && to !== 'deleted') return { ok: true, to };
+  switch (event) {
+    case 'reenroll':
+      return {
+        ok: false,
+        code: from === 'Terminated' ? 'CertificateTerminated' : 'CertificateNotReenrollable',
+      };
+    case 'terminate':
+      return { ok: false, code: 'CertificateNotActive' };
+    case 'complete':
+    case 'fail':
+    case 'expire':
+      // Only reachable through an enrollment or the clock, which check their own state first.
+      return { ok: false, code: 'EnrollmentTransitionNotAllowed' };
+    default:
+      return event satisfies never;
+  }
+}
+
+export function enrollmentTransition(
+  from: EnrollmentStatus,
+  event: EnrollmentEvent,
+): Outcome<EnrollmentStatus> {
+  const to = lookup<EnrollmentStatus, EnrollmentEvent>(enrollmentTransitions, from, event);
+  return to && to !== 'deleted'
+    ? { ok: true, to }
+    : { ok: false, code: 'EnrollmentTransitionNotAllowed' };
+}
+
+export function programTransition(
+  from: ProgramStatus,
+  event: ProgramEvent,
+): Outcome<ProgramStatus | 'deleted'> {
+  const to = lookup<ProgramStatus, ProgramEvent>(programTransitions, from, event);
+  return to ? { ok: true, to } : { ok: false, code: 'ProgramTransitionNotAllowed' };
+}
+
+/** The audit event recorded when an object enters a status. */
+export function certificateAuditEvent(status: CertificateStatus) {
+  switch (status) {
+    case 'Pending':
+      return 'pending';
+    case 'Updating':
+      return 'updating';
+    case 'Active':
+      return 'activated';
+    case 'Expired':
+      return 'expired';
+    case 'Terminated':
+      return 'terminated';
+    default:
+      return status satisfies never;
+  }
+}
+
+export function enrollmentAuditEvent(status: EnrollmentStatus) {
+  switch (status) {
+    case 'Processing':
+      return 'processing';
+    case 'Querying':
+      return 'querying';
+    case 'Completed':
+      return 'completed';
+    case 'Failed':
+      return 'failed';
+    default:
+      return status satisfies never;
+  }
+}
+
+export function programAuditEvent(status: ProgramStatus) {
+  switch (status) {
+    case 'Draft':
+      return 'created';
+    case 'Published':
+      return 'published';
+    case 'Unpublished':
+      return 'unpublished';
+    default:
+      return status satisfies never;
+  }
+}

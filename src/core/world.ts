@@ -1,0 +1,133 @@
+/**
+ * A world: everything one mock instance knows. Made by a factory (no module singleton), so a
+ * test, an msw setup and the express server each own theirs, and `reset` returns to the seed.
+ */
+import { BoundedMap, Ring } from './bounded.js';
+import { SeedError } from './seed-error.js';
+import { createClock, type Clock } from './clock.js';
+import { createIds, type IdGenerator } from './ids.js';
+import { loadPartner, settleVetting } from './partner/seed.js';
+import { emptyPartnerState, type PartnerSeed, type PartnerState } from './partner/state.js';
+import { loadProgram, systemActor } from './program/seed.js';
+import { expireDue } from './program/service.js';
+import { emptyProgramState, type ProgramSeed, type ProgramState } from './program/state.js';
+import type { KitResponse } from '../http/types.js';
+
+export interface Seed {
+  /** Optional start instant of the virtual clock (ISO 8601). */
+  now?: string;
+  /** Seed of the id generator; the same seed gives the same ids. */
+  randomSeed?: number;
+  program?: ProgramSeed;
+  partnerCenter?: PartnerSeed;
+}
+
+export interface JournalEntry {
+  at: string;
+  api: string;
+  method: string;
+  path: string;
+  status: number;
+  operationId?: string;
+  durationMs: number;
+}
+
+export interface WorldOptions {
+  /** The seed fixture, or a function of the start instant (seeds with dates relative to "now"). */
+  seed?: Seed | ((now: Date) => Seed);
+  /** Start instant; defaults to the seed's `now`, else the real time. */
+  now?: string | Date;
+  /** Whether the clock follows real time (server) or stays frozen until told (tests). */
+  ticking?: boolean;
+  journalSize?: number;
+  idempotencySize?: number;
+}
+
+export interface World {
+  readonly clock: Clock;
+  ids: IdGenerator;
+  program: ProgramState;
+  partner: PartnerState;
+  readonly journal: Ring<JournalEntry>;
+  /** Responses remembered by Partner Center `MS-RequestId` (bounded, oldest dropped). */
+  readonly idempotency: BoundedMap<string, KitResponse>;
+  /** A W3C-style trace id for problem details (not drawn from the id sequence). */
+  traceId(): string;
+  /** Back to the seed the world was made with (clock included). */
+  reset(): void;
+  /** Replaces the whole state with a fixture. Throws SeedError on a fixture it cannot load. */
+  load(seed: Seed): void;
+  /** Runs the clock-driven changes that are due (expiry, default vetting policy). */
+  settle(): void;
+}
+
+export { SeedError } from './seed-error.js';
+
+export function createWorld(options: WorldOptions = {}): World {
+  const startOf = () => {
+    if (options.now) return new Date(options.now);
+    const seed = typeof options.seed === 'function' ? undefined : options.seed;
+    return seed?.now ? new Date(seed.now) : new Date();
+  };
+  const start = startOf();
+  if (Number.isNaN(start.getTime()))
+    throw new SeedError(`"${String(options.now)}" is not a date-time`);
+  const clock = createClock(start, { ticking: options.ticking ?? false });
+  const seedAt = (now: Date): Seed =>
+    typeof options.seed === 'function' ? options.seed(now) : (options.seed ?? {});
+  const initialSeed = seedAt(start);
+  let traceCounter = 0;
+
+  const world: World = {
+    clock,
+    ids: createIds(initialSeed.randomSeed ?? 1),
+    program: emptyProgramState(),
+    partner: emptyPartnerState(),
+    journal: new Ring(options.journalSize ?? 200),
+    idempotency: new BoundedMap(options.idempotencySize ?? 5000),
+    traceId() {
+      traceCounter = (traceCounter + 1) >>> 0;
+      const mix = (n: number) =>
+        (Math.imul(n ^ (n >>> 16), 0x45d9f3b) >>> 0).toString(16).padStart(8, '0');
+      const a =
+        mix(traceCounter) +
+        mix(traceCounter + 0x9e3779b9) +
+        mix(traceCounter ^ 0x85ebca6b) +
+        mix(traceCounter + 7);
+      return `00-${a}-${mix(traceCounter * 3 + 1)}${mix(traceCounter * 5 + 2)}-00`;
+    },
+    reset() {
+      clock.set(start);
+      world.load(initialSeed);
+      world.journal.clear();
+    },
+    load(seed) {
+      const program = world.program;
+      const partner = world.partner;
+      const ids = world.ids;
+      world.program = emptyProgramState();
+      world.partner = emptyPartnerState();
+      world.ids = createIds(seed.randomSeed ?? 1);
+      try {
+        loadProgram(world.program, seed.program ?? {}, world.ids);
+        loadPartner(world.partner, seed.partnerCenter ?? {});
+      } catch (error) {
+        // A fixture that cannot load leaves the world as it was.
+        world.program = program;
+        world.partner = partner;
+        world.ids = ids;
+        throw error instanceof SeedError ? error : new SeedError((error as Error).message);
+      }
+      world.idempotency.clear();
+      if (seed.now) clock.set(new Date(seed.now));
+    },
+    settle() {
+      const now = clock.now();
+      expireDue(world.program, now, systemActor);
+      settleVetting(world.partner, now);
+    },
+  };
+  world.load(initialSeed);
+  clock.set(start);
+  return world;
+}

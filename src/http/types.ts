@@ -1,0 +1,42 @@
+/** Protocol-neutral request and response: what both adapters (msw, express) translate to and from. */
+export interface KitRequest {
+  method: string;
+  /** Path relative to the API's base URL, e.g. `/v1/program/certificates/CER-9646-2171-8417`. */
+  path: string;
+  /** The raw query string after `?`, not decoded (RQL is parsed from it). */
+  rawQuery: string;
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>;
+  /** The body as text; undefined when the request has none. */
+  body: string | undefined;
+  /** Set by an adapter that stopped reading a body over the size limit (the body is then cut). */
+  bodyTooLarge?: boolean;
+}
+
+export interface KitResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Serialized here, so both adapters send the same bytes. */
+  body?: string;
+}
+
+export const json = (
+  status: number,
+  value: unknown,
+  contentType = 'application/json',
+): KitResponse => ({
+  status,
+  headers: { 'content-type': contentType },
+  body: JSON.stringify(value),
+});
+
+/** Media types that carry JSON (`application/json`, `text/json`, `application/*+json`). */
+export function isJsonMediaType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const type = contentType.split(';')[0]!.trim().toLowerCase();
+  return (
+    type === 'application/json' ||
+    type === 'text/json' ||
+    /^application\/[a-z0-9.-]+\+json$/.test(type)
+  );
+}
