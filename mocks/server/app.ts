@@ -2,6 +2,7 @@
  * The express door: translates HTTP to the kit and back, nothing more. Program API under
  * `/public`, Partner Center under `/v1`, the control API under `/__control`.
  */
+import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import type { Kit } from '../../src/kit.js';
 import { MAX_BODY_BYTES } from '../../src/http/pipeline.js';
@@ -56,6 +57,13 @@ export function createApp(kit: Kit): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // A frontend on another origin (a dev server on :5173, say) must be able to call the mock.
+  app.use(
+    cors({
+      exposedHeaders: ['MS-RequestId', 'MS-CorrelationId', 'Retry-After'],
+      maxAge: 600,
+    }),
+  );
   // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
   app.use('/public', async (req, res) =>
     send(res, kit.handle('program-api', await toKitRequest(req))),

@@ -40,6 +40,8 @@ export interface Door {
   control(method: string, path: string, body?: unknown): Promise<Answer>;
   /** Problems found by the spec check in the responses so far. */
   problems: string[];
+  /** Every exchange so far: the same scenario must give the same transcript through both doors. */
+  transcript: string[];
   close(): Promise<void>;
 }
 
@@ -59,10 +61,21 @@ function makeDoor(
   close: () => Promise<void>,
 ): Door {
   const problems: string[] = [];
+  const transcript: string[] = [];
+  const record = (method: string, path: string, result: Answer) => {
+    const headers = ['content-type', 'ms-requestid', 'ms-correlationid', 'retry-after']
+      .map((h) => `${h}=${result.headers.get(h) ?? ''}`)
+      .join(' ');
+    // Timings differ between runs; everything else must not.
+    const text = result.text.replace(/"durationMs":[\d.]+/g, '"durationMs":_');
+    transcript.push(`${method} ${path} -> ${result.status} ${headers} ${text}`);
+    return result;
+  };
   return {
     name,
     kit,
     problems,
+    transcript,
     async call(api, method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       const token = options.token === undefined ? 'ops-token' : options.token;
@@ -72,7 +85,11 @@ function makeDoor(
         body = JSON.stringify(options.body);
         headers['content-type'] ??= 'application/json';
       }
-      const result = await answer(await fetch(`${bases[api]}${path}`, { method, headers, body }));
+      const result = record(
+        method,
+        path,
+        await answer(await fetch(`${bases[api]}${path}`, { method, headers, body })),
+      );
       const [pathOnly] = path.split('?');
       problems.push(
         ...checkExchange({
@@ -88,12 +105,16 @@ function makeDoor(
       return result;
     },
     async control(method, path, body) {
-      return answer(
-        await fetch(`${controlBase}${path}`, {
-          method,
-          headers: body === undefined ? {} : { 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        }),
+      return record(
+        method,
+        `/__control${path}`,
+        await answer(
+          await fetch(`${controlBase}${path}`, {
+            method,
+            headers: body === undefined ? {} : { 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+          }),
+        ),
       );
     },
     close,

@@ -80,8 +80,13 @@ describe('applySelect', () => {
     { given: '-*', want: { id: cert.id, href: cert.href } },
     { given: '-*,-id,-href', want: { id: cert.id, href: cert.href } },
     {
+      // A nested object that is kept keeps its id (references stay references).
       given: '-*,program.name',
-      want: { id: cert.id, href: cert.href, program: { name: 'Gold Program' } },
+      want: {
+        id: cert.id,
+        href: cert.href,
+        program: { id: 'PRG-9643-3741', name: 'Gold Program' },
+      },
     },
     {
       given: '-*,program.name,program',
@@ -102,8 +107,8 @@ describe('applySelect', () => {
         href: cert.href,
         parameters: {
           ordering: [
-            { externalId: 'tier', value: 'Gold' },
-            { externalId: 'seats', value: '50' },
+            { id: 'PPM-9643-3741-0001', externalId: 'tier', value: 'Gold' },
+            { id: 'PPM-9643-3741-0002', externalId: 'seats', value: '50' },
           ],
         },
       },
@@ -120,13 +125,14 @@ describe('applySelect', () => {
       },
     },
     {
+      // ids are never excluded, at any depth.
       given: '-parameters.ordering.id,-audit.created.by,-id,-nope.deeper',
       want: {
         ...cert,
         parameters: {
           ordering: [
-            { externalId: 'tier', value: 'Gold' },
-            { externalId: 'seats', value: '50' },
+            { id: 'PPM-9643-3741-0001', externalId: 'tier', value: 'Gold' },
+            { id: 'PPM-9643-3741-0002', externalId: 'seats', value: '50' },
           ],
           fulfillment: [],
         },

@@ -95,7 +95,8 @@ function pick(src: unknown, tree: Tree): unknown {
   if (!isPlainObject(src)) return SKIP;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(src)) {
-    const sub = tree.get(k);
+    // Every selected object keeps its id: references stay references (the spec requires it).
+    const sub = tree.get(k) ?? (k === 'id' ? true : undefined);
     if (sub === undefined) continue;
     const v = pick(src[k], sub);
     if (v !== SKIP) setOwn(out, k, v);
@@ -112,8 +113,9 @@ function remove(node: unknown, path: readonly string[], i: number): void {
   if (!isPlainObject(node)) return;
   const seg = path[i];
   if (seg === undefined || !hasOwn(node, seg)) return;
-  if (i === path.length - 1) delete node[seg];
-  else remove(node[seg], path, i + 1);
+  if (i === path.length - 1) {
+    if (seg !== 'id') delete node[seg];
+  } else remove(node[seg], path, i + 1);
 }
 
 const ALWAYS_KEPT = ['id', 'href'];
@@ -122,7 +124,7 @@ const ALWAYS_KEPT = ['id', 'href'];
  * Applies a select spec to one object and returns a new deep copy (the input is never
  * mutated). With `-*` only the listed fields (plus top-level `id` and `href`) are kept;
  * otherwise everything is kept minus the exclusions. Exclusions are applied last, but
- * never remove top-level `id`/`href`. Dotted paths go through nested objects and
+ * never remove top-level `id`/`href`, and a nested object that is kept keeps its `id`. Dotted paths go through nested objects and
  * element-wise through arrays (`parameters.ordering.value`).
  */
 export function applySelect<T extends object>(obj: T, select: SelectSpec | undefined): Partial<T> {
