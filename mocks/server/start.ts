@@ -4,6 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createKit } from '../../src/kit.js';
+import { partnerTokens } from '../../src/core/partner/seed.js';
 import { seedTokens } from '../../src/core/program/seed.js';
 import { createApp } from './app.js';
 
@@ -26,6 +27,10 @@ const server = createApp(kit).listen(port, host, () => {
   console.log(`  ${seedTokens.operations}   operations`);
   console.log(`  ${seedTokens.vendor}  vendor (Microsoft, ACC-1086-6867)`);
   console.log(`  ${seedTokens.client}  client (Oscorp Industries, ACC-4812-0447)`);
+  console.log(
+    `  ${partnerTokens.partner}  Partner Center partner (reads and requests qualifications)`,
+  );
+  console.log(`  ${partnerTokens.reader}   Partner Center reader (read only)`);
   console.log(`Virtual clock: ${kit.world.clock.now().toISOString()}`);
 });
 

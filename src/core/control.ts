@@ -5,6 +5,8 @@
 import type { ClockError } from './clock.js';
 import { addDuration, isDuration } from './clock.js';
 import { dumpPartner } from './partner/seed.js';
+import type { CustomerQualification } from './partner/state.js';
+import { decide, type VettingDecision } from './partner/vetting.js';
 import { dumpProgram } from './program/seed.js';
 import { SeedError } from './seed-error.js';
 import type { JournalEntry, Seed, World } from './world.js';
@@ -25,9 +27,23 @@ export interface Control {
   seed(fixture: Seed): void;
   /** The whole state as a fixture (what `seed` takes back). */
   state(): Seed;
+  /**
+   * Decides a Partner Center customer's Education review now: `{qualification: "Education",
+   * status: "Approved" | "Denied", reason?}`. Throws ControlError: 400 for a bad decision, 404
+   * for an unknown customer, 409 when the customer has no Education request InReview.
+   */
+  vet(customerId: string, decision: VettingDecision): CustomerQualification;
 }
 
-export class ControlError extends Error {}
+export class ControlError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status `/__control` answers with. */
+    readonly status: 400 | 404 | 409 = 400,
+  ) {
+    super(message);
+  }
+}
 
 export function createControl(world: World): Control {
   const clockState = (): ClockState => ({
@@ -89,6 +105,13 @@ export function createControl(world: World): Control {
       program: dumpProgram(world.program),
       partnerCenter: dumpPartner(world.partner),
     }),
+    vet(customerId, decision) {
+      // A review the clock has already decided is not InReview any more.
+      world.settle();
+      const result = decide(world.partner, customerId, decision);
+      if (!result.ok) throw new ControlError(result.message, result.status);
+      return result.qualification;
+    },
   };
 }
 
@@ -97,7 +120,7 @@ const problem = (status: number, detail: string): KitResponse =>
     status,
     {
       type: 'about:blank',
-      title: status === 404 ? 'Not found.' : 'Bad control request.',
+      title: status === 404 ? 'Not found.' : status === 409 ? 'Conflict.' : 'Bad control request.',
       status,
       detail,
     },
@@ -116,6 +139,15 @@ export function handleControl(control: Control, request: KitRequest, path: strin
     }
   }
   try {
+    const vetting = /^POST \/partner-center\/customers\/([^/]+)\/vetting$/.exec(route);
+    if (vetting) {
+      if (!isRecord(body))
+        return problem(
+          400,
+          'Send {"qualification": "Education", "status": "Approved" | "Denied", "reason"?: "..."}.',
+        );
+      return json(200, control.vet(vetting[1]!, body as unknown as VettingDecision));
+    }
     switch (route) {
       case 'POST /reset':
         control.reset();
@@ -141,7 +173,7 @@ export function handleControl(control: Control, request: KitRequest, path: strin
         return problem(404, `The control API has no ${route}.`);
     }
   } catch (error) {
-    if (error instanceof ControlError) return problem(400, error.message);
+    if (error instanceof ControlError) return problem(error.status, error.message);
     throw error;
   }
 }

@@ -97,6 +97,7 @@ export function createWorld(options: WorldOptions = {}): World {
       return `00-${a}-${mix(traceCounter * 3 + 1)}${mix(traceCounter * 5 + 2)}-00`;
     },
     reset() {
+      traceCounter = 0;
       clock.set(start);
       world.load(initialSeed);
       world.journal.clear();

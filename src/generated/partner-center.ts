@@ -59,8 +59,9 @@ export type paths = {
          *     Denied); a StateOwnedEntity entry carries only `qualification`.
          *
          *     An Education request moves from `InReview` to `Approved` or `Denied` after the review;
-         *     this read always shows the current state. A customer never has both Education and
-         *     GovernmentCommunityCloud; StateOwnedEntity may appear beside either.
+         *     this read always shows the current state. A customer never holds both Education and
+         *     GovernmentCommunityCloud (a Denied Education entry is not held, and may stay beside a GCC
+         *     granted later); StateOwnedEntity may appear beside either.
          *
          *     A `customer-tenant-id` that is not a GUID gets 400 `900118`; an unknown customer 404
          *     `60003`.
@@ -75,8 +76,8 @@ export type paths = {
          *     **Two request contracts are accepted.**
          *     - Current: `{"qualification": "...", "educationSegment": "...", "website": "...",
          *       "validationCode": "..."}`; only `qualification` is always needed.
-         *     - Older: `{"Qualification": "..."}` (the service matches the key whatever its letter case),
-         *       with the GCC validation code passed as `?code=`.
+         *     - Older: `{"Qualification": "..."}` (the service matches the keys whatever their letter
+         *       case), with the GCC validation code passed as `?code=`.
          *     The GCC validation code is read from `validationCode` in the body, or from `?code=` when
          *     the body has none.
          *
@@ -84,7 +85,8 @@ export type paths = {
          *     `StateOwnedEntity`. `None`, `Nonprofit` and any value that is not a qualification are
          *     refused with 400 `900126`.
          *
-         *     **Education** needs `educationSegment` `K12` or `HigherEducation` (else 400 `900127`);
+         *     **Education** needs `educationSegment` `K12` or `HigherEducation` (missing: 400
+         *     `900127`; any other value fails the body schema: 400 `800002`);
          *     `website` is optional supporting information. The request is vetted: it is created
          *     `InReview` with `vettingCreateDate` set to the request time, and later becomes `Approved`,
          *     or `Denied` with a `vettingReason` such as "Not an Education Customer" or "Not an
@@ -107,11 +109,13 @@ export type paths = {
          *     for it, except an Education entry whose vetting was Denied.
          *
          *     **Order of the checks** (the first failing one answers): token (401) and role (403);
-         *     body size (413) and media type (415); customer id format (400 `900118`); customer exists
-         *     (404 `60003`); body is valid JSON naming a qualification (400 `800002`); value settable
-         *     (400 `900126`); Education segment (400 `900127`) or GCC code known (400 `900128`);
-         *     already held (409 `600061`); Education and GCC combination (400 `900130`); Education
-         *     request limit (400 `900131`); GCC code exhausted (400 `900129`).
+         *     an `MS-RequestId` already used is answered here with the first response; customer id
+         *     format (400 `900118`); customer exists (404 `60003`); body size (413) and media type
+         *     (415); body is valid JSON matching `CustomerQualificationRequest`, so naming a
+         *     qualification (400 `800002`); value settable (400 `900126`); Education segment
+         *     (400 `900127`) or GCC code known (400 `900128`); already held (409 `600061`); Education
+         *     and GCC combination (400 `900130`); Education request limit (400 `900131`); GCC code
+         *     exhausted (400 `900129`).
          *
          *     Retrying with the same `MS-RequestId` returns the first response and changes nothing.
          */
@@ -224,7 +228,9 @@ export type components = {
          *
          *     The qualification value is a plain string here rather than the `Qualification`
          *     enumeration so that every value reaches the service: values that cannot be set (None,
-         *     Nonprofit) and unknown values get 400 `900126`. Unknown fields are ignored.
+         *     Nonprofit) and unknown values get 400 `900126`. The service matches the keys listed here
+         *     whatever their letter case (`QUALIFICATION`, `EducationSegment`, ...); unknown fields are
+         *     ignored.
          * @example {
          *       "qualification": "Education",
          *       "educationSegment": "K12"
@@ -242,7 +248,7 @@ export type components = {
              */
             Qualification?: string;
             /**
-             * @description Required when the qualification is Education; missing or other values get 400 `900127`.
+             * @description Required when the qualification is Education; missing gets 400 `900127`. Any other value fails this schema: 400 `800002`.
              * @enum {string}
              */
             educationSegment?: "K12" | "HigherEducation";
@@ -367,7 +373,7 @@ export type components = {
          *     | 900126 | 400 | The qualification value cannot be parsed, or names one that cannot be set (None, Nonprofit). |
          *     | 60003 | 404 | The customer (tenant) was not found. |
          *     | 900150 | 403 | The caller's role lacks the rights for this operation. |
-         *     | 900127 | 400 | `educationSegment` missing, or not K12 / HigherEducation. * |
+         *     | 900127 | 400 | `educationSegment` missing when requesting Education (a value other than K12 / HigherEducation fails the body schema: `800002`). * |
          *     | 900128 | 400 | GCC validation code missing or unknown. * |
          *     | 900129 | 400 | GCC validation code has no creates left. * |
          *     | 900130 | 400 | Education and GovernmentCommunityCloud cannot be combined on one customer. * |
@@ -376,6 +382,8 @@ export type components = {
          *     | 800003 | 413 | Request body too large. * |
          *     | 800004 | 415 | Unsupported media type (the body must be `application/json`). * |
          *     | 800429 | 429 | Too many requests; see `Retry-After`. * |
+         *     | 800404 | 404 | No operation answers this method and path. * |
+         *     | 800500 | 500 | Unexpected error inside the service. * |
          *
          *     \* The public documentation gives no error number for these situations; these codes
          *     are assigned by this kit.

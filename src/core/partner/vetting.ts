@@ -1,0 +1,138 @@
+/**
+ * How an Education review ends: either someone decides it through the control API (`decide`),
+ * or the default policy does when the virtual clock reaches the review's due time
+ * (`settleVetting`).
+ *
+ * Default policy: an Education request still InReview 3 days after its `vettingCreateDate` is
+ * Approved when the customer's domain is academic (ends in `.edu` or `.edu.<country code>`),
+ * otherwise Denied with the reason "Not an Academic Domain".
+ */
+import type { CustomerQualification, CustomerRecord, PartnerState } from './state.js';
+
+export const REVIEW_DAYS = 3;
+const REVIEW_MS = REVIEW_DAYS * 86_400_000;
+export const NOT_ACADEMIC = 'Not an Academic Domain';
+/** The reason given when a Denied decision from the control API names none. */
+export const DEFAULT_DENIAL = 'Not an Education Customer';
+
+export const isAcademicDomain = (domain: string) => /\.edu(\.[a-z]{2})?\.?$/i.test(domain);
+
+export type Decision = { status: 'Approved' } | { status: 'Denied'; reason: string };
+
+export function defaultDecision(record: CustomerRecord): Decision {
+  return isAcademicDomain(record.customer.companyProfile.domain)
+    ? { status: 'Approved' }
+    : { status: 'Denied', reason: NOT_ACADEMIC };
+}
+
+/** When the default policy decides a review (ms since the epoch; NaN for a bad date). */
+export const reviewDueAt = (entry: CustomerQualification) =>
+  Date.parse(entry.vettingCreateDate ?? '') + REVIEW_MS;
+
+const inReview = (entry: CustomerQualification) =>
+  entry.qualification === 'Education' && entry.vettingStatus === 'InReview';
+
+function apply(entry: CustomerQualification, decision: Decision): void {
+  // Re-added last so the fields keep the order the vendor's examples show.
+  const created = entry.vettingCreateDate;
+  delete entry.vettingReason;
+  delete entry.vettingCreateDate;
+  entry.vettingStatus = decision.status;
+  if (decision.status === 'Denied') entry.vettingReason = decision.reason;
+  if (created !== undefined) entry.vettingCreateDate = created;
+}
+
+/**
+ * The earliest due time of any review in a state, or a time no later than it (Infinity: no
+ * review pending). Kept beside the state rather than in it so that fixtures and dumps stay pure
+ * data; a state not seen yet is scanned once.
+ */
+const nextDue = new WeakMap<PartnerState, number>();
+
+/** Tells the sweep about a new review (the service calls it when it starts one). */
+export function noteInReview(state: PartnerState, dueAt: number): void {
+  const known = nextDue.get(state);
+  if (known !== undefined && dueAt < known) nextDue.set(state, dueAt);
+}
+
+/** Forgets what is known of a state (after it was replaced or changed behind the service). */
+export const forgetDue = (state: PartnerState) => nextDue.delete(state);
+
+/**
+ * Applies the default policy to every review that is due at `now`; returns how many it decided.
+ * Runs before every request, so it returns at once while nothing is due.
+ */
+export function settleVetting(state: PartnerState, now: Date): number {
+  const at = now.getTime();
+  const known = nextDue.get(state);
+  if (known !== undefined && at < known) return 0;
+  let decided = 0;
+  let earliest = Infinity;
+  for (const record of state.customers.values()) {
+    for (const entry of record.qualifications) {
+      if (!inReview(entry)) continue;
+      const due = reviewDueAt(entry);
+      if (due <= at) {
+        apply(entry, defaultDecision(record));
+        decided += 1;
+      } else if (due < earliest) earliest = due;
+    }
+  }
+  nextDue.set(state, earliest);
+  return decided;
+}
+
+/** What the control API asks: decide a customer's review now. */
+export interface VettingDecision {
+  qualification: string;
+  status: string;
+  reason?: string;
+}
+
+export type DecideResult =
+  | { ok: true; qualification: CustomerQualification }
+  | { ok: false; status: 400 | 404 | 409; message: string };
+
+/**
+ * Decides a review by hand: 400 for a decision that is not one, 404 for an unknown customer,
+ * 409 when the customer has no Education request InReview. Run `settleVetting` first so a
+ * review the default policy has already decided is not decided twice.
+ */
+export function decide(
+  state: PartnerState,
+  customerId: string,
+  decision: VettingDecision,
+): DecideResult {
+  const fail = (status: 400 | 404 | 409, message: string): DecideResult => ({
+    ok: false,
+    status,
+    message,
+  });
+  if (decision.qualification !== 'Education')
+    return fail(400, '"qualification" must be "Education" (the only qualification under review).');
+  if (decision.status !== 'Approved' && decision.status !== 'Denied')
+    return fail(400, '"status" must be "Approved" or "Denied".');
+  if (decision.reason !== undefined && typeof decision.reason !== 'string')
+    return fail(400, '"reason" must be a string.');
+  if (decision.reason !== undefined && decision.status !== 'Denied')
+    return fail(400, '"reason" is only given with "status": "Denied".');
+  const record = state.customers.get(customerId.toLowerCase());
+  if (!record) return fail(404, `No customer with id ${customerId}.`);
+  const entry = record.qualifications.find(inReview);
+  if (!entry) {
+    const current = record.qualifications.find((q) => q.qualification === 'Education');
+    return fail(
+      409,
+      current
+        ? `The customer's Education request is ${current.vettingStatus ?? 'not vetted'}, not InReview.`
+        : 'The customer has no Education request to decide.',
+    );
+  }
+  apply(
+    entry,
+    decision.status === 'Approved'
+      ? { status: 'Approved' }
+      : { status: 'Denied', reason: decision.reason ?? DEFAULT_DENIAL },
+  );
+  return { ok: true, qualification: { ...entry } };
+}
