@@ -1,7 +1,7 @@
 /**
- * Checks one exchange against the spec: the operation is found from method and path, the
- * status must be declared, the content type must be one the response declares, and the body
- * must validate against that response's schema (ajv, compiled once per schema).
+ * Schema checks of one exchange, derived from the spec: each is a small named function that
+ * returns the problems it sees (empty when the exchange honours the contract). The operation is
+ * found from method and path; schemas are compiled once by src/schema.
  */
 import { createRouter } from '../src/http/router.js';
 import {
@@ -10,12 +10,13 @@ import {
   responseSchemaPointer,
   validate,
   type ApiName,
+  type OperationInfo,
 } from '../src/schema/index.js';
 
 export interface Exchange {
   api: ApiName;
   method: string;
-  /** Path relative to the API's base URL. */
+  /** Path relative to the API's base URL, without the query string. */
   path: string;
   status: number;
   contentType: string | null;
@@ -24,67 +25,134 @@ export interface Exchange {
   headers?: Headers | Record<string, string>;
 }
 
+/** An exchange with the operation it answered and that operation's response object. */
+export interface Located {
+  exchange: Exchange;
+  operation: OperationInfo;
+  response: Record<string, unknown>;
+}
+
+export type ExchangeCheck = (located: Located) => string[];
+
 const routers = new Map<ApiName, ReturnType<typeof createRouter>>();
-const router = (api: ApiName) => {
+function router(api: ApiName) {
   let found = routers.get(api);
   if (!found) routers.set(api, (found = createRouter(api)));
   return found;
-};
+}
 
-const mediaTypeOf = (contentType: string | null) =>
+export const mediaTypeOf = (contentType: string | null) =>
   (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 
-/** The problems with one exchange (empty when it honours the spec). */
+/** The operation an exchange belongs to, or undefined for a path the spec does not have. */
+export function operationOf(api: ApiName, method: string, path: string): OperationInfo | undefined {
+  const route = router(api)(method, path);
+  return route.kind === 'match' ? route.match.operation : undefined;
+}
+
+function contentOf(located: Located): Record<string, unknown> {
+  return isRecord(located.response.content) ? located.response.content : {};
+}
+
+function header(exchange: Exchange, name: string): string | null | undefined {
+  if (exchange.headers instanceof Headers) return exchange.headers.get(name);
+  return Object.entries(exchange.headers ?? {}).find(
+    ([key]) => key.toLowerCase() === name.toLowerCase(),
+  )?.[1];
+}
+
+const where = ({ operation, exchange }: Located) => `${operation.operationId} ${exchange.status}`;
+
+/** The body's media type is one the response declares (or no body where none is declared). */
+export const contentTypeDeclared: ExchangeCheck = (located) => {
+  const declared = Object.keys(contentOf(located));
+  const { exchange } = located;
+  if (declared.length === 0) {
+    return exchange.body !== undefined && exchange.body !== ''
+      ? [`${where(located)}: a body was sent where none is declared`]
+      : [];
+  }
+  const mediaType = mediaTypeOf(exchange.contentType);
+  return declared.includes(mediaType)
+    ? []
+    : [
+        `${where(located)}: content type ${mediaType || '(none)'} is not one of ${declared.join(', ')}`,
+      ];
+};
+
+/** The body validates against the schema of the declared response and media type. */
+export const bodyMatchesSchema: ExchangeCheck = (located) => {
+  const { exchange, operation } = located;
+  const mediaType = mediaTypeOf(exchange.contentType);
+  if (!(mediaType in contentOf(located))) return [];
+  const pointer = responseSchemaPointer(operation, exchange.status, mediaType);
+  if (!pointer) return [];
+  return validate(exchange.api, pointer, exchange.body).map(
+    (error) => `${where(located)}: body${error.instancePath} ${error.message ?? 'is invalid'}`,
+  );
+};
+
+/** Every header the response marks `required` is present and not empty. */
+export const requiredHeadersPresent: ExchangeCheck = (located) => {
+  const headers = isRecord(located.response.headers) ? located.response.headers : {};
+  const problems: string[] = [];
+  for (const [name, raw] of Object.entries(headers)) {
+    const declared = resolve<Record<string, unknown>>(located.exchange.api, raw);
+    if (declared.required !== true) continue;
+    const value = header(located.exchange, name);
+    if (value === undefined || value === null || value === '') {
+      problems.push(`${where(located)}: required header ${name} is missing`);
+    }
+  }
+  return problems;
+};
+
+export const exchangeChecks = {
+  'content-type-declared': contentTypeDeclared,
+  'body-matches-schema': bodyMatchesSchema,
+  'required-headers-present': requiredHeadersPresent,
+} as const satisfies Record<string, ExchangeCheck>;
+
+/**
+ * The response key that covers a status: itself, its range (`4XX`), or `default` for an error
+ * status. A success the operation does not declare is never covered by `default` (the
+ * documents use `default` for unexpected errors), so an undeclared 200 is caught.
+ */
+export function declaredKey(
+  responses: Record<string, unknown>,
+  status: number,
+): string | undefined {
+  const keys = [String(status), `${String(status)[0]}XX`, ...(status >= 400 ? ['default'] : [])];
+  return keys.find((key) => key in responses);
+}
+
+/**
+ * All schema checks of one exchange, each problem prefixed with the check's name. The status
+ * check comes first: an undeclared status has no schema to check against.
+ */
 export function checkExchange(exchange: Exchange): string[] {
-  const route = router(exchange.api)(exchange.method, exchange.path);
-  if (route.kind !== 'match') {
+  const operation = operationOf(exchange.api, exchange.method, exchange.path);
+  if (!operation) {
     // Unknown routes answer 404 in the API's error shape; nothing in the spec to compare with.
     return exchange.status === 404
       ? []
-      : [`${exchange.method} ${exchange.path}: no operation, yet status ${exchange.status}`];
+      : [
+          `status-declared: ${exchange.method} ${exchange.path} is no operation, yet answered ${exchange.status}`,
+        ];
   }
-  const info = route.match.operation;
-  const where = `${info.operationId} ${exchange.status}`;
-  const responses = info.operation.responses;
-  if (!(String(exchange.status) in responses))
-    return [`${where}: status ${exchange.status} is not declared`];
-  const response = resolve<Record<string, unknown>>(
-    exchange.api,
-    responses[String(exchange.status)],
+  const responses = operation.operation.responses;
+  const key = declaredKey(responses, exchange.status);
+  if (key === undefined) {
+    return [
+      `status-declared: ${operation.operationId} ${exchange.status}: status ${exchange.status} is not declared`,
+    ];
+  }
+  const located: Located = {
+    exchange,
+    operation,
+    response: resolve<Record<string, unknown>>(exchange.api, responses[key]),
+  };
+  return Object.entries(exchangeChecks).flatMap(([name, check]) =>
+    check(located).map((problem) => `${name}: ${problem}`),
   );
-  const content = isRecord(response.content) ? response.content : {};
-  const declared = Object.keys(content);
-  const problems: string[] = [];
-  if (declared.length === 0) {
-    if (exchange.body !== undefined && exchange.body !== '')
-      problems.push(`${where}: a body was sent where none is declared`);
-  } else {
-    const mediaType = mediaTypeOf(exchange.contentType);
-    if (!declared.includes(mediaType)) {
-      problems.push(
-        `${where}: content type ${mediaType || '(none)'} is not one of ${declared.join(', ')}`,
-      );
-    } else {
-      const pointer = responseSchemaPointer(info, exchange.status, mediaType);
-      if (pointer) {
-        for (const error of validate(exchange.api, pointer, exchange.body)) {
-          problems.push(`${where}: body${error.instancePath} ${error.message ?? 'is invalid'}`);
-        }
-      }
-    }
-  }
-  const headers = isRecord(response.headers) ? response.headers : {};
-  for (const [name, raw] of Object.entries(headers)) {
-    const header = resolve<Record<string, unknown>>(exchange.api, raw);
-    if (header.required !== true) continue;
-    const value =
-      exchange.headers instanceof Headers
-        ? exchange.headers.get(name)
-        : Object.entries(exchange.headers ?? {}).find(
-            ([key]) => key.toLowerCase() === name.toLowerCase(),
-          )?.[1];
-    if (value === undefined || value === null || value === '')
-      problems.push(`${where}: required header ${name} is missing`);
-  }
-  return problems;
 }

@@ -33,6 +33,12 @@ describe('parseListQuery: filters', () => {
     // the same, percent-encoded as a real client sends it
     { given: 'ne(status,%22Deleted%22)', want: { op: 'ne', path: ['status'], value: 'Deleted' } },
     { given: 'eq%28status%2CActive%29', want: { op: 'eq', path: ['status'], value: 'Active' } },
+    // a bare expression serialized as a key with an empty value (URLSearchParams, Prism's proxy)
+    { given: 'eq%28status%2CActive%29=', want: { op: 'eq', path: ['status'], value: 'Active' } },
+    {
+      given: 'eq%28status%2C%22Terminated%22%29=',
+      want: { op: 'eq', path: ['status'], value: 'Terminated' },
+    },
     // shorthand
     {
       given: 'program.id=PRG-9643-3741',

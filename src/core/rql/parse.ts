@@ -127,8 +127,13 @@ function parseListQueryUnsafe(rawQuery: string, opts: ListQueryOptions): Parsed<
       continue;
     }
 
-    // No '=' (or an '=' inside an expression): an RQL expression, `+` is literal.
-    const decoded = eqAt === -1 ? decodedKey : percentDecode(part, false);
+    // No '=' (or an '=' inside an expression): an RQL expression, `+` is literal. A bare
+    // expression that a client or proxy serialized as a key with an empty value
+    // (`eq%28status%2CActive%29=`, as URLSearchParams and Prism's proxy write it) is the
+    // expression itself.
+    const serializedAsKey = eqAt === part.length - 1 && key.includes('(');
+    const decoded =
+      eqAt === -1 ? decodedKey : percentDecode(serializedAsKey ? rawKey : part, false);
     if (!decoded.ok) return decoded;
     const text = decoded.value;
     if (BUILT_IN.has(text)) {

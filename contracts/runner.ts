@@ -1,0 +1,243 @@
+/**
+ * Runs the contract checks against a target: every check is a named function returning its
+ * problems; all are collected (none stops the run). Every exchange is also validated against
+ * the spec and counted for coverage.
+ */
+import { operations, type ApiName } from '../src/schema/index.js';
+import { allChecks } from './checks/index.js';
+import { SkipCheck } from './skip.js';
+import { checkExchange, declaredKey, operationOf } from './validate.js';
+import type {
+  Answer,
+  CallOptions,
+  Check,
+  CheckContext,
+  CheckResult,
+  CoverageRow,
+  Need,
+  Report,
+  Target,
+} from './types.js';
+
+export interface RunOptions {
+  target: Target;
+  apis: readonly ApiName[];
+  /** Run only checks whose name starts with one of these. */
+  only?: readonly string[];
+  /** Leave out checks whose name starts with one of these. */
+  skip?: readonly string[];
+  checks?: readonly Check[];
+  /** Per-request time limit. */
+  timeoutMs?: number;
+}
+
+export { SkipCheck };
+
+function unmet(need: Need, target: Target, api: ApiName): string | undefined {
+  switch (need) {
+    case 'writes':
+      return target.writes
+        ? undefined
+        : 'read-only run: the check changes data (pass --allow-writes)';
+    case 'state':
+      return target.stateless ? 'the target keeps no state' : undefined;
+    case 'control':
+      return target.controlUrl ? undefined : 'the target has no control API (/__control)';
+    case 'operations':
+    case 'vendor':
+    case 'client':
+    case 'partner':
+      return target.tokens[need] ? undefined : `no ${need} token for ${api}`;
+    default:
+      return need satisfies never;
+  }
+}
+
+function skipReason(check: Check, target: Target): string | undefined {
+  const base = check.api === 'program-api' ? target.programUrl : target.partnerCenterUrl;
+  if (!base) return `no base URL for ${check.api}`;
+  if (check.kind === 'behaviour' && target.stateless) {
+    return 'the target keeps no state (a stateless mock such as Prism): behavioural checks need one';
+  }
+  if (check.breaksSpec && target.validatingProxy) {
+    return 'the validating proxy answers requests that break the spec itself';
+  }
+  for (const need of check.needs) {
+    const reason = unmet(need, target, check.api);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+const selected = (name: string, prefixes: readonly string[] | undefined) =>
+  prefixes?.some((prefix) => name === prefix || name.startsWith(prefix)) ?? false;
+
+export async function runContracts(options: RunOptions): Promise<Report> {
+  const started = Date.now();
+  const { target } = options;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const exercised = new Map<string, Set<string>>();
+  const checks = (options.checks ?? allChecks).filter(
+    (check) =>
+      options.apis.includes(check.api) &&
+      (!options.only || selected(check.name, options.only)) &&
+      !selected(check.name, options.skip),
+  );
+
+  async function answer(response: Response): Promise<Answer> {
+    const text = await response.text();
+    const contentType = response.headers.get('content-type');
+    let body: unknown = text;
+    if (contentType?.includes('json') && text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = text;
+      }
+    }
+    return { status: response.status, headers: response.headers, contentType, body, text };
+  }
+
+  function contextFor(problems: string[]): CheckContext {
+    return {
+      target,
+      async call(api, method, path, callOptions: CallOptions = {}) {
+        const base = api === 'program-api' ? target.programUrl : target.partnerCenterUrl;
+        if (!base) throw new SkipCheck(`no base URL for ${api}`);
+        const headers: Record<string, string> = {
+          accept: 'application/json, text/plain, */*',
+          ...callOptions.headers,
+        };
+        const as = callOptions.as === undefined ? undefined : callOptions.as;
+        if (as && typeof as === 'object') headers.authorization = as.raw;
+        else if (as !== null) {
+          const token = as ? target.tokens[as] : undefined;
+          if (as && !token) throw new SkipCheck(`no ${as} token`);
+          if (token) headers.authorization = `Bearer ${token}`;
+        }
+        let body: string | undefined;
+        if (callOptions.body !== undefined) {
+          body =
+            typeof callOptions.body === 'string'
+              ? callOptions.body
+              : JSON.stringify(callOptions.body);
+          headers['content-type'] ??= 'application/json';
+        }
+        const response = await answer(
+          await fetch(`${base.replace(/\/$/, '')}${path}`, {
+            method,
+            headers,
+            body,
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
+        );
+        const [pathOnly] = path.split('?');
+        const operation = operationOf(api, method, pathOnly!);
+        if (operation) {
+          const key =
+            declaredKey(operation.operation.responses, response.status) ?? String(response.status);
+          const id = `${api} ${operation.operationId}`;
+          if (!exercised.has(id)) exercised.set(id, new Set());
+          exercised.get(id)!.add(key);
+        }
+        for (const problem of checkExchange({
+          api,
+          method,
+          path: pathOnly!,
+          status: response.status,
+          contentType: response.contentType,
+          body: response.body,
+          headers: response.headers,
+        })) {
+          problems.push(`${method} ${path}: ${problem}`);
+        }
+        return response;
+      },
+      async control(method, path, body) {
+        if (!target.controlUrl) throw new SkipCheck('the target has no control API');
+        return answer(
+          await fetch(`${target.controlUrl.replace(/\/$/, '')}${path}`, {
+            method,
+            headers: body === undefined ? {} : { 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+            signal: AbortSignal.timeout(timeoutMs),
+          }),
+        );
+      },
+    };
+  }
+
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    const checkStarted = Date.now();
+    const base = {
+      name: check.name,
+      api: check.api,
+      kind: check.kind,
+      description: check.description,
+    };
+    const reason = skipReason(check, target);
+    if (reason) {
+      results.push({
+        ...base,
+        outcome: 'skipped',
+        problems: [],
+        skipReason: reason,
+        durationMs: 0,
+      });
+      continue;
+    }
+    const problems: string[] = [];
+    const ctx = contextFor(problems);
+    let skipped: string | undefined;
+    try {
+      // On a target with a control API, every check that writes starts from the seed.
+      if (target.controlUrl && target.writes) await ctx.control('POST', '/reset');
+      problems.push(...(await check.run(ctx)));
+    } catch (error) {
+      if (error instanceof SkipCheck) skipped = error.message;
+      else
+        problems.push(
+          `the check could not finish: ${error instanceof Error ? error.message : String(error)}`,
+        );
+    }
+    const durationMs = Date.now() - checkStarted;
+    if (skipped && problems.length === 0) {
+      results.push({ ...base, outcome: 'skipped', problems: [], skipReason: skipped, durationMs });
+    } else {
+      results.push({
+        ...base,
+        outcome: problems.length === 0 ? 'passed' : 'failed',
+        problems,
+        durationMs,
+      });
+    }
+  }
+  if (target.controlUrl && target.writes)
+    await contextFor([])
+      .control('POST', '/reset')
+      .catch(() => undefined);
+
+  const coverage: CoverageRow[] = options.apis.flatMap((api) =>
+    operations(api).map((op) => ({
+      api,
+      operationId: op.operationId,
+      declared: Object.keys(op.operation.responses),
+      exercised: [...(exercised.get(`${api} ${op.operationId}`) ?? [])].sort(),
+    })),
+  );
+  const count = (outcome: CheckResult['outcome']) =>
+    results.filter((r) => r.outcome === outcome).length;
+  return {
+    target: {
+      ...(target.programUrl ? { programUrl: target.programUrl } : {}),
+      ...(target.partnerCenterUrl ? { partnerCenterUrl: target.partnerCenterUrl } : {}),
+      ...(target.controlUrl ? { controlUrl: target.controlUrl } : {}),
+    },
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    results,
+    coverage,
+    summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
+  };
+}

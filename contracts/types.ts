@@ -1,0 +1,105 @@
+/** The contract suite's vocabulary: targets, checks, results, reports. */
+import type { ApiName } from '../src/schema/index.js';
+
+export type Role = 'operations' | 'vendor' | 'client' | 'partner';
+
+export interface Target {
+  /** Base URL of the Program API, e.g. `http://127.0.0.1:4010/public`. */
+  programUrl?: string;
+  /** Base URL of Partner Center, e.g. `http://127.0.0.1:4010`. */
+  partnerCenterUrl?: string;
+  /** Base URL of the kit's control API, when the target has one. */
+  controlUrl?: string;
+  /** Bearer tokens by role. */
+  tokens: Partial<Record<Role, string>>;
+  /** The target keeps no state (a Prism mock): behavioural checks cannot run. */
+  stateless: boolean;
+  /**
+   * The target sits behind a validating proxy (`prism proxy --errors`), which answers requests
+   * that break the spec itself: checks that send such requests on purpose are skipped.
+   */
+  validatingProxy?: boolean;
+  /** Requests that change data are allowed. */
+  writes: boolean;
+  /** Ids the behavioural checks start from (defaults: the kit's seed). */
+  fixture: Fixture;
+}
+
+/** Known objects on the target that behavioural checks need. */
+export interface Fixture {
+  program: {
+    /** A Published program that applies to Licensee, with a required ordering parameter. */
+    publishedLicenseeProgram: string;
+    licensee: string;
+    requiredParameter: string;
+  };
+  partnerCenter: Record<string, never>;
+}
+
+/** What a check may need; a check whose needs are not met is skipped with the reason. */
+export type Need = 'writes' | 'state' | 'control' | Role;
+
+export interface CheckContext {
+  target: Target;
+  /** Sends a request to an API; the exchange is validated against the spec and recorded. */
+  call(api: ApiName, method: string, path: string, options?: CallOptions): Promise<Answer>;
+  /** Calls the control API (`path` after `/__control`). */
+  control(method: string, path: string, body?: unknown): Promise<Answer>;
+}
+
+export interface CallOptions {
+  /** A role whose token to send, `null` for none, or a literal `{ raw }` Authorization value. */
+  as?: Role | null | { raw: string };
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  contentType: string | null;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- checks read fields freely
+  text: string;
+}
+
+export interface Check {
+  /** Stable name, switched on and off by name (`--only`, `--skip`). */
+  name: string;
+  api: ApiName;
+  kind: 'schema' | 'behaviour';
+  description: string;
+  needs: readonly Need[];
+  /** Sends requests that break the spec on purpose (no token, malformed body). */
+  breaksSpec?: boolean;
+  /** Returns the problems found (empty: passed). Throwing counts as a problem. */
+  run(ctx: CheckContext): Promise<string[]>;
+}
+
+export type Outcome = 'passed' | 'failed' | 'skipped';
+
+export interface CheckResult {
+  name: string;
+  api: ApiName;
+  kind: Check['kind'];
+  description: string;
+  outcome: Outcome;
+  problems: string[];
+  skipReason?: string;
+  durationMs: number;
+}
+
+export interface CoverageRow {
+  api: ApiName;
+  operationId: string;
+  declared: string[];
+  exercised: string[];
+}
+
+export interface Report {
+  target: { programUrl?: string; partnerCenterUrl?: string; controlUrl?: string };
+  startedAt: string;
+  durationMs: number;
+  results: CheckResult[];
+  coverage: CoverageRow[];
+  summary: { passed: number; failed: number; skipped: number };
+}

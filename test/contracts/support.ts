@@ -1,0 +1,31 @@
+/** Starting the targets the contract suite is proven against. */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type express from 'express';
+import { createApp } from '../../mocks/server/app.js';
+import { createKit, type Kit } from '../../src/kit.js';
+
+export const testNow = '2026-11-21T09:00:00.000Z';
+
+export interface Running {
+  url: string;
+  kit: Kit;
+  close(): Promise<void>;
+}
+
+export async function listen(app: express.Express, kit: Kit): Promise<Running> {
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    kit,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The express mock, as `npm start` serves it (frozen clock for repeatable runs). */
+export async function startExpressMock(): Promise<Running> {
+  const kit = createKit({ now: testNow });
+  return listen(createApp(kit), kit);
+}
