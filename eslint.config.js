@@ -26,6 +26,18 @@ export default tseslint.config(
     },
   },
   {
+    // The state page's scripts run in the browser as they are (no build step).
+    files: ['mocks/server/ui/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'location', 'fetch', 'setInterval', 'URL', 'URLSearchParams']
+          .concat(['SwaggerUIBundle', 'SwaggerUIStandalonePreset'])
+          .map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // The domain core is shared by both adapters: it must never depend on either of them.
     files: ['src/**/*.ts'],
     rules: {

@@ -1,12 +1,17 @@
 /**
  * The express door: translates HTTP to the kit and back, nothing more. Program API under
- * `/public`, Partner Center under `/v1`, the control API under `/__control`.
+ * `/public`, the control API and the page for people under `/__control`, Partner Center at the
+ * root (`/v1/customers/...`).
  */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import type { Kit } from '../../src/kit.js';
 import { MAX_BODY_BYTES } from '../../src/http/pipeline.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
+import { documents, type ApiName } from '../../src/schema/index.js';
 
 /** Reads the body as text, stopping at the size limit so a huge upload cannot hold memory. */
 async function readBody(req: Request): Promise<{ body: string | undefined; tooLarge: boolean }> {
@@ -53,6 +58,35 @@ function send(res: Response, answer: KitResponse) {
   res.end(answer.body);
 }
 
+/**
+ * The page for people at `/__control/ui/`: world state, clock, journal (ui/*.js over the control
+ * API) and the API reference (swagger-ui-dist from node_modules, the documents as JSON).
+ */
+function mountUi(app: express.Express) {
+  const ui = fileURLToPath(new URL('./ui/', import.meta.url));
+  const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const specs = new Map<string, ApiName>([
+    ['program-api.json', 'program-api'],
+    ['partner-center.json', 'partner-center'],
+  ]);
+  app.get('/', (_req, res) => res.redirect('/__control/ui/'));
+  // Without the trailing slash the page's relative links would miss; express ignores it in routes.
+  app.get('/__control/ui', (req, res, next) =>
+    req.path.endsWith('/') ? next() : res.redirect('/__control/ui/'),
+  );
+  app.use('/__control/ui/swagger-ui', express.static(swaggerUi, { index: false }));
+  app.use('/__control/ui', express.static(ui));
+  // This mock comes first in `servers`, so the reference's "Try it out" calls it.
+  app.get('/__control/spec/:file', (req, res, next) => {
+    const api = specs.get(req.params.file);
+    if (!api) return next();
+    const spec = documents[api];
+    const mock = `${req.protocol}://${req.get('host')}${api === 'program-api' ? '/public' : ''}`;
+    const real: unknown[] = Array.isArray(spec.servers) ? spec.servers : [];
+    res.json({ ...spec, servers: [{ url: mock, description: 'This mock' }, ...real] });
+  });
+}
+
 export function createApp(kit: Kit): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -64,6 +98,7 @@ export function createApp(kit: Kit): express.Express {
       maxAge: 600,
     }),
   );
+  mountUi(app);
   // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
   app.use('/public', async (req, res) =>
     send(res, kit.handle('program-api', await toKitRequest(req))),
@@ -72,15 +107,8 @@ export function createApp(kit: Kit): express.Express {
     const request = await toKitRequest(req);
     send(res, kit.handleControl(request, request.path));
   });
-  app.use('/v1', async (req, res) => {
-    const request = await toKitRequest(req);
-    send(res, kit.handle('partner-center', { ...request, path: `/v1${request.path}` }));
-  });
-  app.use((req, res) => {
-    res.status(404).json({
-      title: 'Not found',
-      detail: `Nothing here: the Program API is under /public/v1/program, Partner Center under /v1/customers, the control API under /__control.`,
-    });
-  });
+  // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
+  // MS- headers for a path it does not have.
+  app.use(async (req, res) => send(res, kit.handle('partner-center', await toKitRequest(req))));
   return app;
 }

@@ -99,12 +99,16 @@ export function createControl(world: World): Control {
       }
       world.settle();
     },
-    state: () => ({
-      now: world.clock.now().toISOString(),
-      randomSeed: world.ids.state(),
-      program: dumpProgram(world.program),
-      partnerCenter: dumpPartner(world.partner),
-    }),
+    state: () => {
+      // A ticking clock may have passed an expiry or a review since the last request.
+      world.settle();
+      return {
+        now: world.clock.now().toISOString(),
+        randomSeed: world.ids.state(),
+        program: dumpProgram(world.program),
+        partnerCenter: dumpPartner(world.partner),
+      };
+    },
     vet(customerId, decision) {
       // A review the clock has already decided is not InReview any more.
       world.settle();

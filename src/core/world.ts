@@ -28,7 +28,6 @@ export interface JournalEntry {
   method: string;
   path: string;
   status: number;
-  operationId?: string;
   durationMs: number;
 }
 

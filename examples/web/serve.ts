@@ -1,0 +1,42 @@
+/**
+ * Builds the example app with Vite's JS API and serves the build on 127.0.0.1, on a port the
+ * system picks. Used by the end-to-end tests and by scripts/screenshots.ts.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import { build } from 'vite';
+
+export interface ServedApp {
+  /** e.g. `http://127.0.0.1:40123`; add `/?mode=msw` or `/?mode=server&base=...`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveExampleApp(): Promise<ServedApp> {
+  const root = fileURLToPath(new URL('.', import.meta.url));
+  const outDir = await mkdtemp(join(tmpdir(), 'example-web-'));
+  await build({
+    root,
+    configFile: join(root, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = express()
+      .use(express.static(outDir))
+      .listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
+}
