@@ -3,6 +3,8 @@
  * mocks/ (msw, express) only translate HTTP to `handle` and back.
  */
 import { createControl, handleControl, type Control } from './core/control.js';
+import { Refusal } from './core/problem.js';
+import { createRouter } from './http/router.js';
 import { partnerCenterApi } from './core/partner/api.js';
 import { programApi } from './core/program/api.js';
 import { defaultSeed } from './core/seed.js';
@@ -27,6 +29,41 @@ const pipelines = {
   'partner-center': createPipeline(partnerCenterApi),
 } satisfies Record<ApiName, unknown>;
 
+const routers = {
+  'program-api': createRouter('program-api'),
+  'partner-center': createRouter('partner-center'),
+} satisfies Record<ApiName, unknown>;
+
+/** An injected fault answered in the API's own shape, or the real answer, maybe delayed. */
+function withFaults(
+  world: World,
+  api: ApiName,
+  request: KitRequest,
+  answer: () => KitResponse,
+): KitResponse {
+  if (world.faults.isEmpty() && request.headers.prefer === undefined) return answer();
+  const route = routers[api](request.method, request.path);
+  const operationId = route.kind === 'match' ? route.match.operation.operationId : undefined;
+  const fault = world.faults.match(api, operationId, request.headers.prefer);
+  if (!fault) return answer();
+  let response: KitResponse;
+  if (fault.status) {
+    const code = fault.status === 429 ? 'TooManyRequests' : 'ServiceUnavailable';
+    const detail =
+      fault.status === 429
+        ? 'Too many requests (injected fault).'
+        : 'The service is unavailable (injected fault).';
+    response = pipelines[api].refuse(world, request, new Refusal(code, detail));
+    response = {
+      ...response,
+      headers: { ...response.headers, 'retry-after': String(fault.retryAfter) },
+    };
+  } else {
+    response = answer();
+  }
+  return fault.latencyMs > 0 ? { ...response, delayMs: fault.latencyMs } : response;
+}
+
 /** Makes a kit; without a `seed` option it loads the default seed (documented tokens). */
 export function createKit(options: KitOptions = {}): Kit {
   const world = createWorld({ seed: defaultSeed, ...options });
@@ -37,7 +74,7 @@ export function createKit(options: KitOptions = {}): Kit {
     handle(api, request) {
       const started = Date.now();
       world.settle();
-      const response = pipelines[api](world, request);
+      const response = withFaults(world, api, request, () => pipelines[api](world, request));
       world.journal.push({
         at: world.clock.now().toISOString(),
         api,

@@ -2,7 +2,7 @@
  * The msw door: request handlers that answer the real base URLs (or any the caller passes) from
  * a kit. The same handlers run in Node (`setupServer`) and in the browser (`setupWorker`).
  */
-import { http, type HttpHandler } from 'msw';
+import { delay, http, type HttpHandler } from 'msw';
 import { MAX_BODY_BYTES, utf8Length } from '../../src/http/pipeline.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';
@@ -41,8 +41,10 @@ async function toKitRequest(request: Request, base: URL): Promise<KitRequest> {
   };
 }
 
-const toResponse = (answer: KitResponse) =>
-  new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+async function toResponse(answer: KitResponse): Promise<Response> {
+  if (answer.delayMs) await delay(answer.delayMs);
+  return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+}
 
 export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHandler[] {
   const doors: [ApiName, string][] = [

@@ -53,7 +53,10 @@ async function toKitRequest(req: Request): Promise<KitRequest> {
   };
 }
 
-function send(res: Response, answer: KitResponse) {
+async function send(res: Response, answer: KitResponse) {
+  // Injected latency (faults on demand) holds only this response, never the server.
+  if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
+  if (res.destroyed) return;
   res.writeHead(answer.status, answer.headers);
   res.end(answer.body);
 }

@@ -4,6 +4,7 @@
  */
 import type { ClockError } from './clock.js';
 import { addDuration, isDuration } from './clock.js';
+import { FaultError, validateFault, type FaultRule } from './faults.js';
 import { dumpPartner } from './partner/seed.js';
 import type { CustomerQualification } from './partner/state.js';
 import { decide, type VettingDecision } from './partner/vetting.js';
@@ -33,6 +34,14 @@ export interface Control {
    * for an unknown customer, 409 when the customer has no Education request InReview.
    */
   vet(customerId: string, decision: VettingDecision): CustomerQualification;
+  /** Faults on demand: the rules in force. */
+  faults(): FaultRule[];
+  /**
+   * Adds a fault rule: `{api?, operationId?, status?: 429 | 503, retryAfter?, latencyMs?,
+   * count?, fraction?}`. Throws ControlError (400) for a rule that makes no sense.
+   */
+  addFault(rule: unknown): FaultRule;
+  clearFaults(): void;
 }
 
 export class ControlError extends Error {
@@ -99,6 +108,16 @@ export function createControl(world: World): Control {
       }
       world.settle();
     },
+    faults: () => world.faults.list(),
+    addFault(rule) {
+      try {
+        return world.faults.add(validateFault(rule));
+      } catch (error) {
+        if (error instanceof FaultError) throw new ControlError(`Bad fault rule: ${error.message}`);
+        throw error;
+      }
+    },
+    clearFaults: () => world.faults.clear(),
     state: () => {
       // A ticking clock may have passed an expiry or a review since the last request.
       world.settle();
@@ -173,6 +192,13 @@ export function handleControl(control: Control, request: KitRequest, path: strin
         return json(200, { seeded: true, clock: control.clock() });
       case 'GET /state':
         return json(200, control.state());
+      case 'GET /faults':
+        return json(200, { faults: control.faults() });
+      case 'POST /faults':
+        return json(201, control.addFault(body));
+      case 'DELETE /faults':
+        control.clearFaults();
+        return json(200, { faults: [] });
       default:
         return problem(404, `The control API has no ${route}.`);
     }

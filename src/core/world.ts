@@ -5,6 +5,7 @@
 import { BoundedMap, Ring } from './bounded.js';
 import { SeedError } from './seed-error.js';
 import { createClock, type Clock } from './clock.js';
+import { FaultTable } from './faults.js';
 import { createIds, type IdGenerator } from './ids.js';
 import { loadPartner, settleVetting } from './partner/seed.js';
 import { emptyPartnerState, type PartnerSeed, type PartnerState } from './partner/state.js';
@@ -48,6 +49,8 @@ export interface World {
   program: ProgramState;
   partner: PartnerState;
   readonly journal: Ring<JournalEntry>;
+  /** Faults on demand (429, 503, latency); empty unless asked for. */
+  readonly faults: FaultTable;
   /** Responses remembered by Partner Center `MS-RequestId` (bounded, oldest dropped). */
   readonly idempotency: BoundedMap<string, KitResponse>;
   /** A W3C-style trace id for problem details (not drawn from the id sequence). */
@@ -83,6 +86,7 @@ export function createWorld(options: WorldOptions = {}): World {
     program: emptyProgramState(),
     partner: emptyPartnerState(),
     journal: new Ring(options.journalSize ?? 200),
+    faults: new FaultTable(),
     idempotency: new BoundedMap(options.idempotencySize ?? 5000),
     traceId() {
       traceCounter = (traceCounter + 1) >>> 0;
@@ -100,6 +104,7 @@ export function createWorld(options: WorldOptions = {}): World {
       clock.set(start);
       world.load(initialSeed);
       world.journal.clear();
+      world.faults.clear();
     },
     load(seed) {
       const program = world.program;

@@ -127,6 +127,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       }
@@ -203,6 +206,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       }
@@ -297,6 +303,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       },
@@ -457,6 +466,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       }
@@ -527,6 +539,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       }
@@ -607,6 +622,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       },
@@ -760,6 +778,9 @@ const document: OpenApiDocument = {
           },
           "429": {
             "$ref": "#/components/responses/TooManyRequests"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
           }
         }
       }
@@ -1070,6 +1091,35 @@ const document: OpenApiDocument = {
             "examples": {
               "rateLimited": {
                 "$ref": "#/components/examples/ErrorTooManyRequests"
+              }
+            }
+          }
+        }
+      },
+      "UnexpectedError": {
+        "description": "Any other failure: service unavailable (`800503`, the kit's fault injection, with `Retry-After`), request headers too large (`800431`), or an unexpected error (`800500`).",
+        "headers": {
+          "MS-RequestId": {
+            "$ref": "#/components/headers/MS-RequestId"
+          },
+          "MS-CorrelationId": {
+            "$ref": "#/components/headers/MS-CorrelationId"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            },
+            "examples": {
+              "serviceUnavailable": {
+                "$ref": "#/components/examples/ErrorServiceUnavailable"
+              },
+              "headersTooLarge": {
+                "$ref": "#/components/examples/ErrorHeadersTooLarge"
+              },
+              "internalError": {
+                "$ref": "#/components/examples/ErrorInternal"
               }
             }
           }
@@ -1409,7 +1459,7 @@ const document: OpenApiDocument = {
       },
       "Error": {
         "type": "object",
-        "description": "The error body of every failed request.\n\n| code | HTTP | meaning |\n|---|---|---|\n| 800001 | 401 | Bearer token missing or not valid. |\n| 800002 | 400 | Request input not valid: malformed JSON, a body of the wrong JSON type (not an object; for the deprecated PUT, not a string), no qualification given, or a query value out of range. (A body not sent as JSON at all is 415 `800004`.) |\n| 900118 | 400 | The customer id is not a GUID. |\n| 900126 | 400 | The qualification value cannot be parsed, or names one that cannot be set (None, Nonprofit). |\n| 60003 | 404 | The customer (tenant) was not found. |\n| 900150 | 403 | The caller's role lacks the rights for this operation. |\n| 900127 | 400 | `educationSegment` missing when requesting Education (a value other than K12 / HigherEducation fails the body schema: `800002`). * |\n| 900128 | 400 | GCC validation code missing or unknown. * |\n| 900129 | 400 | GCC validation code has no creates left. * |\n| 900130 | 400 | Education and GovernmentCommunityCloud cannot be combined on one customer. * |\n| 900131 | 400 | Education verification already requested 3 times for this customer. * |\n| 600061 | 409 | The customer already holds this qualification. * |\n| 800003 | 413 | Request body too large. * |\n| 800004 | 415 | Unsupported media type (the body must be `application/json`). * |\n| 800429 | 429 | Too many requests; see `Retry-After`. * |\n| 800404 | 404 | No operation answers this method and path. * |\n| 800500 | 500 | Unexpected error inside the service. * |\n\n\\* The public documentation gives no error number for these situations; these codes\nare assigned by this kit.\n",
+        "description": "The error body of every failed request.\n\n| code | HTTP | meaning |\n|---|---|---|\n| 800001 | 401 | Bearer token missing or not valid. |\n| 800002 | 400 | Request input not valid: malformed JSON, a body of the wrong JSON type (not an object; for the deprecated PUT, not a string), no qualification given, or a query value out of range. (A body not sent as JSON at all is 415 `800004`.) |\n| 900118 | 400 | The customer id is not a GUID. |\n| 900126 | 400 | The qualification value cannot be parsed, or names one that cannot be set (None, Nonprofit). |\n| 60003 | 404 | The customer (tenant) was not found. |\n| 900150 | 403 | The caller's role lacks the rights for this operation. |\n| 900127 | 400 | `educationSegment` missing when requesting Education (a value other than K12 / HigherEducation fails the body schema: `800002`). * |\n| 900128 | 400 | GCC validation code missing or unknown. * |\n| 900129 | 400 | GCC validation code has no creates left. * |\n| 900130 | 400 | Education and GovernmentCommunityCloud cannot be combined on one customer. * |\n| 900131 | 400 | Education verification already requested 3 times for this customer. * |\n| 600061 | 409 | The customer already holds this qualification. * |\n| 800003 | 413 | Request body too large. * |\n| 800004 | 415 | Unsupported media type (the body must be `application/json`). * |\n| 800429 | 429 | Too many requests; see `Retry-After`. * |\n| 800404 | 404 | No operation answers this method and path. * |\n| 800500 | 500 | Unexpected error inside the service. * |\n| 800431 | 431 | Request headers too large (more than 16 KB in all). * |\n| 800503 | 503 | Service unavailable (the kit's fault injection); may carry `Retry-After`. * |\n\n\\* The public documentation gives no error number for these situations; these codes\nare assigned by this kit.\n",
         "required": [
           "code",
           "description"
@@ -1862,6 +1912,33 @@ const document: OpenApiDocument = {
         "value": {
           "code": 800004,
           "description": "The media type 'application/xml' is not supported; send application/json.",
+          "data": [],
+          "source": "PartnerFD"
+        }
+      },
+      "ErrorServiceUnavailable": {
+        "summary": "Service unavailable",
+        "value": {
+          "code": 800503,
+          "description": "The service is temporarily unavailable; retry after the time given in Retry-After.",
+          "data": [],
+          "source": "PartnerFD"
+        }
+      },
+      "ErrorHeadersTooLarge": {
+        "summary": "Request headers too large",
+        "value": {
+          "code": 800431,
+          "description": "The request headers are larger than 16384 bytes.",
+          "data": [],
+          "source": "PartnerFD"
+        }
+      },
+      "ErrorInternal": {
+        "summary": "Unexpected error",
+        "value": {
+          "code": 800500,
+          "description": "An unexpected error occurred.",
           "data": [],
           "source": "PartnerFD"
         }

@@ -384,6 +384,8 @@ export type components = {
          *     | 800429 | 429 | Too many requests; see `Retry-After`. * |
          *     | 800404 | 404 | No operation answers this method and path. * |
          *     | 800500 | 500 | Unexpected error inside the service. * |
+         *     | 800431 | 431 | Request headers too large (more than 16 KB in all). * |
+         *     | 800503 | 503 | Service unavailable (the kit's fault injection); may carry `Retry-After`. * |
          *
          *     \* The public documentation gives no error number for these situations; these codes
          *     are assigned by this kit.
@@ -503,6 +505,17 @@ export type components = {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description Any other failure: service unavailable (`800503`, the kit's fault injection, with `Retry-After`), request headers too large (`800431`), or an unexpected error (`800500`). */
+        UnexpectedError: {
+            headers: {
+                "MS-RequestId": components["headers"]["MS-RequestId"];
+                "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
     };
     parameters: {
         /**
@@ -614,6 +627,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
     getCustomer: {
@@ -663,6 +677,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CustomerNotFound"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
     listCustomerQualifications: {
@@ -712,6 +727,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CustomerNotFound"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
     createCustomerQualification: {
@@ -785,6 +801,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
     listValidationCodes: {
@@ -826,6 +843,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
     getCustomerQualificationDeprecated: {
@@ -875,6 +893,7 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["CustomerNotFound"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
     updateCustomerQualificationDeprecated: {
@@ -948,6 +967,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
+            default: components["responses"]["UnexpectedError"];
         };
     };
 }

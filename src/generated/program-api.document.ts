@@ -3528,7 +3528,19 @@ const document: OpenApiDocument = {
         }
       },
       "UnexpectedError": {
-        "description": "Failures that can happen on any operation: too many requests (429), an internal error\n(500) or the service being unavailable (503).\n",
+        "description": "Failures that can happen on any operation: too many requests (429, with `Retry-After`),\nrequest headers too large (431), an internal error (500) or the service being\nunavailable (503). The kit answers 429 and 503 only when told to (fault injection).\n",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait before retrying (429 and 503).",
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "examples": [
+                30
+              ]
+            }
+          }
+        },
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3543,6 +3555,9 @@ const document: OpenApiDocument = {
               },
               "ServiceUnavailable": {
                 "$ref": "#/components/examples/ServiceUnavailable"
+              },
+              "RequestHeadersTooLarge": {
+                "$ref": "#/components/examples/RequestHeadersTooLarge"
               }
             }
           }
@@ -3733,6 +3748,17 @@ const document: OpenApiDocument = {
           "detail": "An unexpected error occurred; quote the traceId when reporting it.",
           "traceId": "00-4617f1bfea895a181029e238b9771003-f920a4d10c7f6bf7-00",
           "code": "InternalError"
+        }
+      },
+      "RequestHeadersTooLarge": {
+        "summary": "Request headers too large",
+        "value": {
+          "type": "https://tools.ietf.org/html/rfc6585#section-5",
+          "title": "Request headers too large.",
+          "status": 431,
+          "detail": "The request headers are larger than 16384 bytes.",
+          "traceId": "00-2b4d6f8a0c2e4a6c8e0a2c4e6a8c0e2a-4c6e8a0c2e4a6c8e-00",
+          "code": "RequestHeadersTooLarge"
         }
       },
       "ServiceUnavailable": {
@@ -5745,7 +5771,7 @@ const document: OpenApiDocument = {
       },
       "ProblemCode": {
         "type": "string",
-        "description": "Stable machine-readable name of a failure, carried in `Problem.code`.\n\n| code | status | meaning |\n|---|---|---|\n| `InvalidJson` | 400 | the request body is not valid JSON |\n| `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |\n| `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |\n| `ReferenceNotFound` | 400 | an id in the body (program, client, buyer, licensee, vendor, template, parameter) does not exist or is not visible to the caller |\n| `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |\n| `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |\n| `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |\n| `CertificateNotActive` | 400 | terminating a certificate that is not Active |\n| `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |\n| `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |\n| `ApplicableToMismatch` | 400 | a buyer given for a Licensee program, or a licensee for a Buyer program |\n| `ParameterRequired` | 400 | a required ordering parameter has no value; `detail` names it |\n| `EnrollmentTransitionNotAllowed` | 400 | query, process, complete or fail from a status that does not allow it |\n| `ProgramTransitionNotAllowed` | 400 | publish or unpublish from the wrong status, deleting a program that is not Draft, or changing `applicableTo` |\n| `Unauthorized` | 401 | missing, malformed, expired or unknown bearer token |\n| `Forbidden` | 403 | the token's role may not call the operation |\n| `NotFound` | 404 | the object does not exist, its id does not match the pattern, or the caller may not see it |\n| `PayloadTooLarge` | 413 | the request body is too large |\n| `UnsupportedMediaType` | 415 | the request body is not `application/json` |\n| `TooManyRequests` | 429 | rate limit reached; retry later |\n| `InternalError` | 500 | unexpected failure of the service |\n| `ServiceUnavailable` | 503 | the service is temporarily unavailable |\n",
+        "description": "Stable machine-readable name of a failure, carried in `Problem.code`.\n\n| code | status | meaning |\n|---|---|---|\n| `InvalidJson` | 400 | the request body is not valid JSON |\n| `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |\n| `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |\n| `ReferenceNotFound` | 400 | an id in the body (program, client, buyer, licensee, vendor, template, parameter) does not exist or is not visible to the caller |\n| `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |\n| `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |\n| `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |\n| `CertificateNotActive` | 400 | terminating a certificate that is not Active |\n| `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |\n| `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |\n| `ApplicableToMismatch` | 400 | a buyer given for a Licensee program, or a licensee for a Buyer program |\n| `ParameterRequired` | 400 | a required ordering parameter has no value; `detail` names it |\n| `EnrollmentTransitionNotAllowed` | 400 | query, process, complete or fail from a status that does not allow it |\n| `ProgramTransitionNotAllowed` | 400 | publish or unpublish from the wrong status, deleting a program that is not Draft, or changing `applicableTo` |\n| `Unauthorized` | 401 | missing, malformed, expired or unknown bearer token |\n| `Forbidden` | 403 | the token's role may not call the operation |\n| `NotFound` | 404 | the object does not exist, its id does not match the pattern, or the caller may not see it |\n| `PayloadTooLarge` | 413 | the request body is too large |\n| `UnsupportedMediaType` | 415 | the request body is not `application/json` |\n| `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |\n| `TooManyRequests` | 429 | rate limit reached; retry later |\n| `InternalError` | 500 | unexpected failure of the service |\n| `ServiceUnavailable` | 503 | the service is temporarily unavailable |\n",
         "enum": [
           "InvalidJson",
           "ValidationFailed",
@@ -5766,6 +5792,7 @@ const document: OpenApiDocument = {
           "NotFound",
           "PayloadTooLarge",
           "UnsupportedMediaType",
+          "RequestHeadersTooLarge",
           "TooManyRequests",
           "ServiceUnavailable",
           "InternalError"

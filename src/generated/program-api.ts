@@ -1225,12 +1225,13 @@ export type components = {
          *     | `NotFound` | 404 | the object does not exist, its id does not match the pattern, or the caller may not see it |
          *     | `PayloadTooLarge` | 413 | the request body is too large |
          *     | `UnsupportedMediaType` | 415 | the request body is not `application/json` |
+         *     | `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |
          *     | `TooManyRequests` | 429 | rate limit reached; retry later |
          *     | `InternalError` | 500 | unexpected failure of the service |
          *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "PayloadTooLarge" | "UnsupportedMediaType" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
         /**
          * @description RFC 7807 problem details, sent as `application/problem+json` for every error. `code` is
          *     an extension member that the kit adds: a stable machine-readable code (`ProblemCode`)
@@ -1314,11 +1315,14 @@ export type components = {
             };
         };
         /**
-         * @description Failures that can happen on any operation: too many requests (429), an internal error
-         *     (500) or the service being unavailable (503).
+         * @description Failures that can happen on any operation: too many requests (429, with `Retry-After`),
+         *     request headers too large (431), an internal error (500) or the service being
+         *     unavailable (503). The kit answers 429 and 503 only when told to (fault injection).
          */
         UnexpectedError: {
             headers: {
+                /** @description Seconds to wait before retrying (429 and 503). */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {

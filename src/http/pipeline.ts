@@ -24,6 +24,9 @@ export type PipelineCode =
   | 'InvalidJson'
   | 'ValidationFailed'
   | 'PayloadTooLarge'
+  | 'RequestHeadersTooLarge'
+  | 'TooManyRequests'
+  | 'ServiceUnavailable'
   | 'InternalError';
 
 export interface Call<Actor, World> {
@@ -68,6 +71,16 @@ export interface ApiModule<Actor, World> {
 
 /** Request bodies over this size answer 413 in the API's own error shape. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Request headers over this size in all answer 431 in the API's own error shape. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+function headerBytes(headers: KitRequest['headers']): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers))
+    bytes += name.length + 4 + (value ? utf8Length(value) : 0);
+  return bytes;
+}
 
 /** Bytes of a string in UTF-8 (the core runs without TextEncoder's typings). */
 export function utf8Length(text: string): number {
@@ -130,6 +143,12 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     request: KitRequest,
     authorized: { operation?: OperationInfo },
   ): KitResponse {
+    if (headerBytes(request.headers) > MAX_HEADER_BYTES) {
+      throw refusal(
+        'RequestHeadersTooLarge',
+        `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`,
+      );
+    }
     const found = route(request.method, request.path);
     if (found.kind !== 'match')
       throw refusal('NotFound', `No operation answers ${request.method} ${request.path}.`);
@@ -196,7 +215,13 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     return handler({ world, actor, request, operation, params, body });
   }
 
-  return function handle(world: World, request: KitRequest): KitResponse {
+  /** Answers a refusal decided outside the pipeline (an injected fault) in this API's shape. */
+  function refuse(world: World, request: KitRequest, refused: Refusal): KitResponse {
+    const response = module.refusalResponse(world, refused, request);
+    return module.finish ? module.finish(world, request, response) : response;
+  }
+
+  function handle(world: World, request: KitRequest): KitResponse {
     let response: KitResponse;
     const authorized: { operation?: OperationInfo } = {};
     try {
@@ -213,5 +238,7 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     }
     if (authorized.operation) module.remember?.(world, request, authorized.operation, response);
     return module.finish ? module.finish(world, request, response) : response;
-  };
+  }
+
+  return Object.assign(handle, { refuse });
 }

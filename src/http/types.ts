@@ -18,6 +18,8 @@ export interface KitResponse {
   headers: Record<string, string>;
   /** Serialized here, so both adapters send the same bytes. */
   body?: string;
+  /** Injected latency: the adapter waits this long before answering (not sent). */
+  delayMs?: number;
 }
 
 export const json = (

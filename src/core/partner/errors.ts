@@ -16,7 +16,10 @@ export type PartnerErrorCode =
   | 800003
   | 800004
   | 800404
+  | 800429
+  | 800431
   | 800500
+  | 800503
   | 900118
   | 900126
   | 900127
@@ -39,7 +42,17 @@ export const partnerErrors = {
   800003: { status: 413, description: 'The request body is larger than the service accepts.' },
   800004: { status: 415, description: 'The media type is not supported; send application/json.' },
   800404: { status: 404, description: 'No operation answers this method and path.' },
+  800429: {
+    status: 429,
+    description: 'Too many requests; retry after the time given in Retry-After.',
+  },
+  800431: { status: 431, description: 'The request headers are too large.' },
   800500: { status: 500, description: 'An unexpected error occurred.' },
+  800503: {
+    status: 503,
+    description:
+      'The service is temporarily unavailable; retry after the time given in Retry-After.',
+  },
   900118: { status: 400, description: 'The customer id is not a valid GUID.' },
   900126: { status: 400, description: 'The qualification value could not be parsed.' },
   900127: {
@@ -76,6 +89,9 @@ export const pipelineErrors = {
   InvalidJson: 800002,
   ValidationFailed: 800002,
   PayloadTooLarge: 800003,
+  RequestHeadersTooLarge: 800431,
+  TooManyRequests: 800429,
+  ServiceUnavailable: 800503,
   InternalError: 800500,
 } as const satisfies Record<PipelineCode, PartnerErrorCode>;
 

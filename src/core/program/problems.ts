@@ -27,6 +27,7 @@ export const problemCatalogue = {
   NotFound: [404, 'Not found.'],
   PayloadTooLarge: [413, 'The request body is too large.'],
   UnsupportedMediaType: [415, 'Unsupported media type.'],
+  RequestHeadersTooLarge: [431, 'Request headers too large.'],
   TooManyRequests: [429, 'Too many requests.'],
   ServiceUnavailable: [503, 'The service is unavailable.'],
   InternalError: [500, 'An unexpected error occurred.'],
@@ -41,6 +42,7 @@ const problemType: Record<number, string> = {
   413: `${rfc9110}15.5.14`,
   415: `${rfc9110}15.5.16`,
   429: 'https://tools.ietf.org/html/rfc6585#section-4',
+  431: 'https://tools.ietf.org/html/rfc6585#section-5',
   500: `${rfc9110}15.6.1`,
   503: `${rfc9110}15.6.4`,
 };

@@ -1,0 +1,129 @@
+/**
+ * `npm start -- --state-file`: the world survives a restart, even a SIGKILL in the middle of a
+ * write-heavy loop (every acknowledged write is there and the file reads), and a corrupt or
+ * foreign file is refused with a clear message, never replaced.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readStateFile } from '../../mocks/server/persistence.js';
+import { freePort } from '../../scripts/prism.js';
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+async function start(stateFile: string): Promise<Started> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'mocks/server/start.ts', '--state-file', stateFile],
+    {
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) break;
+    if (output.includes('listening on')) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, url, output: () => output };
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    // A process killed by a signal has no exit code, only a signal.
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.on('exit', (code) => resolve(code));
+  });
+
+const enrollment = {
+  program: { id: 'PRG-9643-3741' },
+  licensee: { id: 'LCE-5758-4071-6507' },
+  parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-1' }] },
+};
+
+describe('state file', () => {
+  it('keeps every acknowledged write across a SIGKILL in the middle of a write-heavy loop', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'kit-state-')), 'team-mock.json');
+    const first = await start(file);
+    const acknowledged: string[] = [];
+    let stop = false;
+    const failures: string[] = [];
+    const writer = async () => {
+      while (!stop) {
+        try {
+          const response = await fetch(`${first.url}/public/v1/program/enrollments`, {
+            method: 'POST',
+            headers: { authorization: 'Bearer client-token', 'content-type': 'application/json' },
+            body: JSON.stringify(enrollment),
+          });
+          if (response.status === 201)
+            acknowledged.push(((await response.json()) as { id: string }).id);
+        } catch (error) {
+          failures.push(String(error));
+          return; // the server is gone
+        }
+      }
+    };
+    const writers = Array.from({ length: 4 }, writer);
+    const deadline = Date.now() + 20_000;
+    while (acknowledged.length < 40 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(acknowledged.length, first.output()).toBeGreaterThanOrEqual(40);
+    first.child.kill('SIGKILL'); // writes are still in flight
+    console.log(`SIGKILL after ${acknowledged.length} acknowledged writes`);
+    stop = true;
+    await Promise.all(writers);
+    await exited(first.child);
+
+    const saved = readStateFile(file);
+    expect(saved?.program?.enrollments?.length).toBeGreaterThanOrEqual(7 + acknowledged.length);
+
+    const second = await start(file);
+    try {
+      expect(second.output()).toContain('(restored)');
+      for (const id of acknowledged) {
+        const read = await fetch(`${second.url}/public/v1/program/enrollments/${id}`, {
+          headers: { authorization: 'Bearer client-token' },
+        });
+        expect(read.status, `acknowledged enrollment ${id}`).toBe(200);
+      }
+      // New ids do not collide with restored ones.
+      const next = await fetch(`${second.url}/public/v1/program/enrollments`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer client-token', 'content-type': 'application/json' },
+        body: JSON.stringify(enrollment),
+      });
+      expect(next.status).toBe(201);
+      expect(acknowledged).not.toContain(((await next.json()) as { id: string }).id);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  }, 60_000);
+
+  it.each([
+    ['corrupt', '{"format":"eligibility-mock-kit/state@1","state":{', /not valid JSON/],
+    ['foreign', '{"users":[{"name":"someone else"}]}\n', /not a state file of this kit/],
+  ])(
+    'refuses a %s file with a clear message and leaves it as it was',
+    async (_kind, content, message) => {
+      const file = join(await mkdtemp(join(tmpdir(), 'kit-state-')), 'state.json');
+      await writeFile(file, content);
+      const started = await start(file);
+      expect(await exited(started.child)).toBe(1);
+      expect(started.output()).toMatch(message);
+      expect(await readFile(file, 'utf8')).toBe(content);
+    },
+  );
+});
