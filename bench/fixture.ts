@@ -1,0 +1,66 @@
+/**
+ * Scaled fixtures for the list benchmark: the default seed (programs, accounts, tokens, Partner
+ * Center) with its certificates cloned up to `count`. Each clone is a separate object tree (no
+ * shared sub-objects that would flatter memory), made in one of two ways:
+ *  - `json`: parsed from JSON text, as a fixture read from a file: every string its own copy;
+ *  - `objects`: copied object by object, strings shared, as when certificates are built in code
+ *    (or created through the API, which copies names and ids from the program and accounts).
+ */
+import { paths } from '../src/core/program/service.js';
+import { defaultSeed } from '../src/core/seed.js';
+import type { Seed } from '../src/core/world.js';
+
+type Certificate = NonNullable<NonNullable<Seed['program']>['certificates']>[number];
+
+const statuses = ['Active', 'Active', 'Expired', 'Pending', 'Active', 'Terminated'] as const;
+
+/** Twelve digits in the API's `CER-XXXX-XXXX-XXXX` layout; the first digit is never 0. */
+function certificateId(n: number): string {
+  const digits = String(100_000_000_000 + n * 7919);
+  return `CER-${digits.slice(0, 4)}-${digits.slice(4, 8)}-${digits.slice(8, 12)}`;
+}
+
+const addDays = (now: Date, days: number) =>
+  new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+export const fixtureModes = ['json', 'objects'] as const;
+export type FixtureMode = (typeof fixtureModes)[number];
+
+/** Plain objects and arrays copied, everything else (strings) shared. */
+const copyTree = <T>(value: T): T =>
+  (Array.isArray(value)
+    ? value.map(copyTree)
+    : typeof value === 'object' && value !== null
+      ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyTree(v)]))
+      : value) as T;
+
+/** The default seed with exactly `count` certificates (at least the seed's own). */
+export function scaledSeed(count: number, now: Date, mode: FixtureMode = 'objects'): Seed {
+  const seed = defaultSeed(now);
+  const program = seed.program ?? {};
+  const originals = program.certificates ?? [];
+  const taken = new Set(originals.map((c) => c.id));
+  const certificates: Certificate[] = [...originals];
+  const templates = originals.map((c) => JSON.stringify(c));
+  for (let n = 0; certificates.length < count; n++) {
+    const id = certificateId(n);
+    if (taken.has(id)) continue;
+    taken.add(id);
+    const { expirationDate: _kept, ...base } =
+      mode === 'json'
+        ? (JSON.parse(templates[n % templates.length]!) as Certificate)
+        : copyTree(originals[n % originals.length]!);
+    const status = statuses[n % statuses.length]!;
+    // Expiry dates well clear of the bench's few minutes, so the clock expires nothing mid-run.
+    const expires = status === 'Expired' ? -1 - (n % 300) : 2 + ((n * 37) % 700);
+    certificates.push({
+      ...base,
+      id,
+      href: paths.certificate(id),
+      name: `${base.program.name} - ${base.client.name ?? base.client.id} #${n}`,
+      status,
+      ...(status === 'Pending' ? {} : { expirationDate: addDays(now, expires) }),
+    });
+  }
+  return { ...seed, program: { ...program, certificates } };
+}

@@ -1,0 +1,110 @@
+/**
+ * The bench keeps working: a smoke run (a fraction of a second per measurement, 1,000 and 2,000
+ * certificates) of `bench/run.ts` as `npm run bench` runs it, in a child process. It checks the
+ * shape of the tables, never the speed: figures from a smoke run on a busy machine mean nothing.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestLabels, serverLabels } from '../../bench/names.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+let scratch: string;
+let stdout: string;
+let written: string;
+
+/** The rows of the markdown table under `## heading`, as trimmed cells. */
+function rowsUnder(markdown: string, heading: string): string[][] {
+  const section = markdown.split(/^## /m).find((s) => s.startsWith(heading));
+  if (!section) return [];
+  return section
+    .split('\n')
+    .filter((line) => line.startsWith('|'))
+    .slice(2) // header and separator
+    .map((line) =>
+      line
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
+}
+
+const numeric = (cell: string | undefined) => cell !== undefined && /^\d+(\.\d+)?$/.test(cell);
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'bench-smoke-'));
+  const out = join(scratch, 'results.md');
+  const result = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out],
+    { cwd: root, timeout: 110_000, maxBuffer: 4 * 1024 * 1024 },
+  );
+  stdout = result.stdout;
+  written = await readFile(out, 'utf8');
+}, 120_000);
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('npm run bench -- --smoke', () => {
+  it('prints the report and writes the same to --out', () => {
+    expect(stdout).toBe(written);
+    expect(written).toMatch(/^# Benchmark results/);
+    expect(written).toContain(`Node ${process.version}`);
+  });
+
+  it('measures every request on every server (the write flow on the kit only)', () => {
+    const rows = rowsUnder(written, 'Requests');
+    const expected = Object.entries(requestLabels).flatMap(([request, label]) =>
+      (request === 'writeFlow' ? [serverLabels.kit] : Object.values(serverLabels)).map((server) => [
+        label,
+        server,
+      ]),
+    );
+    expect(rows.map((row) => row.slice(0, 2))).toEqual(expected);
+    for (const row of rows) {
+      expect(row.slice(2).every(numeric), row.join(' | ')).toBe(true);
+      // Every answer of the kit is a 2xx: the bench measures what it says it measures.
+      if (row[1] === serverLabels.kit) expect(row[6], row.join(' | ')).toBe('0');
+    }
+  });
+
+  it('gives the kit/Prism and kit/bare ratios of each request', () => {
+    const rows = rowsUnder(written, 'Ratios');
+    expect(rows.map((row) => row[0])).toEqual([
+      requestLabels.getById,
+      requestLabels.list,
+      requestLabels.qualifications,
+    ]);
+    for (const row of rows) expect(row.slice(1).every(numeric), row.join(' | ')).toBe(true);
+  });
+
+  it('times the list at each fixture size, with resident memory', () => {
+    const rows = rowsUnder(written, 'List scaling');
+    expect(rows.map((row) => row[0])).toEqual(['1000', '2000']);
+    for (const row of rows) {
+      // The first size has no previous one to compare with; the peak is Linux-only.
+      const cells = row.filter(
+        (cell, i) => !(i === 4 && cell === '') && !(i === 7 && cell === '—'),
+      );
+      expect(cells.every(numeric), row.join(' | ')).toBe(true);
+    }
+  });
+
+  it('times the startup of the kit and of Prism', () => {
+    const rows = rowsUnder(written, 'Startup');
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(numeric(row[2]), row.join(' | ')).toBe(true);
+  });
+
+  it('checks the issue’s targets', () => {
+    const rows = rowsUnder(written, 'Targets');
+    expect(rows.length).toBeGreaterThanOrEqual(8);
+    for (const row of rows) expect(['yes', 'no', 'n/a']).toContain(row[2]);
+  });
+});
