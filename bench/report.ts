@@ -214,7 +214,7 @@ export function render(report: Report): string {
       ['server', 'runs ms', 'median ms'],
       report.startup.map((s) => [
         s.server === 'kit'
-          ? 'kit (node --import tsx mocks/server/start.ts)'
+          ? 'kit (node mocks/server/start.bundle.mjs, as npm start runs it)'
           : 'Prism (2 × prism mock)',
         s.runs.map(whole).join(', '),
         whole(s.median),

@@ -5,11 +5,12 @@
  *   npm run bench -- --duration 10 --connections 10
  *   npm run bench -- --smoke --out /tmp/bench.md     (a few seconds; what the test runs)
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import type autocannon from 'autocannon';
 import { seedCustomers, partnerTokens } from '../src/core/partner/seed.js';
 import { seedTokens } from '../src/core/program/seed.js';
@@ -20,6 +21,7 @@ import {
   killAll,
   prismCommand,
   residentMb,
+  root,
   startServer,
   tsxCommand,
   type Probe,
@@ -118,11 +120,16 @@ function writeFlow(layout: Layout): Scenario {
   return { path: requests[0]!.path!, requests };
 }
 
+/** `npm start` bundles the server once (esbuild), then runs plain JavaScript: so does the bench. */
+async function buildKit(): Promise<void> {
+  await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root });
+}
+
 async function startKit(): Promise<RunningServer> {
   const port = await freePort();
   return startServer({
     name: 'kit',
-    command: tsxCommand('mocks/server/start.ts'),
+    command: [process.execPath, join(root, 'mocks/server/start.bundle.mjs')],
     port,
     probes: () => probesOf(kitLayout(port)),
   });
@@ -191,6 +198,8 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     startup: [],
     memory: [],
   };
+
+  await buildKit();
 
   // ---- startup: one server at a time, nothing else running
   const startup: Record<'kit' | 'prism', number[]> = { kit: [], prism: [] };

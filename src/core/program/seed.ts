@@ -41,8 +41,9 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
   unique('buyers', seed.buyers, state.buyers);
   unique('licensees', seed.licensees, state.licensees);
   unique('programs', seed.programs, state.programs);
-  unique('certificates', seed.certificates, state.certificates);
-  unique('enrollments', seed.enrollments, state.enrollments);
+  const shared = interner();
+  unique('certificates', seed.certificates?.map(shared.held), state.certificates);
+  unique('enrollments', seed.enrollments?.map(shared.held), state.enrollments);
 
   const need = (what: string, map: Map<string, unknown>, id: string | undefined, where: string) => {
     if (!id || !map.has(id))
@@ -85,6 +86,50 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
     });
   }
   state.nextExpiry = null;
+}
+
+/**
+ * Large fixtures repeat the same small objects in every certificate (program, client and
+ * licensee references, eligibility, parameters, audit events): one shared copy of each keeps
+ * 100,000 certificates in a fraction of the memory. Safe because stored objects are never
+ * changed in place: every write replaces them (copy on write).
+ */
+function interner() {
+  const seen = new Map<string, unknown>();
+  const intern = <T>(value: T): T => {
+    if (typeof value !== 'object' || value === null) return value;
+    const key = JSON.stringify(value);
+    const found = seen.get(key);
+    if (found !== undefined) return found as T;
+    seen.set(key, value);
+    return value;
+  };
+  const fields = [
+    'program',
+    'client',
+    'buyer',
+    'licensee',
+    'eligibility',
+    'externalIds',
+    'template',
+    'parameters',
+    'certificate',
+    'statusNotes',
+  ] as const;
+  return {
+    held<T extends object>(item: T): T {
+      if (typeof item !== 'object' || item === null) return item;
+      const copy = { ...item } as Record<string, unknown>;
+      for (const field of fields) if (field in copy) copy[field] = intern(copy[field]);
+      const audit = copy.audit;
+      if (typeof audit === 'object' && audit !== null) {
+        const events: Record<string, unknown> = {};
+        for (const [name, event] of Object.entries(audit)) events[name] = intern(event);
+        copy.audit = intern(events);
+      }
+      return copy as T;
+    },
+  };
 }
 
 /** The current state as a fixture: what `load` takes back (persistence, snapshots). */
