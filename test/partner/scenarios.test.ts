@@ -1,35 +1,5 @@
-/**
- * One table of Partner Center scenarios, two doors: each scenario runs through express and
- * through msw on a fresh world; every response is validated against spec/partner-center.yaml,
- * and the two doors must give byte-identical transcripts (statuses, MS-* headers and bodies).
- */
-import { afterEach, describe, expect, it } from 'vitest';
-import { doors, type Door } from '../support/doors.js';
+/** The Partner Center scenario table through both doors (see test/support/two-doors.ts). */
+import { runThroughBothDoors } from '../support/two-doors.js';
 import { scenarios } from './scenarios.js';
 
-const transcripts = new Map<string, Record<string, string[]>>();
-let open: Door | undefined;
-afterEach(async () => {
-  await open?.close();
-  open = undefined;
-});
-
-describe.each(['express', 'msw'] as const)('Partner Center through %s', (name) => {
-  it.each(scenarios.map((s) => [s.name, s] as const))('%s', async (scenarioName, scenario) => {
-    const door = (open = await doors[name]());
-    await scenario.run(door);
-    expect(door.problems, 'responses that do not match spec/partner-center.yaml').toEqual([]);
-    transcripts.set(scenarioName, { ...transcripts.get(scenarioName), [name]: door.transcript });
-  });
-});
-
-describe('Partner Center, both doors', () => {
-  it.each(scenarios.map((s) => [s.name] as const))(
-    '%s: same statuses, headers and bodies',
-    (scenarioName) => {
-      const both = transcripts.get(scenarioName);
-      expect(both?.express, 'express transcript').toBeDefined();
-      expect(both?.msw).toEqual(both?.express);
-    },
-  );
-});
+runThroughBothDoors('Partner Center', scenarios);

@@ -11,10 +11,9 @@ import {
 } from '../../src/core/partner/seed.js';
 import { testNow, type Answer, type CallOptions, type Door } from '../support/doors.js';
 
-export interface Scenario {
-  name: string;
-  run(door: Door): Promise<void>;
-}
+import type { Scenario } from '../support/two-doors.js';
+
+export type { Scenario };
 
 export { tokens, customers, codes };
 const PC = 'partner-center' as const;

@@ -5,10 +5,9 @@
 import { expect } from 'vitest';
 import type { Door } from '../support/doors.js';
 
-export interface Scenario {
-  name: string;
-  run(door: Door): Promise<void>;
-}
+import type { Scenario } from '../support/two-doors.js';
+
+export type { Scenario };
 
 export const tokens = { ops: 'ops-token', vendor: 'vendor-token', client: 'client-token' } as const;
 export const ids = {
