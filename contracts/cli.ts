@@ -15,7 +15,8 @@ const usage = `Usage: npm run contracts -- --target <base URL> [options]
   --api program|partner-center|all   which API (default all: --target is a kit-style root)
   --program-url, --partner-center-url, --control-url   set base URLs one by one
   --token <t>          bearer token (else PROGRAM_API_TOKEN / PARTNER_CENTER_TOKEN;
-                       role tokens: PROGRAM_API_OPERATIONS_TOKEN, _VENDOR_TOKEN, _CLIENT_TOKEN)
+                       role tokens: PROGRAM_API_OPERATIONS_TOKEN, _VENDOR_TOKEN, _CLIENT_TOKEN,
+                       PARTNER_CENTER_READER_TOKEN)
   --read-only          never send a request that changes data
   --allow-writes       allow writes against a target without a control API (a real service)
   --stateless          the target keeps no state (Prism): behavioural checks are skipped

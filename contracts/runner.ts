@@ -47,6 +47,7 @@ function unmet(need: Need, target: Target, api: ApiName): string | undefined {
     case 'vendor':
     case 'client':
     case 'partner':
+    case 'reader':
       return target.tokens[need] ? undefined : `no ${need} token for ${api}`;
     default:
       return need satisfies never;

@@ -17,6 +17,7 @@ export const kitTokens: Record<Role, string> = {
   vendor: 'vendor-token',
   client: 'client-token',
   partner: 'partner-token',
+  reader: 'reader-token',
 };
 
 export interface TargetOptions {
@@ -89,6 +90,7 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
   set('vendor', env.PROGRAM_API_VENDOR_TOKEN);
   set('client', env.PROGRAM_API_CLIENT_TOKEN);
   set('partner', partnerToken);
+  set('reader', env.PARTNER_CENTER_READER_TOKEN);
   // A kit target with no tokens given: the documented seed tokens.
   if (controlUrl && Object.keys(tokens).length === 0) Object.assign(tokens, kitTokens);
 

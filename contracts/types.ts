@@ -1,7 +1,7 @@
 /** The contract suite's vocabulary: targets, checks, results, reports. */
 import type { ApiName } from '../src/schema/index.js';
 
-export type Role = 'operations' | 'vendor' | 'client' | 'partner';
+export type Role = 'operations' | 'vendor' | 'client' | 'partner' | 'reader';
 
 export interface Target {
   /** Base URL of the Program API, e.g. `http://127.0.0.1:4010/public`. */

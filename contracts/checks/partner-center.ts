@@ -187,6 +187,26 @@ export const partnerCenterChecks: Check[] = [
     },
   },
   {
+    name: 'partner-center.injected-faults-keep-the-contract',
+    api: PC,
+    kind: 'behaviour',
+    description:
+      'Faults on demand (429, 503) answer in the Partner Center error shape, with the MS- headers',
+    needs: ['control', 'partner'],
+    async run(ctx) {
+      const problems: string[] = [];
+      for (const status of [429, 503]) {
+        const added = await ctx.control('POST', '/faults', { api: PC, status, count: 1 });
+        if (added.status !== 201) return [`the control API refused the fault: ${added.status}`];
+        const answer = await ctx.call(PC, 'GET', '/v1/customers', { as: 'partner' });
+        if (answer.status !== status)
+          problems.push(`expected the injected ${status}, got ${answer.status}`);
+      }
+      await ctx.control('DELETE', '/faults');
+      return problems;
+    },
+  },
+  {
     name: 'partner-center.education-review-decided-through-control',
     api: PC,
     kind: 'behaviour',

@@ -370,6 +370,32 @@ export const programChecks: Check[] = [
     },
   },
   {
+    name: 'program.injected-faults-keep-the-contract',
+    api: P,
+    kind: 'behaviour',
+    description: 'Faults on demand (429 with Retry-After, 503) answer in the problem-details shape',
+    needs: ['control', 'operations'],
+    async run(ctx) {
+      const problems: string[] = [];
+      for (const status of [429, 503]) {
+        const added = await ctx.control('POST', '/faults', {
+          api: P,
+          status,
+          retryAfter: 2,
+          count: 1,
+        });
+        if (added.status !== 201) return [`the control API refused the fault: ${added.status}`];
+        const answer = await ctx.call(P, 'GET', `${certificates}?limit=1`, { as: 'operations' });
+        if (answer.status !== status)
+          problems.push(`expected the injected ${status}, got ${answer.status}`);
+        if (answer.headers.get('retry-after') !== '2')
+          problems.push(`${status} without Retry-After: 2`);
+      }
+      await ctx.control('DELETE', '/faults');
+      return problems;
+    },
+  },
+  {
     name: 'program.expiry-follows-the-clock',
     api: P,
     kind: 'behaviour',

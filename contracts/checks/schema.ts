@@ -15,7 +15,7 @@ import type { Check, CheckContext, Role } from '../types.js';
 
 const roleNames: Record<ApiName, Record<string, Role>> = {
   'program-api': { operations: 'operations', vendor: 'vendor', client: 'client' },
-  'partner-center': { partner: 'partner' },
+  'partner-center': { partner: 'partner', reader: 'reader' },
 };
 
 /** An id of the parameter's shape that no object has: a nil-like GUID, or the digits zeroed. */
