@@ -12,6 +12,7 @@ export default tseslint.config(
       'coverage/',
       'examples/**/dist/',
       '**/mockServiceWorker.js',
+      'mocks/server/start.bundle.mjs',
     ],
   },
   js.configs.recommended,

@@ -108,7 +108,23 @@ export function createApp(kit: Kit): express.Express {
   );
   app.use('/__control', async (req, res) => {
     const request = await toKitRequest(req);
-    send(res, kit.handleControl(request, request.path));
+    let answer: KitResponse;
+    try {
+      answer = kit.handleControl(request, request.path);
+    } catch (error) {
+      // The control API answers JSON even when it fails, never express's HTML page.
+      answer = {
+        status: 500,
+        headers: { 'content-type': 'application/problem+json' },
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Control API error.',
+          status: 500,
+          detail: String(error),
+        }),
+      };
+    }
+    await send(res, answer);
   });
   // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
   // MS- headers for a path it does not have.

@@ -39,6 +39,8 @@ export async function serve(kit: Kit, options: ServeOptions = {}): Promise<Servi
     },
     createApp(kit),
   );
+  // An `Expect` header Node does not know would get its bare 417: answer the request as usual.
+  server.on('checkExpectation', (req, res) => server.emit('request', req, res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

@@ -72,6 +72,22 @@ export interface ApiModule<Actor, World> {
 /** Request bodies over this size answer 413 in the API's own error shape. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * JSON bodies nested deeper than this are refused (400): no real request comes near it, and a
+ * value nested thousands deep would be stored and then break every answer that serializes it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `limit` (stops as soon as it knows). */
+export function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit <= 0) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (deeperThan(child, limit - 1)) return true;
+  }
+  return false;
+}
+
 /** Request headers over this size in all answer 431 in the API's own error shape. */
 export const MAX_HEADER_BYTES = 16 * 1024;
 
@@ -198,6 +214,15 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
           throw refusal(
             'InvalidJson',
             `The request body is not valid JSON: ${(error as Error).message}`,
+          );
+        }
+        if (deeperThan(body, MAX_JSON_DEPTH)) {
+          throw refusal(
+            'ValidationFailed',
+            `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+            {
+              $body: [`nested deeper than ${MAX_JSON_DEPTH} levels`],
+            },
           );
         }
         if (module.normalizeBody) body = module.normalizeBody(operation, body);

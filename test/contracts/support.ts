@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
-import { createApp } from '../../mocks/server/app.js';
+import { serve } from '../../mocks/server/serve.js';
 import { createKit, type Kit } from '../../src/kit.js';
 
 export const testNow = '2026-11-21T09:00:00.000Z';
@@ -24,8 +24,9 @@ export async function listen(app: express.Express, kit: Kit): Promise<Running> {
   };
 }
 
-/** The express mock, as `npm start` serves it (frozen clock for repeatable runs). */
+/** The express mock, served as `npm start` serves it (frozen clock for repeatable runs). */
 export async function startExpressMock(): Promise<Running> {
   const kit = createKit({ now: testNow });
-  return listen(createApp(kit), kit);
+  const serving = await serve(kit);
+  return { url: serving.url, kit, close: serving.close };
 }

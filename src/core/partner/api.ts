@@ -46,6 +46,13 @@ const header = (request: KitRequest, name: string) => {
   return value ? value : undefined;
 };
 
+/**
+ * A request id or correlation id worth echoing: a GUID-like token of sane length. Anything else
+ * (a 20 KB header, control characters) is replaced by a generated GUID rather than sent back.
+ */
+const echoable = (value: string | undefined) =>
+  value !== undefined && value.length <= 128 && /^[\x21-\x7e]+$/.test(value) ? value : undefined;
+
 const context = (call: PartnerCall): service.Context => ({
   state: call.world.partner,
   now: call.world.clock.now(),
@@ -145,8 +152,20 @@ function canonicalKeys(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     const canonical = requestKeys.find((known) => known.toLowerCase() === key.toLowerCase());
-    if (canonical === undefined) out[key] = value;
-    else if (key === canonical || !Object.hasOwn(body, canonical)) out[canonical] ??= value;
+    // Defined, not assigned: a key named __proto__ must stay data, never become the prototype.
+    const define = (name: string) =>
+      Object.defineProperty(out, name, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    if (canonical === undefined) define(key);
+    else if (
+      (key === canonical || !Object.hasOwn(body, canonical)) &&
+      !Object.hasOwn(out, canonical)
+    )
+      define(canonical);
   }
   return out;
 }
@@ -220,8 +239,8 @@ export const partnerCenterApi: ApiModule<PartnerActor, World> = {
       ...response,
       headers: {
         ...response.headers,
-        'MS-RequestId': header(request, 'ms-requestid') ?? headerGuid(world),
-        'MS-CorrelationId': header(request, 'ms-correlationid') ?? headerGuid(world),
+        'MS-RequestId': echoable(header(request, 'ms-requestid')) ?? headerGuid(world),
+        'MS-CorrelationId': echoable(header(request, 'ms-correlationid')) ?? headerGuid(world),
       },
     };
   },
