@@ -9,7 +9,7 @@ import { FaultTable } from './faults.js';
 import { createIds, type IdGenerator } from './ids.js';
 import { loadPartner, settleVetting } from './partner/seed.js';
 import { emptyPartnerState, type PartnerSeed, type PartnerState } from './partner/state.js';
-import { loadProgram, systemActor } from './program/seed.js';
+import { dumpProgram, loadProgram, systemActor } from './program/seed.js';
 import { expireDue } from './program/service.js';
 import { emptyProgramState, type ProgramSeed, type ProgramState } from './program/state.js';
 import type { KitResponse } from '../http/types.js';
@@ -77,7 +77,7 @@ export function createWorld(options: WorldOptions = {}): World {
   const clock = createClock(start, { ticking: options.ticking ?? false });
   const seedAt = (now: Date): Seed =>
     typeof options.seed === 'function' ? options.seed(now) : (options.seed ?? {});
-  const initialSeed = seedAt(start);
+  let initialSeed = seedAt(start);
   let traceCounter = 0;
 
   const world: World = {
@@ -133,6 +133,9 @@ export function createWorld(options: WorldOptions = {}): World {
     },
   };
   world.load(initialSeed);
+  // Reset reloads the Program API section from the objects just loaded (shared, never changed in
+  // place), not from the fixture given: a large fixture is then held in memory once, not twice.
+  initialSeed = { ...initialSeed, program: dumpProgram(world.program) };
   clock.set(start);
   return world;
 }
