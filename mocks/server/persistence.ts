@@ -22,6 +22,11 @@ interface StateFile {
 
 /** The state saved in `path`, or undefined when there is no file yet. */
 export function readStateFile(path: string): Seed | undefined {
+  return readSavedState(path)?.state;
+}
+
+/** The state saved in `path` with the real time it was saved at. */
+export function readSavedState(path: string): { state: Seed; savedAt: string } | undefined {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -49,7 +54,10 @@ export function readStateFile(path: string): Seed | undefined {
       `The file ${path} is not a state file of this kit (expected "format": "${STATE_FORMAT}"). The mock will not overwrite it. Move it away or pass another --state-file.`,
     );
   }
-  return file.state;
+  return {
+    state: file.state,
+    savedAt: typeof file.savedAt === 'string' ? file.savedAt : new Date().toISOString(),
+  };
 }
 
 /** Writes the state so that a crash at any instant leaves either the old or the new file. */

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { partnerTokens } from '../../src/core/partner/seed.js';
 import { seedTokens } from '../../src/core/program/seed.js';
 import { createKit } from '../../src/kit.js';
-import { persistent, readStateFile, StateFileError, writeStateFile } from './persistence.js';
+import { persistent, readSavedState, StateFileError, writeStateFile } from './persistence.js';
 import { serve } from './serve.js';
 
 const { values } = parseArgs({ options: { 'state-file': { type: 'string' } } });
@@ -19,9 +19,14 @@ let kit = createKit({ ticking: true });
 let restored = false;
 if (stateFile) {
   try {
-    const saved = readStateFile(stateFile);
+    const saved = readSavedState(stateFile);
     if (saved) {
-      kit.world.load(saved);
+      kit.world.load(saved.state);
+      // The virtual clock went on while the server was down, as real time did.
+      const down = Date.now() - Date.parse(saved.savedAt);
+      if (saved.state.now && down > 0)
+        kit.world.clock.set(new Date(Date.parse(saved.state.now) + down));
+      kit.world.settle();
       restored = true;
     } else {
       writeStateFile(stateFile, kit.control.state());

@@ -56,6 +56,10 @@ describe('state file', () => {
   it('keeps every acknowledged write across a SIGKILL in the middle of a write-heavy loop', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'kit-state-')), 'team-mock.json');
     const first = await start(file);
+    const clockBefore = (
+      (await (await fetch(`${first.url}/__control/clock`)).json()) as { now: string }
+    ).now;
+    const realBefore = Date.now();
     const acknowledged: string[] = [];
     let stop = false;
     const failures: string[] = [];
@@ -92,6 +96,16 @@ describe('state file', () => {
     const second = await start(file);
     try {
       expect(second.output()).toContain('(restored)');
+      // The virtual clock went on while the server was down (it did not restart from the last
+      // write): it moved as much as real time did, give or take the reads themselves.
+      const clockAfter = (
+        (await (await fetch(`${second.url}/__control/clock`)).json()) as { now: string }
+      ).now;
+      const realElapsed = Date.now() - realBefore;
+      console.log(
+        `clock moved ${Date.parse(clockAfter) - Date.parse(clockBefore)} ms in ${realElapsed} ms`,
+      );
+      expect(Date.parse(clockAfter) - Date.parse(clockBefore)).toBeGreaterThan(realElapsed - 250);
       for (const id of acknowledged) {
         const read = await fetch(`${second.url}/public/v1/program/enrollments/${id}`, {
           headers: { authorization: 'Bearer client-token' },
