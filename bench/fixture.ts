@@ -10,7 +10,8 @@ import { paths } from '../src/core/program/service.js';
 import { defaultSeed } from '../src/core/seed.js';
 import type { Seed } from '../src/core/world.js';
 
-type Certificate = NonNullable<NonNullable<Seed['program']>['certificates']>[number];
+type Certificate =
+  NonNullable<Seed['program']> extends { certificates?: Iterable<infer C> } ? C : never;
 
 const statuses = ['Active', 'Active', 'Expired', 'Pending', 'Active', 'Terminated'] as const;
 
@@ -34,33 +35,41 @@ const copyTree = <T>(value: T): T =>
       ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, copyTree(v)]))
       : value) as T;
 
-/** The default seed with exactly `count` certificates (at least the seed's own). */
+/**
+ * The default seed with exactly `count` certificates (at least the seed's own). The clones are
+ * made one at a time as the kit reads them (a generator), so the server's memory is the kit's,
+ * not that of a fixture held whole beside it.
+ */
 export function scaledSeed(count: number, now: Date, mode: FixtureMode = 'objects'): Seed {
   const seed = defaultSeed(now);
   const program = seed.program ?? {};
-  const originals = program.certificates ?? [];
-  const taken = new Set(originals.map((c) => c.id));
-  const certificates: Certificate[] = [...originals];
+  const originals = [...(program.certificates ?? [])];
   const templates = originals.map((c) => JSON.stringify(c));
-  for (let n = 0; certificates.length < count; n++) {
-    const id = certificateId(n);
-    if (taken.has(id)) continue;
-    taken.add(id);
-    const { expirationDate: _kept, ...base } =
-      mode === 'json'
-        ? (JSON.parse(templates[n % templates.length]!) as Certificate)
-        : copyTree(originals[n % originals.length]!);
-    const status = statuses[n % statuses.length]!;
-    // Expiry dates well clear of the bench's few minutes, so the clock expires nothing mid-run.
-    const expires = status === 'Expired' ? -1 - (n % 300) : 2 + ((n * 37) % 700);
-    certificates.push({
-      ...base,
-      id,
-      href: paths.certificate(id),
-      name: `${base.program.name} - ${base.client.name ?? base.client.id} #${n}`,
-      status,
-      ...(status === 'Pending' ? {} : { expirationDate: addDays(now, expires) }),
-    });
+  function* certificates(): Generator<Certificate> {
+    yield* originals;
+    const taken = new Set(originals.map((c) => c.id));
+    let made = originals.length;
+    for (let n = 0; made < count; n++) {
+      const id = certificateId(n);
+      if (taken.has(id)) continue;
+      taken.add(id);
+      made++;
+      const { expirationDate: _kept, ...base } =
+        mode === 'json'
+          ? (JSON.parse(templates[n % templates.length]!) as Certificate)
+          : copyTree(originals[n % originals.length]!);
+      const status = statuses[n % statuses.length]!;
+      // Expiry dates well clear of the bench's few minutes, so the clock expires nothing mid-run.
+      const expires = status === 'Expired' ? -1 - (n % 300) : 2 + ((n * 37) % 700);
+      yield {
+        ...base,
+        id,
+        href: paths.certificate(id),
+        name: `${base.program.name} - ${base.client.name ?? base.client.id} #${n}`,
+        status,
+        ...(status === 'Pending' ? {} : { expirationDate: addDays(now, expires) }),
+      };
+    }
   }
-  return { ...seed, program: { ...program, certificates } };
+  return { ...seed, program: { ...program, certificates: certificates() } };
 }

@@ -25,7 +25,7 @@ export const systemActor: Actor = {
 export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGenerator): void {
   const unique = <T extends { id: string }>(
     what: string,
-    items: T[] | undefined,
+    items: Iterable<T> | undefined,
     into: Map<string, T>,
   ) => {
     for (const item of items ?? []) {
@@ -42,8 +42,8 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
   unique('licensees', seed.licensees, state.licensees);
   unique('programs', seed.programs, state.programs);
   const shared = interner();
-  unique('certificates', seed.certificates?.map(shared.held), state.certificates);
-  unique('enrollments', seed.enrollments?.map(shared.held), state.enrollments);
+  unique('certificates', mapped(seed.certificates, shared.held), state.certificates);
+  unique('enrollments', mapped(seed.enrollments, shared.held), state.enrollments);
 
   const need = (what: string, map: Map<string, unknown>, id: string | undefined, where: string) => {
     if (!id || !map.has(id))
@@ -86,6 +86,14 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
     });
   }
   state.nextExpiry = null;
+}
+
+function* mapped<T>(items: Iterable<T> | undefined, map: (item: T) => T): Iterable<T> {
+  if (items === undefined || items === null) return;
+  if (typeof (items as Iterable<T>)[Symbol.iterator] !== 'function') {
+    throw new SeedError('program: certificates and enrollments must be arrays');
+  }
+  for (const item of items) yield map(item);
 }
 
 /**

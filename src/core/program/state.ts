@@ -35,8 +35,12 @@ export interface ProgramSeed {
   licensees?: Licensee[];
   tokens?: { token: string; role: Role; user: string; account?: string }[];
   programs?: StoredProgram[];
-  certificates?: StoredCertificate[];
-  enrollments?: StoredEnrollment[];
+  /**
+   * Arrays in a JSON fixture; in code, any iterable (a generator builds a large fixture one
+   * certificate at a time instead of holding them all). Read once.
+   */
+  certificates?: Iterable<StoredCertificate>;
+  enrollments?: Iterable<StoredEnrollment>;
 }
 
 export function emptyProgramState(): ProgramState {
