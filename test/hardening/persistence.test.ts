@@ -33,7 +33,8 @@ async function start(stateFile: string): Promise<Started> {
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) break;
-    if (output.includes('listening on')) break;
+    // The last line start.ts prints: everything before it (e.g. "(restored)") is in by then.
+    if (output.includes('Virtual clock:')) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   return { child, url, output: () => output };
