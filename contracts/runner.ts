@@ -3,10 +3,10 @@
  * problems; all are collected (none stops the run). Every exchange is also validated against
  * the spec and counted for coverage.
  */
-import { operations, type ApiName } from '../src/schema/index.js';
+import { declaredKey, operations, type ApiName } from '../src/schema/index.js';
 import { allChecks } from './checks/index.js';
 import { SkipCheck } from './skip.js';
-import { checkExchange, declaredKey, operationOf } from './validate.js';
+import { checkExchange, operationOf } from './validate.js';
 import type {
   Answer,
   CallOptions,
@@ -30,8 +30,6 @@ export interface RunOptions {
   /** Per-request time limit. */
   timeoutMs?: number;
 }
-
-export { SkipCheck };
 
 function unmet(need: Need, target: Target, api: ApiName): string | undefined {
   switch (need) {

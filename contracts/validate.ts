@@ -5,6 +5,7 @@
  */
 import { createRouter } from '../src/http/router.js';
 import {
+  declaredKey,
   isRecord,
   resolve,
   responseSchemaPointer,
@@ -112,19 +113,6 @@ export const exchangeChecks = {
   'body-matches-schema': bodyMatchesSchema,
   'required-headers-present': requiredHeadersPresent,
 } as const satisfies Record<string, ExchangeCheck>;
-
-/**
- * The response key that covers a status: itself, its range (`4XX`), or `default` for an error
- * status. A success the operation does not declare is never covered by `default` (the
- * documents use `default` for unexpected errors), so an undeclared 200 is caught.
- */
-export function declaredKey(
-  responses: Record<string, unknown>,
-  status: number,
-): string | undefined {
-  const keys = [String(status), `${String(status)[0]}XX`, ...(status >= 400 ? ['default'] : [])];
-  return keys.find((key) => key in responses);
-}
 
 /**
  * All schema checks of one exchange, each problem prefixed with the check's name. The status

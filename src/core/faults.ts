@@ -5,6 +5,9 @@
  * `Prefer: code=429` / `Prefer: latency=300` header. Off by default.
  */
 import type { ApiName } from '../schema/index.js';
+import { createRandom } from './random.js';
+
+const FAULT_SEED = 0x9e3779b9;
 
 export interface FaultRule {
   id: number;
@@ -78,7 +81,7 @@ export class FaultTable {
   private rules: FaultRule[] = [];
   private nextId = 1;
   // A seeded generator: the same requests hit the same share of faults in every run.
-  private random = 0x9e3779b9;
+  private random = createRandom(FAULT_SEED);
 
   add(input: FaultInput): FaultRule {
     const { count, ...rest } = input;
@@ -101,12 +104,11 @@ export class FaultTable {
 
   clear(): void {
     this.rules = [];
-    this.random = 0x9e3779b9;
+    this.random = createRandom(FAULT_SEED);
   }
 
   private chance(): number {
-    this.random = (Math.imul(this.random ^ (this.random >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return this.random / 4294967296;
+    return this.random.next();
   }
 
   /** The fault for one request: from the rules, then from its own `Prefer` header. */

@@ -2,6 +2,7 @@
  * Ids in the APIs' own formats, from a seeded generator so that a world made twice from the
  * same seed hands out the same ids (stable snapshots, reproducible bug reports).
  */
+import { createRandom } from './random.js';
 export type IdKind = 'PRG' | 'CER' | 'ENR' | 'ACC' | 'BUY' | 'LCE' | 'USR';
 
 const groups: Record<IdKind, number> = { PRG: 2, ACC: 2, BUY: 2, USR: 2, CER: 3, ENR: 3, LCE: 3 };
@@ -19,25 +20,8 @@ export interface IdGenerator {
   state(): number;
 }
 
-/** mulberry32: small, fast, good enough for ids (not for secrets). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return {
-    next() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-    get state() {
-      return a;
-    },
-  };
-}
-
 export function createIds(seed: number): IdGenerator {
-  const random = prng(seed);
+  const random = createRandom(seed);
   const used = new Set<string>();
   const digits = (n: number) => {
     let out = '';

@@ -144,6 +144,19 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
+ * The response key that covers a status: itself, its range (`4XX`), or `default` for an error
+ * status. A success the operation does not declare is never covered by `default` (the
+ * documents use `default` for unexpected errors), so an undeclared 200 is caught.
+ */
+export function declaredKey(
+  responses: Record<string, unknown>,
+  status: number,
+): string | undefined {
+  const keys = [String(status), `${String(status)[0]}XX`, ...(status >= 400 ? ['default'] : [])];
+  return keys.find((key) => key in responses);
+}
+
+/**
  * Where the schema of a response body lives: the pointer to use with `validate`, or undefined
  * when the status or media type is not declared for the operation.
  */
@@ -152,20 +165,15 @@ export function responseSchemaPointer(
   status: number,
   mediaType: string,
 ): string | undefined {
-  const key = status.toString() in info.operation.responses ? status.toString() : undefined;
-  const fallback =
-    key ??
-    (`${String(status)[0]}XX` in info.operation.responses ? `${String(status)[0]}XX` : 'default');
-  if (!(fallback in info.operation.responses)) return undefined;
-  const response = resolve<Record<string, unknown>>(info.api, info.operation.responses[fallback]);
+  const key = declaredKey(info.operation.responses, status);
+  if (key === undefined) return undefined;
+  const declared = info.operation.responses[key];
+  const response = resolve<Record<string, unknown>>(info.api, declared);
   const content = isRecord(response.content) ? response.content : {};
-  if (!(mediaType in content)) return undefined;
   const media = content[mediaType];
   if (!isRecord(media) || !('schema' in media)) return undefined;
   // Point at the schema in place so ajv resolves its references relative to the document.
-  const ref = isRecord(info.operation.responses[fallback])
-    ? (info.operation.responses[fallback] as Record<string, unknown>).$ref
-    : undefined;
-  const base = typeof ref === 'string' ? ref : `${info.pointer}/responses/${fallback}`;
+  const ref = isRecord(declared) ? declared.$ref : undefined;
+  const base = typeof ref === 'string' ? ref : `${info.pointer}/responses/${key}`;
   return `${base}/content/${pointerEscape(mediaType)}/schema`;
 }

@@ -5,6 +5,7 @@
 import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
 import { isRecord, type OperationInfo } from '../../schema/index.js';
+import { setOwn } from '../own.js';
 import { Refusal } from '../problem.js';
 import type { World } from '../world.js';
 import { errorResponse, refuse } from './errors.js';
@@ -153,13 +154,7 @@ function canonicalKeys(body: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(body)) {
     const canonical = requestKeys.find((known) => known.toLowerCase() === key.toLowerCase());
     // Defined, not assigned: a key named __proto__ must stay data, never become the prototype.
-    const define = (name: string) =>
-      Object.defineProperty(out, name, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    const define = (name: string) => setOwn(out, name, value);
     if (canonical === undefined) define(key);
     else if (
       (key === canonical || !Object.hasOwn(body, canonical)) &&

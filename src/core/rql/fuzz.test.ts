@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../random.js';
 import { applySelect, compareByOrder, matches, parseListQuery, parseSelect } from './index.js';
 
-/** Small deterministic PRNG (mulberry32) so failures are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The kit's seeded generator, so failures are reproducible. */
+const prng = (seed: number) => {
+  const random = createRandom(seed);
+  return () => random.next();
+};
 
 const PIECES = [
   '(',

@@ -1,3 +1,4 @@
+import { setOwn } from '../own.js';
 import { percentDecode } from './decode.js';
 import { parseFieldPath } from './path.js';
 import { fail, failFromThrown, ok, snip, type Parsed, type SelectSpec } from './types.js';
@@ -49,20 +50,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-/** Sets an own property, also for the key `__proto__`. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
-}
 
 /** Copies plain objects and arrays; other values (primitives, class instances) are shared. */
 function deepCopy(v: unknown): unknown {
