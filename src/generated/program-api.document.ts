@@ -5,9 +5,9 @@ const document: OpenApiDocument = {
   "openapi": "3.1.0",
   "info": {
     "title": "SoftwareOne Marketplace Program API (certificates, enrollments, programs)",
-    "version": "1.0.0",
+    "version": "2.0.0",
     "summary": "Programs published by vendors, the enrollments clients submit to them, and the certificates those enrollments produce.",
-    "description": "Description of the Program API of the SoftwareOne Marketplace Platform as the mock kit\nreproduces it. A **program** is a set of requirements a vendor defines (for example a partner\nprogramme). A client applies to it through an **enrollment**; when the vendor completes the\nenrollment, the client's **certificate** for that program becomes Active, and it proves that the\nclient may buy or use the vendor's products until it expires or is terminated.\n\n## Authentication and visibility\nEvery request sends `Authorization: Bearer <API token>`. The token stands for an account with\none of three roles:\n\n| role | sees |\n|---|---|\n| `operations` | everything (SoftwareOne platform operations) |\n| `vendor` | its own programs, and the certificates and enrollments of those programs |\n| `client` | its own certificates and enrollments, and programs only while they are Published |\n\nEach operation lists the roles allowed to call it in the vendor extension `x-roles`. A missing,\nmalformed or expired token answers **401**; a valid token whose role is not listed (or that\nlacks the right for another reason) answers **403**. An object the caller may not see answers\n**404** exactly as an id that does not exist, and an id in a request body that the caller may not\nsee is reported as `ReferenceNotFound`, so one account cannot probe for another's data.\n\n## Lists and RQL\nList operations answer an envelope\n`{\"$meta\": {\"pagination\": {\"offset\", \"limit\", \"total\"}}, \"data\": [...]}`. Besides `limit`\n(capped at 100; `0` returns only the total), `offset`, `order` and `select`, the query string\ncarries Resource Query Language expressions appended as they are, for example\n`?and(eq(program.id,PRG-9643-3741),in(status,(Active,Expired)))&order=-audit.created.at&limit=50`.\nThe grammar is described on each list operation. A malformed query answers 400 `InvalidQuery`;\nit never silently returns an empty list. Single-object reads also accept `select`.\n\n## Errors\nErrors are RFC 7807 problem details (`application/problem+json`, schema `Problem`) carrying the\nHTTP status, a `title`, an optional `detail`, a W3C `traceId` and, for validation failures, an\n`errors` map from field path to messages. The kit adds the extension member `code`\n(`ProblemCode`), a stable machine-readable name for each failure; the real service may omit\nit. Breaking a business rule (a forbidden status transition, a program that is not Published,\nand so on) is a **400**, not a 409, as the vendor's own specification declares it.\nAll business ids follow fixed patterns (`CER-1234-1234-1234`, `ENR-1234-1234-1234`,\n`PRG-1234-1234`, ...); a path id that does not match its pattern answers 404.\n"
+    "description": "Description of the Program API of the SoftwareOne Marketplace Platform as the mock kit\nreproduces it, written to match the real service as its own clients see it (the vendor's\nPython client and its end-to-end suite, the vendor's documentation and OpenAPI file). A\n**program** is a set of requirements a vendor defines; its **parameters**, **parameter\ngroups** and **templates** are sub-resources of it. A client applies through an\n**enrollment**, created as a draft and submitted; when the vendor completes it, the client's\n**certificate** for that program becomes Active until it expires or is terminated.\n\n## Authentication and visibility\nEvery request sends `Authorization: Bearer <API token>`. The token stands for an account with\none of three roles:\n\n| role | sees |\n|---|---|\n| `operations` | everything (SoftwareOne platform operations) |\n| `vendor` | its own programs (and their sub-resources), the certificates and enrollments of those programs |\n| `client` | its own certificates and enrollments, and programs (with their sub-resources) only while they are Published |\n\nEach operation lists the roles allowed to call it in the extension `x-roles`. A missing,\nmalformed or unknown token answers **401** with `WWW-Authenticate: Bearer`; a valid token whose\nrole is not listed answers **403**. An object the caller may not see answers **404** exactly as\nan id that does not exist; an id in a request body that the caller may not see is reported as\n`ReferenceNotFound`. A known path called with a method it does not have answers **405** with\n`Allow`.\n\n## Lists and RQL\nList operations answer `{\"$meta\": {\"pagination\": {\"offset\", \"limit\", \"total\"}, \"omitted\": [...]},\n\"data\": [...]}`. Besides `limit` (capped at 100; `0` returns only the total), `offset`,\n`order` and `select`, the query string carries Resource Query Language expressions appended\nas they are, for example\n`?and(eq(program.id,PRG-9643-3741),in(status,(Active,Expired)))&order=-audit.created.at&limit=50`.\nOperators: `eq ne gt ge lt le in out like ilike and or not any all`, the values `null()` and\n`empty()`, the shorthand `field=value`, `any(collection,field=value)`, and the `render()`\noption (accepted and ignored: answers are always JSON). In `like`/`ilike` patterns `*` stands\nfor any run of characters and `\\*` for a literal star. A malformed query answers 400\n`InvalidQuery`; it never silently returns an empty list. Single-object reads also accept\n`select`.\n\n## Errors\nErrors are problem details as ASP.NET writes them (`application/problem+json`, schema\n`Problem`): `type` (the RFC 9110 section of the status, or the kit's URN of a business rule),\n`title` (the reason phrase: `Bad Request`, `Not Found`...), `status`, `detail`, `traceId` and,\nfor validation failures, `errors` (field path to messages). The kit adds the extension member\n`code` (`ProblemCode`); the real service may omit it. Breaking a business rule is a **400**, not\na 409, as the vendor's own specification declares it. Request bodies are JSON\n(`application/json`, `text/json` or `application/*+json`); action bodies that are optional may\nbe absent (no body and no content type). Unknown members in a body are ignored.\n"
   },
   "servers": [
     {
@@ -23,15 +23,23 @@ const document: OpenApiDocument = {
   "tags": [
     {
       "name": "Certificates",
-      "description": "Proof that a client meets the requirements of a program. Certificates are created for\nPublished programs only, change status through their enrollments, and expire automatically\nthe day after their `expirationDate`.\n"
+      "description": "Proof that a client meets the requirements of a program. Created for Published programs only, changed through enrollments, expired automatically the day after `expirationDate`."
     },
     {
       "name": "Enrollments",
-      "description": "Applications for a certificate: a `New` enrollment creates a certificate, a `Change`\nenrollment (re-enrollment) renews an Active or Expired one. The vendor queries, processes,\ncompletes or fails them.\n"
+      "description": "Applications for a certificate. A draft is created, updated and submitted; the vendor then queries, processes, completes or fails it. A `New` enrollment creates a certificate, a `Change` enrollment re-enrolls an Active or Expired one."
     },
     {
       "name": "Programs",
-      "description": "Programs defined by vendors: the parameters a client must supply, the message and\ncertificate templates, and whether new certificates are approved automatically.\n"
+      "description": "Programs defined by vendors, with their settings."
+    },
+    {
+      "name": "Program templates",
+      "description": "Message templates of a program (processing, querying, completion); a new program gets one default template of each type, which cannot be deleted."
+    },
+    {
+      "name": "Program parameters",
+      "description": "The parameters a program asks for, by phase (`Order`, `Fulfillment`), and their groups. A Published program's parameters decide what an enrollment must carry."
     }
   ],
   "paths": {
@@ -47,12 +55,7 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns one page of the certificates the caller can see: operations sees all of them, a\nvendor those issued under its own programs, a client only its own. Automatic expiry is\napplied before filtering, so a certificate whose `expirationDate` has passed is returned\nand matched as `Expired`.\n\n**RQL filtering.** RQL expressions are appended to the query string as they are, next to\n`limit`, `offset`, `order` and `select`:\n- comparison: `eq(field,value)`, `ne`, `gt`, `ge`, `lt`, `le`;\n- membership: `in(field,(v1,v2,...))` and `out(field,(v1,v2,...))`;\n- pattern: `ilike(field,pattern)`, case-insensitive, where `*` stands for any run of\n  characters (`ilike(name,*oscorp*)`);\n- logic: `and(e1,e2,...)`, `or(e1,e2,...)`, `not(e)`; several top-level expressions are\n  combined with `and`;\n- arrays: `any(field,expression)` holds when at least one element of the array `field`\n  matches the expression (`any(parameters.ordering,eq(externalId,MPNID))`);\n- special values: `empty()` is the empty string and `null()` a missing or null value\n  (`eq(buyer,null())`);\n- shorthand: `field=value` (for example `status=Active`) means `eq(field,value)`;\n- quoting: values may be enclosed in `\"...\"` or `'...'`, which is needed when they contain\n  `,`, `(` or `)`;\n- fields are dotted paths into the certificate: `program.id`, `client.name`,\n  `licensee.id`, `expirationDate`, `audit.created.at`.\n\nExample: `?and(eq(program.id,\"PRG-9643-3741\"),in(status,(Active,Expired)))&order=-audit.created.at,+name&select=-*,id,name,status&limit=50`.\n\nA malformed expression (unbalanced parentheses, unknown operator, wrong number of\narguments) or a malformed `order` or `select` answers 400 `InvalidQuery`.\n",
+        "description": "One page of the certificates the caller can see: operations all, a vendor those of its\nown programs, a client its own. Automatic expiry (and termination on expiration, when\nthe program's settings ask for it) is applied before filtering, so a certificate is\nmatched by the status it has now.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -77,224 +80,14 @@ const document: OpenApiDocument = {
                 },
                 "examples": {
                   "page": {
-                    "summary": "First page of a client's certificates",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 10,
-                          "total": 2
-                        }
-                      },
-                      "data": [
-                        {
-                          "id": "CER-9646-2171-8417",
-                          "href": "/v1/program/certificates/CER-9646-2171-8417",
-                          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                          "program": {
-                            "id": "PRG-9643-3741",
-                            "href": "/v1/program/programs/PRG-9643-3741",
-                            "name": "Microsoft AI Cloud Partner"
-                          },
-                          "client": {
-                            "id": "ACC-4812-0447",
-                            "href": "/v1/accounts/accounts/ACC-4812-0447",
-                            "name": "Oscorp Industries",
-                            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                          },
-                          "applicableTo": "Licensee",
-                          "licensee": {
-                            "id": "LCE-5758-4071-6507",
-                            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                            "name": "Oscorp Industries EMEA",
-                            "externalId": "OSC-EMEA-01"
-                          },
-                          "eligibility": {
-                            "client": true,
-                            "partner": true
-                          },
-                          "externalIds": {
-                            "vendor": "MSFT-AICP-000421"
-                          },
-                          "status": "Active",
-                          "expirationDate": "2026-12-31",
-                          "template": {
-                            "id": "PTM-9643-3741-0001",
-                            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001",
-                            "name": "Partner certificate"
-                          },
-                          "parameters": {
-                            "ordering": [
-                              {
-                                "id": "PPM-9643-3741-0001",
-                                "name": "Microsoft Partner Network ID",
-                                "externalId": "MPNID",
-                                "type": "SingleLineText",
-                                "constraints": {
-                                  "readonly": false,
-                                  "hidden": false,
-                                  "required": true,
-                                  "unique": true
-                                },
-                                "value": "6527247"
-                              }
-                            ],
-                            "fulfillment": [
-                              {
-                                "id": "PPM-9643-3741-0002",
-                                "name": "Tenant ID",
-                                "externalId": "tenant_id",
-                                "type": "SingleLineText",
-                                "constraints": {
-                                  "readonly": true,
-                                  "hidden": false,
-                                  "required": false,
-                                  "unique": false
-                                },
-                                "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-                              }
-                            ]
-                          },
-                          "enrollment": {
-                            "id": "ENR-3965-5056-7966",
-                            "href": "/v1/program/enrollments/ENR-3965-5056-7966"
-                          },
-                          "audit": {
-                            "created": {
-                              "at": "2026-02-02T09:14:03Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            },
-                            "pending": {
-                              "at": "2026-02-02T09:14:03Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            },
-                            "activated": {
-                              "at": "2026-02-04T15:40:12Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            },
-                            "updated": {
-                              "at": "2026-02-04T15:40:12Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            }
-                          }
-                        },
-                        {
-                          "id": "CER-1873-4402-6019",
-                          "href": "/v1/program/certificates/CER-1873-4402-6019",
-                          "name": "Microsoft Solutions Partner - Oscorp US Purchasing",
-                          "program": {
-                            "id": "PRG-5516-0932",
-                            "href": "/v1/program/programs/PRG-5516-0932",
-                            "name": "Microsoft Solutions Partner"
-                          },
-                          "client": {
-                            "id": "ACC-4812-0447",
-                            "href": "/v1/accounts/accounts/ACC-4812-0447",
-                            "name": "Oscorp Industries",
-                            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                          },
-                          "applicableTo": "Buyer",
-                          "buyer": {
-                            "id": "BUY-1591-2112",
-                            "href": "/v1/accounts/buyers/BUY-1591-2112",
-                            "name": "Oscorp US Purchasing"
-                          },
-                          "eligibility": {
-                            "client": true,
-                            "partner": false
-                          },
-                          "externalIds": {},
-                          "status": "Pending",
-                          "parameters": {
-                            "ordering": [],
-                            "fulfillment": []
-                          },
-                          "enrollment": {
-                            "id": "ENR-7021-3348-1190",
-                            "href": "/v1/program/enrollments/ENR-7021-3348-1190"
-                          },
-                          "audit": {
-                            "created": {
-                              "at": "2026-03-10T11:02:45Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            },
-                            "pending": {
-                              "at": "2026-03-10T11:02:45Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            }
-                          }
-                        }
-                      ]
-                    }
-                  },
-                  "selected": {
-                    "summary": "Trimmed items: `?select=-*,id,name,status&eq(status,Active)`",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 10,
-                          "total": 1
-                        }
-                      },
-                      "data": [
-                        {
-                          "id": "CER-9646-2171-8417",
-                          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                          "status": "Active"
-                        }
-                      ]
-                    }
-                  },
-                  "totalOnly": {
-                    "summary": "Only the total: `?limit=0`",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 0,
-                          "total": 2
-                        }
-                      },
-                      "data": []
-                    }
+                    "$ref": "#/components/examples/CertificatePage"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The RQL expression, `order` or `select` is malformed.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "InvalidQuery": {
-                    "$ref": "#/components/examples/InvalidQuery"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidQuery"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -309,19 +102,14 @@ const document: OpenApiDocument = {
       },
       "post": {
         "operationId": "createCertificate",
-        "summary": "Create a certificate",
+        "summary": "Create (migrate) a certificate",
         "tags": [
           "Certificates"
         ],
         "x-roles": [
           "operations"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Issues a certificate for a client directly. Only operations may call it; vendors and\nclients get 403 (clients apply through `createEnrollment`).\n\nRules:\n- The program must be Published, otherwise 400 `ProgramNotPublished`.\n- `applicableTo` and `eligibility` are copied from the program. A `Buyer` program needs\n  `buyer` (400 `BuyerRequired`), a `Licensee` program needs `licensee` (400\n  `LicenseeRequired`); giving the other one is 400 `ApplicableToMismatch`.\n- `parameters.ordering` and `parameters.fulfillment` give values by program parameter id\n  (`PPM-...`). The certificate lists every parameter of the program in the matching phase,\n  with the given value or none. A required ordering parameter without a value is 400\n  `ParameterRequired`.\n- Every id in the body (program, client, buyer, licensee, parameter) must exist and be\n  visible to the caller, otherwise 400 `ReferenceNotFound` (never 404).\n- When `name` is omitted, the certificate takes the program's name.\n\nCreating the certificate also opens its `New` enrollment (status Processing, linked from\n`enrollment`) and the certificate is **Pending** until the vendor completes that\nenrollment. When the program's `settings.newCertificateAutoapprove` is true, the\ncertificate is **Active** at once and its enrollment is created already Completed.\n\nChecks run in this order and the first failure is answered: JSON syntax (`InvalidJson`),\nschema (`ValidationFailed`), references (`ReferenceNotFound`), program status\n(`ProgramNotPublished`), buyer/licensee (`ApplicableToMismatch`, then `BuyerRequired` or\n`LicenseeRequired`), parameters (`ParameterRequired`).\n",
+        "description": "Migrates a certificate that exists outside the platform: it is **Active at once**, with\nan expiration date one year ahead, and has no enrollment. The program must be Published;\n`buyer` is needed for a Buyer program, `licensee` for a Licensee program. Required `Order`\nparameters of the program need a value.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -330,26 +118,22 @@ const document: OpenApiDocument = {
                 "$ref": "#/components/schemas/CertificateCreate"
               },
               "examples": {
-                "licensee": {
-                  "summary": "Certificate for a licensee of a Licensee program",
+                "migrate": {
+                  "summary": "The body the vendor's end-to-end suite sends",
                   "value": {
-                    "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
+                    "name": "E2E Created Program Certificate",
                     "program": {
                       "id": "PRG-9643-3741"
-                    },
-                    "client": {
-                      "id": "ACC-4812-0447"
                     },
                     "licensee": {
                       "id": "LCE-5758-4071-6507"
                     },
+                    "client": {
+                      "id": "ACC-1086-6867"
+                    },
                     "parameters": {
-                      "ordering": [
-                        {
-                          "id": "PPM-9643-3741-0001",
-                          "value": "6527247"
-                        }
-                      ]
+                      "ordering": [],
+                      "fulfillment": []
                     }
                   }
                 }
@@ -359,81 +143,22 @@ const document: OpenApiDocument = {
         },
         "responses": {
           "201": {
-            "description": "The certificate was created, Pending (or Active when the program approves new certificates automatically).",
+            "description": "The certificate, Active.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Certificate"
                 },
                 "examples": {
-                  "pending": {
-                    "$ref": "#/components/examples/CertificatePending"
+                  "created": {
+                    "$ref": "#/components/examples/CertificateActive"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The body is invalid or breaks a certificate rule.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The program is missing",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the CertificateCreate schema.",
-                      "traceId": "00-375946a4e5d2eccba8e9e56101bca1fc-3fde0cdff497051d-00",
-                      "errors": {
-                        "program": [
-                          "The program field is required."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "The licensee does not exist",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Licensee LCE-5758-4071-9999 does not exist or is not visible to the caller.",
-                      "traceId": "00-4dd10f57f6554819c239844cb4f5ae5f-c3e80aa15e05a098-00",
-                      "errors": {
-                        "licensee.id": [
-                          "Licensee LCE-5758-4071-9999 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  },
-                  "ProgramNotPublished": {
-                    "$ref": "#/components/examples/ProgramNotPublished"
-                  },
-                  "BuyerRequired": {
-                    "$ref": "#/components/examples/BuyerRequired"
-                  },
-                  "LicenseeRequired": {
-                    "$ref": "#/components/examples/LicenseeRequired"
-                  },
-                  "ApplicableToMismatch": {
-                    "$ref": "#/components/examples/ApplicableToMismatch"
-                  },
-                  "ParameterRequired": {
-                    "$ref": "#/components/examples/ParameterRequired"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -470,12 +195,6 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns one certificate. Operations sees every certificate, a vendor those of its own\nprograms, a client only its own; any other certificate answers 404 as if it did not exist.\nA certificate whose `expirationDate` has passed is returned as `Expired`. `select` trims\nthe representation (only `id` is always present).\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Select"
@@ -492,34 +211,13 @@ const document: OpenApiDocument = {
                 "examples": {
                   "active": {
                     "$ref": "#/components/examples/CertificateActive"
-                  },
-                  "selected": {
-                    "summary": "Trimmed with `?select=-*,id,name,status,expirationDate`",
-                    "value": {
-                      "id": "CER-9646-2171-8417",
-                      "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                      "status": "Active",
-                      "expirationDate": "2026-12-31"
-                    }
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "`select` is malformed.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "InvalidQuery": {
-                    "$ref": "#/components/examples/InvalidSelect"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidQuery"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -546,12 +244,7 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Changes the given fields of a certificate the caller can see (others answer 404); fields\nleft out keep their value, and read-only fields such as `status` or `audit` are ignored.\nThe status never changes through this operation, with one exception: an Active\ncertificate whose new `expirationDate` is already past reads as Expired from then on. An\nExpired certificate is renewed only by a re-enrollment, not by moving its date.\n\n- `template` must be one of the templates of the certificate's program, and every\n  parameter id must be a parameter of that program, otherwise 400 `ReferenceNotFound`.\n- Parameter values are merged by id into the certificate's current values; clearing a\n  required ordering parameter (empty value) is 400 `ParameterRequired`.\n",
+        "description": "Changes `name`, `expirationDate`, `externalIds`, `template` or parameter values; members\nleft out keep their value. A client may change only `name` and its `Order` parameter\nvalues; `expirationDate`, `externalIds`, `template` and `Fulfillment` values are the\nvendor's and operations' (a client sending them gets 403). Every change raises `revision`.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -560,24 +253,9 @@ const document: OpenApiDocument = {
                 "$ref": "#/components/schemas/CertificateUpdate"
               },
               "examples": {
-                "extend": {
-                  "summary": "Extend the certificate and record the vendor's reference",
+                "rename": {
                   "value": {
-                    "expirationDate": "2027-06-30",
-                    "externalIds": {
-                      "vendor": "MSFT-AICP-000421"
-                    },
-                    "template": {
-                      "id": "PTM-9643-3741-0001"
-                    },
-                    "parameters": {
-                      "fulfillment": [
-                        {
-                          "id": "PPM-9643-3741-0002",
-                          "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-                        }
-                      ]
-                    }
+                    "name": "E2E Updated Certificate Name"
                   }
                 }
               }
@@ -601,67 +279,7 @@ const document: OpenApiDocument = {
             }
           },
           "400": {
-            "description": "The body is invalid or breaks a certificate rule.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The expiration date is not a date",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the CertificateUpdate schema.",
-                      "traceId": "00-e00de4b3ce6847a9d206dc29651b07b0-0fa42f31633990cd-00",
-                      "errors": {
-                        "expirationDate": [
-                          "The value '31/12/2026' is not a valid date (expected YYYY-MM-DD)."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "The template does not belong to the certificate's program",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Template PTM-5516-0932-0001 is not a template of program PRG-9643-3741.",
-                      "traceId": "00-0a36a72866011d63300098f7e5edb81e-5655c423f2901d6d-00",
-                      "errors": {
-                        "template.id": [
-                          "Template PTM-5516-0932-0001 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  },
-                  "ParameterRequired": {
-                    "summary": "A required ordering parameter was cleared",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Required parameter missing",
-                      "status": 400,
-                      "detail": "Parameter PPM-9643-3741-0001 (Microsoft Partner Network ID) is required and cannot be empty.",
-                      "traceId": "00-20df4412b9372eb3f1276626bb663221-3ca91bf3ed34ee2a-00",
-                      "errors": {
-                        "parameters.ordering": [
-                          "Microsoft Partner Network ID (MPNID) is required."
-                        ]
-                      },
-                      "code": "ParameterRequired"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -699,12 +317,7 @@ const document: OpenApiDocument = {
         "x-roles": [
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Ends an **Active** certificate early, for example when the client no longer meets the\nprogram's requirements. Only the vendor of the certificate's program may call it (a\ncertificate of another vendor's program answers 404). The certificate becomes\n**Terminated** for good, `statusNotes` records the reason and `audit.terminated` the\nmoment and the user.\n\nA certificate in any other status (Pending, Updating, Expired, Terminated) answers 400\n`CertificateNotActive`; Pending and Updating certificates are terminated by failing their\nenrollment instead.\n",
+        "description": "Ends an **Active** certificate; any other status is 400 `CertificateNotActive`. `statusNotes.message` becomes the certificate's `statusNotes`.",
         "requestBody": {
           "required": true,
           "content": {
@@ -714,11 +327,9 @@ const document: OpenApiDocument = {
               },
               "examples": {
                 "terminate": {
-                  "summary": "Terminate with a reason",
                   "value": {
                     "statusNotes": {
-                      "id": "MPN-REVOKED",
-                      "message": "The partner's Microsoft Partner Network membership was revoked."
+                      "message": "The partner's network membership was revoked."
                     }
                   }
                 }
@@ -728,7 +339,7 @@ const document: OpenApiDocument = {
         },
         "responses": {
           "200": {
-            "description": "The terminated certificate.",
+            "description": "The Terminated certificate.",
             "content": {
               "application/json": {
                 "schema": {
@@ -736,167 +347,14 @@ const document: OpenApiDocument = {
                 },
                 "examples": {
                   "terminated": {
-                    "summary": "A certificate terminated by its vendor",
-                    "value": {
-                      "id": "CER-9646-2171-8417",
-                      "href": "/v1/program/certificates/CER-9646-2171-8417",
-                      "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                      "program": {
-                        "id": "PRG-9643-3741",
-                        "href": "/v1/program/programs/PRG-9643-3741",
-                        "name": "Microsoft AI Cloud Partner"
-                      },
-                      "client": {
-                        "id": "ACC-4812-0447",
-                        "href": "/v1/accounts/accounts/ACC-4812-0447",
-                        "name": "Oscorp Industries",
-                        "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                      },
-                      "applicableTo": "Licensee",
-                      "licensee": {
-                        "id": "LCE-5758-4071-6507",
-                        "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                        "name": "Oscorp Industries EMEA",
-                        "externalId": "OSC-EMEA-01"
-                      },
-                      "eligibility": {
-                        "client": true,
-                        "partner": true
-                      },
-                      "externalIds": {
-                        "vendor": "MSFT-AICP-000421"
-                      },
-                      "status": "Terminated",
-                      "statusNotes": {
-                        "id": "MPN-REVOKED",
-                        "message": "The partner's Microsoft Partner Network membership was revoked."
-                      },
-                      "expirationDate": "2026-12-31",
-                      "template": {
-                        "id": "PTM-9643-3741-0001",
-                        "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001",
-                        "name": "Partner certificate"
-                      },
-                      "parameters": {
-                        "ordering": [
-                          {
-                            "id": "PPM-9643-3741-0001",
-                            "name": "Microsoft Partner Network ID",
-                            "externalId": "MPNID",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": false,
-                              "hidden": false,
-                              "required": true,
-                              "unique": true
-                            },
-                            "value": "6527247"
-                          }
-                        ],
-                        "fulfillment": [
-                          {
-                            "id": "PPM-9643-3741-0002",
-                            "name": "Tenant ID",
-                            "externalId": "tenant_id",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": true,
-                              "hidden": false,
-                              "required": false,
-                              "unique": false
-                            },
-                            "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-                          }
-                        ]
-                      },
-                      "enrollment": {
-                        "id": "ENR-3965-5056-7966",
-                        "href": "/v1/program/enrollments/ENR-3965-5056-7966"
-                      },
-                      "audit": {
-                        "created": {
-                          "at": "2026-02-02T09:14:03Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        },
-                        "pending": {
-                          "at": "2026-02-02T09:14:03Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        },
-                        "activated": {
-                          "at": "2026-02-04T15:40:12Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "terminated": {
-                          "at": "2026-05-18T13:05:27Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "updated": {
-                          "at": "2026-05-18T13:05:27Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        }
-                      }
-                    }
+                    "$ref": "#/components/examples/CertificateTerminated"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The body is invalid or the certificate is not Active.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The reason is missing",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the CertificateTerminate schema.",
-                      "traceId": "00-82214c858da57d500e1180d4c3c64b45-789afb3106cfef9a-00",
-                      "errors": {
-                        "statusNotes.message": [
-                          "The message field is required."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "CertificateNotActive": {
-                    "summary": "The certificate is still Pending",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Certificate is not active",
-                      "status": 400,
-                      "detail": "Certificate CER-1873-4402-6019 is Pending; only an Active certificate can be terminated.",
-                      "traceId": "00-b373aa6f062700722594372cecd5634c-efd8a862c1f9c3f0-00",
-                      "code": "CertificateNotActive"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -927,7 +385,7 @@ const document: OpenApiDocument = {
       ],
       "get": {
         "operationId": "renderCertificate",
-        "summary": "Render a certificate",
+        "summary": "Render a certificate's template",
         "tags": [
           "Certificates"
         ],
@@ -936,15 +394,10 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns the certificate document as text: the content of the certificate's `template`\nwith every placeholder replaced by the certificate's values. When the certificate has no\n`template`, the program's template of type `Certificate` is used. Visibility is that of\n`getCertificate`; any status can be rendered.\n\nPlaceholders are written `{{path}}`, where `path` is a dotted path into the certificate\n(`{{client.name}}`, `{{program.name}}`, `{{licensee.name}}`, `{{buyer.name}}`,\n`{{expirationDate}}`, `{{status}}`); the prefix `certificate.` names the certificate\nitself (`{{certificate.id}}`, `{{certificate.name}}`); `{{parameters.<externalId>}}` is\nthe value of the ordering or fulfillment parameter with that external id. A placeholder\nwithout a value renders as empty text.\n\nWhen there is nothing to render (no certificate template and no `Certificate` template\nin the program, or the certificate's template no longer exists in the program) the answer\nis 400 `ReferenceNotFound`.\n",
+        "description": "The certificate's template (or, without one, the program's default `EnrollmentCompleted`\ntemplate) with its `{{placeholders}}` resolved: `{{certificate.id}}`,\n`{{certificate.name}}`, `{{status}}`, `{{client.name}}`, `{{program.name}}`,\n`{{expirationDate}}`, `{{parameters.<externalId>}}`. A template deleted after it was used\nstill renders for the objects that use it.\n",
         "responses": {
           "200": {
-            "description": "The rendered certificate (Markdown source as plain text).",
+            "description": "The rendered template (Markdown).",
             "content": {
               "text/plain": {
                 "schema": {
@@ -952,35 +405,14 @@ const document: OpenApiDocument = {
                 },
                 "examples": {
                   "rendered": {
-                    "summary": "CER-9646-2171-8417 rendered with template PTM-9643-3741-0001",
-                    "value": "# Microsoft AI Cloud Partner\n\nThis certifies that **Oscorp Industries** (licensee Oscorp Industries EMEA)\nmeets the requirements of the Microsoft AI Cloud Partner program.\n\nCertificate: Microsoft AI Cloud Partner - Oscorp Industries EMEA (CER-9646-2171-8417)\nMicrosoft Partner Network ID: 6527247\nValid until: 2026-12-31\n"
+                    "value": "Oscorp Industries is now certified for Microsoft AI Cloud Partner."
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The certificate has no template to render.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ReferenceNotFound": {
-                    "summary": "Neither the certificate nor its program has a certificate template",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Certificate CER-1873-4402-6019 has no template and program PRG-5516-0932 has no template of type Certificate.",
-                      "traceId": "00-59199608f9e7b2135528761a663a68fb-37dc495b536511b3-00",
-                      "code": "ReferenceNotFound"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -1009,12 +441,7 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns one page of the enrollments the caller can see: operations sees all of them, a\nvendor those of its own programs, a client only its own.\n\n**RQL filtering.** RQL expressions are appended to the query string as they are, next to\n`limit`, `offset`, `order` and `select`:\n- comparison: `eq(field,value)`, `ne`, `gt`, `ge`, `lt`, `le`;\n- membership: `in(field,(v1,v2,...))` and `out(field,(v1,v2,...))`;\n- pattern: `ilike(field,pattern)`, case-insensitive, where `*` stands for any run of\n  characters (`ilike(client.name,*oscorp*)`);\n- logic: `and(e1,e2,...)`, `or(e1,e2,...)`, `not(e)`; several top-level expressions are\n  combined with `and`;\n- arrays: `any(field,expression)` holds when at least one element of the array `field`\n  matches the expression (`any(parameters.ordering,eq(value,6527247))`);\n- special values: `empty()` is the empty string and `null()` a missing or null value\n  (`eq(template,null())`);\n- shorthand: `field=value` (for example `status=Processing`) means `eq(field,value)`;\n- quoting: values may be enclosed in `\"...\"` or `'...'`, which is needed when they contain\n  `,`, `(` or `)`;\n- fields are dotted paths into the enrollment: `certificate.id`, `program.id`, `type`,\n  `audit.created.at`.\n\nExample: `?and(eq(certificate.id,\"CER-9646-2171-8417\"),ne(status,\"Failed\"))&order=-audit.created.at&select=-*,id,type,status`.\n\nA malformed expression (unbalanced parentheses, unknown operator, wrong number of\narguments) or a malformed `order` or `select` answers 400 `InvalidQuery`.\n",
+        "description": "One page of the enrollments the caller can see (a client its own, a vendor those of its programs).\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -1038,247 +465,15 @@ const document: OpenApiDocument = {
                   "$ref": "#/components/schemas/EnrollmentList"
                 },
                 "examples": {
-                  "page": {
-                    "summary": "The enrollments of one certificate, newest first",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 10,
-                          "total": 2
-                        }
-                      },
-                      "data": [
-                        {
-                          "id": "ENR-4410-2287-3051",
-                          "href": "/v1/program/enrollments/ENR-4410-2287-3051",
-                          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA (renewal)",
-                          "type": "Change",
-                          "status": "Processing",
-                          "program": {
-                            "id": "PRG-9643-3741",
-                            "href": "/v1/program/programs/PRG-9643-3741",
-                            "name": "Microsoft AI Cloud Partner"
-                          },
-                          "certificate": {
-                            "id": "CER-9646-2171-8417",
-                            "href": "/v1/program/certificates/CER-9646-2171-8417",
-                            "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-                          },
-                          "client": {
-                            "id": "ACC-4812-0447",
-                            "href": "/v1/accounts/accounts/ACC-4812-0447",
-                            "name": "Oscorp Industries",
-                            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                          },
-                          "applicableTo": "Licensee",
-                          "licensee": {
-                            "id": "LCE-5758-4071-6507",
-                            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                            "name": "Oscorp Industries EMEA",
-                            "externalId": "OSC-EMEA-01"
-                          },
-                          "parameters": {
-                            "ordering": [
-                              {
-                                "id": "PPM-9643-3741-0001",
-                                "name": "Microsoft Partner Network ID",
-                                "externalId": "MPNID",
-                                "type": "SingleLineText",
-                                "constraints": {
-                                  "readonly": false,
-                                  "hidden": false,
-                                  "required": true,
-                                  "unique": true
-                                },
-                                "value": "6527247"
-                              }
-                            ],
-                            "fulfillment": [
-                              {
-                                "id": "PPM-9643-3741-0002",
-                                "name": "Tenant ID",
-                                "externalId": "tenant_id",
-                                "type": "SingleLineText",
-                                "constraints": {
-                                  "readonly": true,
-                                  "hidden": false,
-                                  "required": false,
-                                  "unique": false
-                                },
-                                "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-                              }
-                            ]
-                          },
-                          "audit": {
-                            "created": {
-                              "at": "2026-11-20T08:05:31Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            },
-                            "processing": {
-                              "at": "2026-11-20T08:05:31Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            }
-                          }
-                        },
-                        {
-                          "id": "ENR-3965-5056-7966",
-                          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
-                          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                          "type": "New",
-                          "status": "Completed",
-                          "program": {
-                            "id": "PRG-9643-3741",
-                            "href": "/v1/program/programs/PRG-9643-3741",
-                            "name": "Microsoft AI Cloud Partner"
-                          },
-                          "certificate": {
-                            "id": "CER-9646-2171-8417",
-                            "href": "/v1/program/certificates/CER-9646-2171-8417",
-                            "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-                          },
-                          "client": {
-                            "id": "ACC-4812-0447",
-                            "href": "/v1/accounts/accounts/ACC-4812-0447",
-                            "name": "Oscorp Industries",
-                            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                          },
-                          "applicableTo": "Licensee",
-                          "licensee": {
-                            "id": "LCE-5758-4071-6507",
-                            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                            "name": "Oscorp Industries EMEA",
-                            "externalId": "OSC-EMEA-01"
-                          },
-                          "parameters": {
-                            "ordering": [
-                              {
-                                "id": "PPM-9643-3741-0001",
-                                "name": "Microsoft Partner Network ID",
-                                "externalId": "MPNID",
-                                "type": "SingleLineText",
-                                "constraints": {
-                                  "readonly": false,
-                                  "hidden": false,
-                                  "required": true,
-                                  "unique": true
-                                },
-                                "value": "6527247"
-                              }
-                            ],
-                            "fulfillment": [
-                              {
-                                "id": "PPM-9643-3741-0002",
-                                "name": "Tenant ID",
-                                "externalId": "tenant_id",
-                                "type": "SingleLineText",
-                                "constraints": {
-                                  "readonly": true,
-                                  "hidden": false,
-                                  "required": false,
-                                  "unique": false
-                                },
-                                "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-                              }
-                            ]
-                          },
-                          "template": {
-                            "id": "PTM-9643-3741-0002",
-                            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0002",
-                            "name": "Enrollment approved"
-                          },
-                          "externalIds": {
-                            "vendor": "MSFT-AICP-000421"
-                          },
-                          "audit": {
-                            "created": {
-                              "at": "2026-02-02T09:14:03Z",
-                              "by": {
-                                "id": "USR-6337-1324",
-                                "name": "Harry Osborn"
-                              }
-                            },
-                            "processing": {
-                              "at": "2026-02-03T10:21:40Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            },
-                            "querying": {
-                              "at": "2026-02-02T16:48:09Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            },
-                            "completed": {
-                              "at": "2026-02-04T15:40:12Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            },
-                            "updated": {
-                              "at": "2026-02-04T15:40:12Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            }
-                          }
-                        }
-                      ]
-                    }
-                  },
-                  "selected": {
-                    "summary": "Trimmed items: `?select=-*,id,type,status&order=-audit.created.at`",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 10,
-                          "total": 2
-                        }
-                      },
-                      "data": [
-                        {
-                          "id": "ENR-4410-2287-3051",
-                          "type": "Change",
-                          "status": "Processing"
-                        },
-                        {
-                          "id": "ENR-3965-5056-7966",
-                          "type": "New",
-                          "status": "Completed"
-                        }
-                      ]
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentPage"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The RQL expression, `order` or `select` is malformed.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "InvalidQuery": {
-                    "$ref": "#/components/examples/InvalidQuery"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidQuery"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -1293,20 +488,15 @@ const document: OpenApiDocument = {
       },
       "post": {
         "operationId": "createEnrollment",
-        "summary": "Create an enrollment",
+        "summary": "Create an enrollment (draft)",
         "tags": [
           "Enrollments"
         ],
         "x-roles": [
-          "operations",
-          "client"
+          "client",
+          "operations"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Applies for a certificate. Clients and operations may call it; vendors get 403. For a\nclient caller its own account is the client (a `client` in the body is ignored);\noperations must give `client` (400 `ValidationFailed` without it). The program must be\nPublished (400 `ProgramNotPublished`, for every caller: the rule is reported even when\nthe program is one a client cannot list).\n\n**New enrollment** (no `certificate`): creates the enrollment (type `New`, status\nProcessing) together with a new **Pending** certificate for the program, linked from\n`certificate`. As for `createCertificate`, a `Buyer` program needs `buyer`\n(`BuyerRequired`), a `Licensee` program needs `licensee` (`LicenseeRequired`), the other one\nis `ApplicableToMismatch`, and a required ordering parameter without a value is\n`ParameterRequired`. When the program's `settings.newCertificateAutoapprove` is true, the\nenrollment is created Completed and the certificate Active.\n\n**Re-enrollment** (with `certificate`): renews an existing certificate; the enrollment\nhas type `Change` and the certificate moves to **Updating**. The certificate must exist\nand be visible to the caller (otherwise **404**) and belong to `program` (otherwise 400\n`ValidationFailed`). Client, buyer and licensee are taken from the certificate. Only an\nActive or Expired certificate can be re-enrolled: a Terminated one is 400\n`CertificateTerminated`, a Pending or Updating one 400 `CertificateNotReenrollable`. The\nenrollment starts with the certificate's parameter values overridden by those given;\nthey are copied to the certificate when the enrollment completes.\n\nOther ids in the body (program, client, buyer, licensee, parameter) that do not exist or\nare not visible are 400 `ReferenceNotFound`. Checks run in this order and the first\nfailure is answered: JSON syntax, schema, references, certificate (404, then belonging\nto the program), program status, certificate status, buyer/licensee, parameters.\n",
+        "description": "Creates a **Draft** enrollment. Without `certificate` it is a `New` enrollment and\ncreates its certificate at once (Pending; removed again if the draft is deleted); with\n`certificate` it is a re-enrollment (`Change`), allowed only for an Active or Expired\ncertificate of a Published program; the certificate stays as it is until `submit`. Required\nparameters are checked at `submit`, not here; with `settings.preValidation.enrollmentDraft`\nthe draft carries the parameter errors found.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -1315,59 +505,8 @@ const document: OpenApiDocument = {
                 "$ref": "#/components/schemas/EnrollmentCreate"
               },
               "examples": {
-                "new": {
-                  "summary": "A client applies for a new certificate",
-                  "value": {
-                    "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                    "program": {
-                      "id": "PRG-9643-3741"
-                    },
-                    "licensee": {
-                      "id": "LCE-5758-4071-6507"
-                    },
-                    "parameters": {
-                      "ordering": [
-                        {
-                          "id": "PPM-9643-3741-0001",
-                          "value": "6527247"
-                        }
-                      ]
-                    }
-                  }
-                },
-                "reenroll": {
-                  "summary": "A client renews its certificate (re-enrollment)",
-                  "value": {
-                    "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA (renewal)",
-                    "program": {
-                      "id": "PRG-9643-3741"
-                    },
-                    "certificate": {
-                      "id": "CER-9646-2171-8417"
-                    }
-                  }
-                },
-                "onBehalf": {
-                  "summary": "Operations applies on behalf of a client",
-                  "value": {
-                    "program": {
-                      "id": "PRG-9643-3741"
-                    },
-                    "client": {
-                      "id": "ACC-4812-0447"
-                    },
-                    "licensee": {
-                      "id": "LCE-5758-4071-6507"
-                    },
-                    "parameters": {
-                      "ordering": [
-                        {
-                          "id": "PPM-9643-3741-0001",
-                          "value": "6527247"
-                        }
-                      ]
-                    }
-                  }
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentCreateBody"
                 }
               }
             }
@@ -1375,184 +514,22 @@ const document: OpenApiDocument = {
         },
         "responses": {
           "201": {
-            "description": "The enrollment was created (with its Pending certificate, or moving the re-enrolled certificate to Updating).",
+            "description": "The draft enrollment.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "new": {
-                    "$ref": "#/components/examples/EnrollmentProcessing"
-                  },
-                  "reenroll": {
-                    "summary": "A re-enrollment of CER-9646-2171-8417",
-                    "value": {
-                      "id": "ENR-4410-2287-3051",
-                      "href": "/v1/program/enrollments/ENR-4410-2287-3051",
-                      "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA (renewal)",
-                      "type": "Change",
-                      "status": "Processing",
-                      "program": {
-                        "id": "PRG-9643-3741",
-                        "href": "/v1/program/programs/PRG-9643-3741",
-                        "name": "Microsoft AI Cloud Partner"
-                      },
-                      "certificate": {
-                        "id": "CER-9646-2171-8417",
-                        "href": "/v1/program/certificates/CER-9646-2171-8417",
-                        "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-                      },
-                      "client": {
-                        "id": "ACC-4812-0447",
-                        "href": "/v1/accounts/accounts/ACC-4812-0447",
-                        "name": "Oscorp Industries",
-                        "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                      },
-                      "applicableTo": "Licensee",
-                      "licensee": {
-                        "id": "LCE-5758-4071-6507",
-                        "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                        "name": "Oscorp Industries EMEA",
-                        "externalId": "OSC-EMEA-01"
-                      },
-                      "parameters": {
-                        "ordering": [
-                          {
-                            "id": "PPM-9643-3741-0001",
-                            "name": "Microsoft Partner Network ID",
-                            "externalId": "MPNID",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": false,
-                              "hidden": false,
-                              "required": true,
-                              "unique": true
-                            },
-                            "value": "6527247"
-                          }
-                        ],
-                        "fulfillment": [
-                          {
-                            "id": "PPM-9643-3741-0002",
-                            "name": "Tenant ID",
-                            "externalId": "tenant_id",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": true,
-                              "hidden": false,
-                              "required": false,
-                              "unique": false
-                            },
-                            "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-                          }
-                        ]
-                      },
-                      "audit": {
-                        "created": {
-                          "at": "2026-11-20T08:05:31Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        },
-                        "processing": {
-                          "at": "2026-11-20T08:05:31Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        }
-                      }
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentDraft"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The body is invalid or breaks an enrollment or certificate rule.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "Operations did not say for which client",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "An enrollment created by operations must name its client.",
-                      "traceId": "00-25f430d4bfeff6c533eba4bde347943a-8d42ec684196f081-00",
-                      "errors": {
-                        "client": [
-                          "The client field is required."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "The program does not exist or is not visible",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Program PRG-9643-0000 does not exist or is not visible to the caller.",
-                      "traceId": "00-26ce55e962114f79e852b203b38f1472-1ad46f55d45f8366-00",
-                      "errors": {
-                        "program.id": [
-                          "Program PRG-9643-0000 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  },
-                  "ProgramNotPublished": {
-                    "$ref": "#/components/examples/ProgramNotPublished"
-                  },
-                  "CertificateTerminated": {
-                    "summary": "The certificate to re-enroll is Terminated",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Certificate is terminated",
-                      "status": 400,
-                      "detail": "Certificate CER-9646-2171-8417 is Terminated and cannot be re-enrolled.",
-                      "traceId": "00-2c4a023d57ed6f39d6acfb06870b1264-6d1d4d860abe09c4-00",
-                      "code": "CertificateTerminated"
-                    }
-                  },
-                  "CertificateNotReenrollable": {
-                    "summary": "The certificate to re-enroll is still Pending",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Certificate cannot be re-enrolled",
-                      "status": 400,
-                      "detail": "Certificate CER-1873-4402-6019 is Pending; only an Active or Expired certificate can be re-enrolled.",
-                      "traceId": "00-e715940ef47a15b92f53c1d89f614492-e1278ea5bdf305f2-00",
-                      "code": "CertificateNotReenrollable"
-                    }
-                  },
-                  "BuyerRequired": {
-                    "$ref": "#/components/examples/BuyerRequired"
-                  },
-                  "LicenseeRequired": {
-                    "$ref": "#/components/examples/LicenseeRequired"
-                  },
-                  "ApplicableToMismatch": {
-                    "$ref": "#/components/examples/ApplicableToMismatch"
-                  },
-                  "ParameterRequired": {
-                    "$ref": "#/components/examples/ParameterRequired"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -1560,28 +537,69 @@ const document: OpenApiDocument = {
           "403": {
             "$ref": "#/components/responses/Forbidden"
           },
-          "404": {
-            "description": "The certificate to re-enroll does not exist or is not visible to the caller.",
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/enrollments/validate": {
+      "post": {
+        "operationId": "validateEnrollmentDraft",
+        "summary": "Validate a draft enrollment body",
+        "tags": [
+          "Enrollments"
+        ],
+        "x-roles": [
+          "client",
+          "vendor"
+        ],
+        "description": "Runs the checks of `createEnrollment` and of the program's parameters on a body without creating anything, and answers it as the enrollment it would be, with `error` and each parameter's `error` set where a check failed.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EnrollmentCreate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentCreateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The enrollment the body describes, with the problems found.",
             "content": {
-              "application/problem+json": {
+              "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Problem"
+                  "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "NotFound": {
-                    "summary": "Re-enrollment of an unknown certificate",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
-                      "title": "Not Found",
-                      "status": 404,
-                      "detail": "Certificate CER-9646-2171-0000 was not found.",
-                      "traceId": "00-7dcef18fb71f18e968ae95c936508d14-26e7e1c7e85fe738-00",
-                      "code": "NotFound"
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentValidated"
                   }
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
           },
           "413": {
             "$ref": "#/components/responses/PayloadTooLarge"
@@ -1612,12 +630,6 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns one enrollment. Operations sees every enrollment, a vendor those of its own\nprograms, a client only its own; any other enrollment answers 404 as if it did not exist.\n`select` trims the representation (only `id` is always present).\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Select"
@@ -1632,41 +644,112 @@ const document: OpenApiDocument = {
                   "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "processing": {
+                  "sample": {
                     "$ref": "#/components/examples/EnrollmentProcessing"
-                  },
-                  "completed": {
-                    "$ref": "#/components/examples/EnrollmentCompleted"
-                  },
-                  "selected": {
-                    "summary": "Trimmed with `?select=-*,id,type,status,certificate.id`",
-                    "value": {
-                      "id": "ENR-3965-5056-7966",
-                      "type": "New",
-                      "status": "Processing",
-                      "certificate": {
-                        "id": "CER-9646-2171-8417"
-                      }
-                    }
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "`select` is malformed.",
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateEnrollment",
+        "summary": "Update an enrollment",
+        "tags": [
+          "Enrollments"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "description": "Changes `notes`, `assignee` (a user), `statusNotes`, `error` and parameter values. A client\nmay change `notes` and the `Order` parameter values of its own enrollment while it is Draft or\nQuerying; vendor and operations may also set `assignee`, `statusNotes`, `error` and\n`Fulfillment` values. A Completed or Failed enrollment cannot change (400\n`EnrollmentTransitionNotAllowed`).\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EnrollmentUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentAssign"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The updated enrollment.",
             "content": {
-              "application/problem+json": {
+              "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Problem"
+                  "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "InvalidQuery": {
-                    "$ref": "#/components/examples/InvalidSelect"
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentProcessing"
                   }
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteEnrollment",
+        "summary": "Delete a draft enrollment",
+        "tags": [
+          "Enrollments"
+        ],
+        "x-roles": [
+          "client"
+        ],
+        "description": "Discards a **Draft** enrollment (and, for a `New` one, the Pending certificate created with it). Any other status is 400 `EnrollmentTransitionNotAllowed`.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -1683,6 +766,139 @@ const document: OpenApiDocument = {
         }
       }
     },
+    "/v1/program/enrollments/{id}/submit": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/EnrollmentId"
+        }
+      ],
+      "post": {
+        "operationId": "submitEnrollment",
+        "summary": "Submit a draft enrollment",
+        "tags": [
+          "Enrollments"
+        ],
+        "x-roles": [
+          "client"
+        ],
+        "description": "Sends a **Draft** to the vendor: Processing. The re-enrollment rules are checked again (Published program; certificate Active or Expired, never Terminated) and required `Order` parameters need a value (400 `ParameterRequired`). A `Change` enrollment moves its certificate to Updating.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EnrollmentAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The enrollment.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Enrollment"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentProcessing"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/enrollments/{id}/validate": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/EnrollmentId"
+        }
+      ],
+      "post": {
+        "operationId": "validateEnrollment",
+        "summary": "Validate an enrollment",
+        "tags": [
+          "Enrollments"
+        ],
+        "x-roles": [
+          "vendor",
+          "client"
+        ],
+        "description": "Runs the parameter checks on the enrollment as it is (Draft, Processing or Querying) and records what they find in `error` and in each parameter's `error`; a body, when given, is ignored. Nothing else changes.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EnrollmentAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The enrollment.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Enrollment"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentValidated"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
     "/v1/program/enrollments/{id}/query": {
       "parameters": [
         {
@@ -1691,52 +907,34 @@ const document: OpenApiDocument = {
       ],
       "post": {
         "operationId": "queryEnrollment",
-        "summary": "Ask the client for more information",
+        "summary": "Query an enrollment",
         "tags": [
           "Enrollments"
         ],
         "x-roles": [
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Moves a **Processing** enrollment to **Querying**: the vendor needs more information from\nthe client. `template` (required) must be a template of the enrollment's program (400\n`ReferenceNotFound` otherwise) and is recorded on the enrollment; `statusNotes`, when\ngiven, explains what is missing. The certificate does not change. Only the vendor of the\nenrollment's program may call it (another vendor's enrollment answers 404).\n\nFrom any other status the answer is 400 `EnrollmentTransitionNotAllowed`.\n",
+        "description": "Processing to Querying: the vendor asks the client for more. `template` (one of the program's templates) is required.\n",
         "requestBody": {
           "required": true,
           "content": {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentQuery"
-              },
-              "examples": {
-                "query": {
-                  "summary": "Ask for the MPN ID of the right entity",
-                  "value": {
-                    "template": {
-                      "id": "PTM-9643-3741-0003"
-                    },
-                    "statusNotes": {
-                      "message": "Please provide the MPN ID of the EMEA entity rather than the global one."
-                    }
-                  }
-                }
               }
             }
           }
         },
         "responses": {
           "200": {
-            "description": "The enrollment, now Querying.",
+            "description": "The enrollment.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "querying": {
+                  "sample": {
                     "$ref": "#/components/examples/EnrollmentQuerying"
                   }
                 }
@@ -1744,62 +942,7 @@ const document: OpenApiDocument = {
             }
           },
           "400": {
-            "description": "The body is invalid or the enrollment is not Processing.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The template is missing",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the EnrollmentQuery schema.",
-                      "traceId": "00-7daed0bc38d981adb01763ad6400b5cf-bc99b305ca111334-00",
-                      "errors": {
-                        "template": [
-                          "The template field is required."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "The template is not one of the program's",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Template PTM-9643-3741-0042 is not a template of program PRG-9643-3741.",
-                      "traceId": "00-d95659cb0bdc809bf025b05c936b2d73-12d798123f616dd5-00",
-                      "errors": {
-                        "template.id": [
-                          "Template PTM-9643-3741-0042 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  },
-                  "EnrollmentTransitionNotAllowed": {
-                    "summary": "The enrollment is already Completed",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Enrollment transition not allowed",
-                      "status": 400,
-                      "detail": "Enrollment ENR-3965-5056-7966 is Completed; only a Processing enrollment can be queried.",
-                      "traceId": "00-bbe6de717a72b7fcc0f5b97e0a963e8e-c780f2b3d2c4bc73-00",
-                      "code": "EnrollmentTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -1830,191 +973,43 @@ const document: OpenApiDocument = {
       ],
       "post": {
         "operationId": "processEnrollment",
-        "summary": "Resume processing an enrollment",
+        "summary": "Process an enrollment",
         "tags": [
           "Enrollments"
         ],
         "x-roles": [
-          "vendor"
+          "vendor",
+          "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Moves a **Querying** enrollment back to **Processing** once the client has answered. The\nbody is optional; when present it is an empty JSON object. The certificate does not\nchange. Only the vendor of the enrollment's program may call it (another vendor's\nenrollment answers 404).\n\nFrom any other status the answer is 400 `EnrollmentTransitionNotAllowed`.\n",
+        "description": "Querying to Processing (the client answered the query, or the vendor takes it back). A `template` may be given.\n",
         "requestBody": {
           "required": false,
           "content": {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentProcess"
-              },
-              "examples": {
-                "empty": {
-                  "summary": "Empty body",
-                  "value": {}
-                }
               }
             }
           }
         },
         "responses": {
           "200": {
-            "description": "The enrollment, Processing again.",
+            "description": "The enrollment.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "processing": {
-                    "summary": "Processing again after a query",
-                    "value": {
-                      "id": "ENR-3965-5056-7966",
-                      "href": "/v1/program/enrollments/ENR-3965-5056-7966",
-                      "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                      "type": "New",
-                      "status": "Processing",
-                      "program": {
-                        "id": "PRG-9643-3741",
-                        "href": "/v1/program/programs/PRG-9643-3741",
-                        "name": "Microsoft AI Cloud Partner"
-                      },
-                      "certificate": {
-                        "id": "CER-9646-2171-8417",
-                        "href": "/v1/program/certificates/CER-9646-2171-8417",
-                        "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-                      },
-                      "client": {
-                        "id": "ACC-4812-0447",
-                        "href": "/v1/accounts/accounts/ACC-4812-0447",
-                        "name": "Oscorp Industries",
-                        "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                      },
-                      "applicableTo": "Licensee",
-                      "licensee": {
-                        "id": "LCE-5758-4071-6507",
-                        "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                        "name": "Oscorp Industries EMEA",
-                        "externalId": "OSC-EMEA-01"
-                      },
-                      "parameters": {
-                        "ordering": [
-                          {
-                            "id": "PPM-9643-3741-0001",
-                            "name": "Microsoft Partner Network ID",
-                            "externalId": "MPNID",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": false,
-                              "hidden": false,
-                              "required": true,
-                              "unique": true
-                            },
-                            "value": "6527247"
-                          }
-                        ],
-                        "fulfillment": [
-                          {
-                            "id": "PPM-9643-3741-0002",
-                            "name": "Tenant ID",
-                            "externalId": "tenant_id",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": true,
-                              "hidden": false,
-                              "required": false,
-                              "unique": false
-                            }
-                          }
-                        ]
-                      },
-                      "template": {
-                        "id": "PTM-9643-3741-0003",
-                        "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0003",
-                        "name": "More information needed"
-                      },
-                      "statusNotes": {
-                        "message": "Please provide the MPN ID of the EMEA entity rather than the global one."
-                      },
-                      "audit": {
-                        "created": {
-                          "at": "2026-02-02T09:14:03Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        },
-                        "querying": {
-                          "at": "2026-02-02T16:48:09Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "processing": {
-                          "at": "2026-02-03T10:21:40Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "updated": {
-                          "at": "2026-02-03T10:21:40Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        }
-                      }
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentProcessing"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The body is not JSON or the enrollment is not Querying.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The body is not an object",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body must be a JSON object (or be left out).",
-                      "traceId": "00-1d7f3a9c5e2b4086a1c3e5f7092b4d6e-8a0c2e4f6b8d0a1c-00",
-                      "errors": {
-                        "$": [
-                          "Expected an object but found an array."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "EnrollmentTransitionNotAllowed": {
-                    "summary": "The enrollment is not Querying",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Enrollment transition not allowed",
-                      "status": 400,
-                      "detail": "Enrollment ENR-4410-2287-3051 is Processing; only a Querying enrollment can be processed.",
-                      "traceId": "00-970eddcaea57251f99b99e138fc343f2-9d4cedacabc3d4ff-00",
-                      "code": "EnrollmentTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2052,46 +1047,27 @@ const document: OpenApiDocument = {
         "x-roles": [
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Approves a **Processing** enrollment: it becomes **Completed** and its certificate\nbecomes **Active** (from Pending for a new enrollment, from Updating for a\nre-enrollment, which also copies the enrollment's parameter values to the certificate).\nOnly the vendor of the enrollment's program may call it (another vendor's enrollment\nanswers 404).\n\nAll body fields are optional:\n- `template`: a template of the enrollment's program (400 `ReferenceNotFound` otherwise),\n  recorded on the enrollment and on the certificate, whose `render` then uses it;\n- `externalIds`: the vendor's own reference, recorded on the enrollment and the\n  certificate;\n- `expirationDate`: the certificate's new expiration date (today or later, else 400\n  `ValidationFailed`); when omitted, a new certificate is valid for one year from\n  completion, and a re-enrolled one keeps its current date while that is still today or\n  later (otherwise one year from completion).\n\nFrom any other status (Querying included) the answer is 400\n`EnrollmentTransitionNotAllowed`.\n",
+        "description": "Processing to Completed: the certificate becomes Active (a new `expirationDate` may be set; a re-enrollment keeps a still valid one). `template` and `externalIds` are optional.\n",
         "requestBody": {
-          "required": true,
+          "required": false,
           "content": {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentComplete"
-              },
-              "examples": {
-                "complete": {
-                  "summary": "Approve with a template, a vendor reference and an expiration date",
-                  "value": {
-                    "template": {
-                      "id": "PTM-9643-3741-0002"
-                    },
-                    "externalIds": {
-                      "vendor": "MSFT-AICP-000421"
-                    },
-                    "expirationDate": "2026-12-31"
-                  }
-                }
               }
             }
           }
         },
         "responses": {
           "200": {
-            "description": "The enrollment, now Completed.",
+            "description": "The enrollment.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "completed": {
+                  "sample": {
                     "$ref": "#/components/examples/EnrollmentCompleted"
                   }
                 }
@@ -2099,62 +1075,7 @@ const document: OpenApiDocument = {
             }
           },
           "400": {
-            "description": "The body is invalid or the enrollment is not Processing.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The expiration date is not a date",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the EnrollmentComplete schema.",
-                      "traceId": "00-192581ce68fdb2adb4e46642c3822354-bfc077b44a3398da-00",
-                      "errors": {
-                        "expirationDate": [
-                          "The value 'end of 2026' is not a valid date (expected YYYY-MM-DD)."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "The template is not one of the program's",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Template PTM-9643-3741-0042 is not a template of program PRG-9643-3741.",
-                      "traceId": "00-fbfa9fe6acbdb57e1c626ca9f26f82c7-3bcda6bab4000297-00",
-                      "errors": {
-                        "template.id": [
-                          "Template PTM-9643-3741-0042 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  },
-                  "EnrollmentTransitionNotAllowed": {
-                    "summary": "The enrollment is still Querying",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Enrollment transition not allowed",
-                      "status": 400,
-                      "detail": "Enrollment ENR-3965-5056-7966 is Querying; only a Processing enrollment can be completed.",
-                      "traceId": "00-149bfd768bb4fef23dd54ba130ecccff-dbf18d49eba3ac6b-00",
-                      "code": "EnrollmentTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2192,189 +1113,35 @@ const document: OpenApiDocument = {
         "x-roles": [
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Rejects a **Processing** or **Querying** enrollment: it becomes **Failed** with the given\n`statusNotes` (required). Its certificate, when Pending (new enrollment) or Updating\n(re-enrollment), becomes **Terminated** with the same notes. Only the vendor of the\nenrollment's program may call it (another vendor's enrollment answers 404).\n\nA Completed or Failed enrollment answers 400 `EnrollmentTransitionNotAllowed`.\n",
+        "description": "Processing or Querying to Failed: a Pending or Updating certificate is Terminated. `statusNotes` is required.\n",
         "requestBody": {
           "required": true,
           "content": {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentFail"
-              },
-              "examples": {
-                "fail": {
-                  "summary": "Reject with a reason",
-                  "value": {
-                    "statusNotes": {
-                      "id": "MPN-NOT-FOUND",
-                      "message": "The Microsoft Partner Network ID 6527247 does not belong to Oscorp Industries."
-                    }
-                  }
-                }
               }
             }
           }
         },
         "responses": {
           "200": {
-            "description": "The enrollment, now Failed.",
+            "description": "The enrollment.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrollment"
                 },
                 "examples": {
-                  "failed": {
-                    "summary": "A new enrollment rejected by the vendor",
-                    "value": {
-                      "id": "ENR-3965-5056-7966",
-                      "href": "/v1/program/enrollments/ENR-3965-5056-7966",
-                      "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-                      "type": "New",
-                      "status": "Failed",
-                      "program": {
-                        "id": "PRG-9643-3741",
-                        "href": "/v1/program/programs/PRG-9643-3741",
-                        "name": "Microsoft AI Cloud Partner"
-                      },
-                      "certificate": {
-                        "id": "CER-9646-2171-8417",
-                        "href": "/v1/program/certificates/CER-9646-2171-8417",
-                        "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-                      },
-                      "client": {
-                        "id": "ACC-4812-0447",
-                        "href": "/v1/accounts/accounts/ACC-4812-0447",
-                        "name": "Oscorp Industries",
-                        "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-                      },
-                      "applicableTo": "Licensee",
-                      "licensee": {
-                        "id": "LCE-5758-4071-6507",
-                        "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-                        "name": "Oscorp Industries EMEA",
-                        "externalId": "OSC-EMEA-01"
-                      },
-                      "parameters": {
-                        "ordering": [
-                          {
-                            "id": "PPM-9643-3741-0001",
-                            "name": "Microsoft Partner Network ID",
-                            "externalId": "MPNID",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": false,
-                              "hidden": false,
-                              "required": true,
-                              "unique": true
-                            },
-                            "value": "6527247",
-                            "error": {
-                              "id": "MPN-NOT-FOUND",
-                              "message": "This MPN ID belongs to another organisation."
-                            }
-                          }
-                        ],
-                        "fulfillment": [
-                          {
-                            "id": "PPM-9643-3741-0002",
-                            "name": "Tenant ID",
-                            "externalId": "tenant_id",
-                            "type": "SingleLineText",
-                            "constraints": {
-                              "readonly": true,
-                              "hidden": false,
-                              "required": false,
-                              "unique": false
-                            }
-                          }
-                        ]
-                      },
-                      "statusNotes": {
-                        "id": "MPN-NOT-FOUND",
-                        "message": "The Microsoft Partner Network ID 6527247 does not belong to Oscorp Industries."
-                      },
-                      "audit": {
-                        "created": {
-                          "at": "2026-02-02T09:14:03Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        },
-                        "processing": {
-                          "at": "2026-02-02T09:14:03Z",
-                          "by": {
-                            "id": "USR-6337-1324",
-                            "name": "Harry Osborn"
-                          }
-                        },
-                        "failed": {
-                          "at": "2026-02-03T14:02:55Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "updated": {
-                          "at": "2026-02-03T14:02:55Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        }
-                      }
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentFailed"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The body is invalid or the enrollment is already Completed or Failed.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "The reason is empty",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the EnrollmentFail schema.",
-                      "traceId": "00-ee0ec9105d1d20e2b345e0533fd708c9-c18bce3369645ee9-00",
-                      "errors": {
-                        "statusNotes.message": [
-                          "The message must be between 1 and 4000 characters long."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "EnrollmentTransitionNotAllowed": {
-                    "summary": "The enrollment is already Completed",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Enrollment transition not allowed",
-                      "status": 400,
-                      "detail": "Enrollment ENR-3965-5056-7966 is Completed; only a Processing or Querying enrollment can be failed.",
-                      "traceId": "00-4bab3ccfda4c396e778ccc04d1941b74-297732e81401184e-00",
-                      "code": "EnrollmentTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2397,6 +1164,58 @@ const document: OpenApiDocument = {
         }
       }
     },
+    "/v1/program/enrollments/{id}/render": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/EnrollmentId"
+        }
+      ],
+      "get": {
+        "operationId": "renderEnrollment",
+        "summary": "Render an enrollment's template",
+        "tags": [
+          "Enrollments"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "description": "The enrollment's template (or, without one, the program's default template for its\nstatus: processing for Draft and Processing, querying, completion) with its\nplaceholders resolved as for `renderCertificate`.\n",
+        "responses": {
+          "200": {
+            "description": "The rendered template (Markdown).",
+            "content": {
+              "text/plain": {
+                "schema": {
+                  "type": "string"
+                },
+                "examples": {
+                  "rendered": {
+                    "value": "Your enrollment in Microsoft AI Cloud Partner is being processed."
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
     "/v1/program/programs": {
       "get": {
         "operationId": "listPrograms",
@@ -2409,12 +1228,7 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns one page of the programs the caller can see: operations sees all of them, a\nvendor its own programs in every status, a client only Published programs.\n\n**RQL filtering.** RQL expressions are appended to the query string as they are, next to\n`limit`, `offset`, `order` and `select`:\n- comparison: `eq(field,value)`, `ne`, `gt`, `ge`, `lt`, `le`;\n- membership: `in(field,(v1,v2,...))` and `out(field,(v1,v2,...))`;\n- pattern: `ilike(field,pattern)`, case-insensitive, where `*` stands for any run of\n  characters (`ilike(name,*partner*)`);\n- logic: `and(e1,e2,...)`, `or(e1,e2,...)`, `not(e)`; several top-level expressions are\n  combined with `and`;\n- arrays: `any(field,expression)` holds when at least one element of the array `field`\n  matches the expression (`any(templates,eq(type,Certificate))`);\n- special values: `empty()` is the empty string and `null()` a missing or null value\n  (`eq(description,empty())`);\n- shorthand: `field=value` (for example `status=Published`) means `eq(field,value)`;\n- quoting: values may be enclosed in `\"...\"` or `'...'`, which is needed when they contain\n  `,`, `(` or `)`;\n- fields are dotted paths into the program: `vendor.id`, `applicableTo`,\n  `settings.newCertificateAutoapprove`, `audit.created.at`.\n\nExample: `?and(eq(vendor.id,\"ACC-1086-6867\"),ne(status,Draft))&order=name&select=-*,id,name,status&offset=0&limit=50`.\n\nA malformed expression (unbalanced parentheses, unknown operator, wrong number of\narguments) or a malformed `order` or `select` answers 400 `InvalidQuery`.\n",
+        "description": "Programs the caller can see: operations all, a vendor its own, a client the Published ones.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -2438,194 +1252,15 @@ const document: OpenApiDocument = {
                   "$ref": "#/components/schemas/ProgramList"
                 },
                 "examples": {
-                  "page": {
-                    "summary": "The Published programs a client can see",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 10,
-                          "total": 2
-                        }
-                      },
-                      "data": [
-                        {
-                          "id": "PRG-9643-3741",
-                          "href": "/v1/program/programs/PRG-9643-3741",
-                          "name": "Microsoft AI Cloud Partner",
-                          "description": "Recognises partners that build and run AI and cloud solutions on Microsoft Azure for their customers.",
-                          "status": "Published",
-                          "applicableTo": "Licensee",
-                          "eligibility": {
-                            "client": true,
-                            "partner": true
-                          },
-                          "vendor": {
-                            "id": "ACC-1086-6867",
-                            "href": "/v1/accounts/accounts/ACC-1086-6867",
-                            "name": "Microsoft",
-                            "icon": "/v1/accounts/accounts/ACC-1086-6867/icon"
-                          },
-                          "settings": {
-                            "newCertificateAutoapprove": false
-                          },
-                          "parameters": [
-                            {
-                              "id": "PPM-9643-3741-0001",
-                              "name": "Microsoft Partner Network ID",
-                              "externalId": "MPNID",
-                              "type": "SingleLineText",
-                              "phase": "Ordering",
-                              "description": "The partner's MPN ID as shown in Partner Center.",
-                              "constraints": {
-                                "readonly": false,
-                                "hidden": false,
-                                "required": true,
-                                "unique": true
-                              }
-                            },
-                            {
-                              "id": "PPM-9643-3741-0002",
-                              "name": "Tenant ID",
-                              "externalId": "tenant_id",
-                              "type": "SingleLineText",
-                              "phase": "Fulfillment",
-                              "description": "The Microsoft Entra tenant in which the partner benefits are provisioned.",
-                              "constraints": {
-                                "readonly": true,
-                                "hidden": false,
-                                "required": false,
-                                "unique": false
-                              }
-                            }
-                          ],
-                          "templates": [
-                            {
-                              "id": "PTM-9643-3741-0001",
-                              "name": "Partner certificate",
-                              "type": "Certificate",
-                              "content": "# {{program.name}}\n\nThis certifies that **{{client.name}}** (licensee {{licensee.name}})\nmeets the requirements of the {{program.name}} program.\n\nCertificate: {{certificate.name}} ({{certificate.id}})\nMicrosoft Partner Network ID: {{parameters.MPNID}}\nValid until: {{expirationDate}}\n"
-                            },
-                            {
-                              "id": "PTM-9643-3741-0002",
-                              "name": "Enrollment approved",
-                              "type": "EnrollmentCompleted",
-                              "content": "Welcome to the {{program.name}} program, {{client.name}}. Your certificate is valid until {{expirationDate}}."
-                            },
-                            {
-                              "id": "PTM-9643-3741-0003",
-                              "name": "More information needed",
-                              "type": "EnrollmentQuerying",
-                              "content": "We need more information to process your enrollment in {{program.name}}. Please check the notes and update your parameters."
-                            }
-                          ],
-                          "audit": {
-                            "created": {
-                              "at": "2026-01-05T08:30:00Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            },
-                            "published": {
-                              "at": "2026-01-06T10:00:00Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            },
-                            "updated": {
-                              "at": "2026-01-06T10:00:00Z",
-                              "by": {
-                                "id": "USR-2044-8190",
-                                "name": "Megan Reyes"
-                              }
-                            }
-                          }
-                        },
-                        {
-                          "id": "PRG-5516-0932",
-                          "href": "/v1/program/programs/PRG-5516-0932",
-                          "name": "Microsoft Solutions Partner",
-                          "status": "Published",
-                          "applicableTo": "Buyer",
-                          "eligibility": {
-                            "client": true,
-                            "partner": false
-                          },
-                          "vendor": {
-                            "id": "ACC-1086-6867",
-                            "href": "/v1/accounts/accounts/ACC-1086-6867",
-                            "name": "Microsoft",
-                            "icon": "/v1/accounts/accounts/ACC-1086-6867/icon"
-                          },
-                          "settings": {
-                            "newCertificateAutoapprove": false
-                          },
-                          "parameters": [],
-                          "templates": [],
-                          "audit": {
-                            "created": {
-                              "at": "2026-02-20T12:00:00Z",
-                              "by": {
-                                "id": "USR-7710-3305",
-                                "name": "Platform Operations"
-                              }
-                            },
-                            "published": {
-                              "at": "2026-02-21T09:30:00Z",
-                              "by": {
-                                "id": "USR-7710-3305",
-                                "name": "Platform Operations"
-                              }
-                            }
-                          }
-                        }
-                      ]
-                    }
-                  },
-                  "selected": {
-                    "summary": "Trimmed items: `?select=-*,id,name,status&order=name`",
-                    "value": {
-                      "$meta": {
-                        "pagination": {
-                          "offset": 0,
-                          "limit": 10,
-                          "total": 2
-                        }
-                      },
-                      "data": [
-                        {
-                          "id": "PRG-9643-3741",
-                          "name": "Microsoft AI Cloud Partner",
-                          "status": "Published"
-                        },
-                        {
-                          "id": "PRG-5516-0932",
-                          "name": "Microsoft Solutions Partner",
-                          "status": "Published"
-                        }
-                      ]
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramPage"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The RQL expression, `order` or `select` is malformed.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "InvalidQuery": {
-                    "$ref": "#/components/examples/InvalidQuery"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidQuery"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2645,15 +1280,9 @@ const document: OpenApiDocument = {
           "Programs"
         ],
         "x-roles": [
-          "operations",
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Creates a program in status **Draft**; clients cannot see it and no certificate can be\nissued for it until it is published. For a vendor caller its own account is the vendor\n(a `vendor` in the body is ignored); operations must give `vendor` (400 `ValidationFailed`\nwithout it, 400 `ReferenceNotFound` when the account does not exist).\n\n`name` and `applicableTo` are required; `applicableTo` cannot be changed afterwards.\n`eligibility` defaults to `{client: true, partner: true}` and `settings` to\n`{newCertificateAutoapprove: false}`. Parameters and templates receive ids derived from\nthe program id and their position (`PPM-<program digits>-0001`, `PTM-<program\ndigits>-0001`, ...); ids given in the body are ignored.\n",
+        "description": "Creates a **Draft** program of the calling vendor, with one default template of each type.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -2662,41 +1291,8 @@ const document: OpenApiDocument = {
                 "$ref": "#/components/schemas/ProgramCreate"
               },
               "examples": {
-                "program": {
-                  "summary": "A vendor drafts a program",
-                  "value": {
-                    "name": "Microsoft Security Partner",
-                    "description": "For partners that deploy and manage Microsoft security solutions.",
-                    "applicableTo": "Licensee",
-                    "eligibility": {
-                      "client": true,
-                      "partner": true
-                    },
-                    "settings": {
-                      "newCertificateAutoapprove": false
-                    },
-                    "parameters": [
-                      {
-                        "name": "Microsoft Partner Network ID",
-                        "externalId": "MPNID",
-                        "type": "SingleLineText",
-                        "phase": "Ordering",
-                        "constraints": {
-                          "readonly": false,
-                          "hidden": false,
-                          "required": true,
-                          "unique": true
-                        }
-                      }
-                    ],
-                    "templates": [
-                      {
-                        "name": "Security partner certificate",
-                        "type": "Certificate",
-                        "content": "# {{program.name}}\n\n**{{client.name}}** is a certified {{program.name}} until {{expirationDate}}.\n"
-                      }
-                    ]
-                  }
+                "sample": {
+                  "$ref": "#/components/examples/ProgramCreateBody"
                 }
               }
             }
@@ -2704,14 +1300,14 @@ const document: OpenApiDocument = {
         },
         "responses": {
           "201": {
-            "description": "The program, created as Draft.",
+            "description": "The new program.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Program"
                 },
                 "examples": {
-                  "draft": {
+                  "sample": {
                     "$ref": "#/components/examples/ProgramDraft"
                   }
                 }
@@ -2719,54 +1315,7 @@ const document: OpenApiDocument = {
             }
           },
           "400": {
-            "description": "The body is invalid.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "Name and applicableTo are missing or wrong",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the ProgramCreate schema.",
-                      "traceId": "00-ed4eca8f0231b4a6ed47c82beddaa588-d0111c456a7600f6-00",
-                      "errors": {
-                        "name": [
-                          "The name field is required."
-                        ],
-                        "applicableTo": [
-                          "The value 'Reseller' is not one of: Buyer, Licensee."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "Operations named a vendor account that does not exist",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Account ACC-1086-0000 does not exist or is not visible to the caller.",
-                      "traceId": "00-51fc500f6b1d49d17b855ed916c22ac0-a08e29614525c877-00",
-                      "errors": {
-                        "vendor.id": [
-                          "Account ACC-1086-0000 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2803,12 +1352,6 @@ const document: OpenApiDocument = {
           "vendor",
           "client"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Returns one program. Operations sees every program, a vendor its own, a client only\nPublished ones; any other program answers 404 as if it did not exist. `select` trims the\nrepresentation (only `id` is always present).\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Select"
@@ -2823,36 +1366,15 @@ const document: OpenApiDocument = {
                   "$ref": "#/components/schemas/Program"
                 },
                 "examples": {
-                  "published": {
+                  "sample": {
                     "$ref": "#/components/examples/ProgramPublished"
-                  },
-                  "selected": {
-                    "summary": "Trimmed with `?select=-*,id,name,status,applicableTo`",
-                    "value": {
-                      "id": "PRG-9643-3741",
-                      "name": "Microsoft AI Cloud Partner",
-                      "status": "Published",
-                      "applicableTo": "Licensee"
-                    }
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "`select` is malformed.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "InvalidQuery": {
-                    "$ref": "#/components/examples/InvalidSelect"
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/InvalidQuery"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2875,32 +1397,15 @@ const document: OpenApiDocument = {
           "Programs"
         ],
         "x-roles": [
-          "operations",
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Changes the given fields of a program in any status; fields left out keep their value,\nand read-only fields (`status`, `vendor`, `audit`) are ignored. A vendor can update only\nits own programs (others answer 404).\n\n- `parameters` and `templates`, when given, replace the whole list. An item whose `id`\n  names an existing parameter or template of this program keeps that id; an item\n  without `id` is added with the next free id; an `id` that is not one of this program's\n  is 400 `ReferenceNotFound`.\n- `applicableTo` is fixed at creation: sending a value different from the current one is\n  400 `ProgramTransitionNotAllowed` (the same value is accepted and changes nothing).\n- Changes apply to new certificates and enrollments; existing certificates keep the\n  `applicableTo` and `eligibility` they were issued with.\n",
+        "description": "Changes the program's descriptive members; `applicableTo` cannot change once certificates exist (400 `ProgramTransitionNotAllowed`). A Deleted program cannot change.\n",
         "requestBody": {
           "required": true,
           "content": {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/ProgramUpdate"
-              },
-              "examples": {
-                "update": {
-                  "summary": "Reword the description and approve new certificates automatically",
-                  "value": {
-                    "description": "Recognises partners that build and run AI and cloud solutions on Microsoft Azure for their customers.",
-                    "settings": {
-                      "newCertificateAutoapprove": true
-                    }
-                  }
-                }
               }
             }
           }
@@ -2914,7 +1419,7 @@ const document: OpenApiDocument = {
                   "$ref": "#/components/schemas/Program"
                 },
                 "examples": {
-                  "updated": {
+                  "sample": {
                     "$ref": "#/components/examples/ProgramPublished"
                   }
                 }
@@ -2922,62 +1427,7 @@ const document: OpenApiDocument = {
             }
           },
           "400": {
-            "description": "The body is invalid or tries to change `applicableTo`.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ValidationFailed": {
-                    "summary": "A template type is unknown",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "One or more validation errors occurred.",
-                      "status": 400,
-                      "detail": "The request body does not match the ProgramUpdate schema.",
-                      "traceId": "00-6fe0fcdf9b93a24b4a8585e45f3fcc2c-8b088598d286a74b-00",
-                      "errors": {
-                        "templates[0].type": [
-                          "The value 'Invoice' is not one of: EnrollmentQuerying, EnrollmentCompleted, Certificate."
-                        ]
-                      },
-                      "code": "ValidationFailed"
-                    }
-                  },
-                  "InvalidJson": {
-                    "$ref": "#/components/examples/InvalidJson"
-                  },
-                  "ReferenceNotFound": {
-                    "summary": "A parameter id does not belong to the program",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Referenced object not found",
-                      "status": 400,
-                      "detail": "Parameter PPM-5516-0932-0001 is not a parameter of program PRG-9643-3741.",
-                      "traceId": "00-a49c1f5bb10e39daca489cc1683ed203-a9bdf4309265486f-00",
-                      "errors": {
-                        "parameters[0].id": [
-                          "Parameter PPM-5516-0932-0001 was not found."
-                        ]
-                      },
-                      "code": "ReferenceNotFound"
-                    }
-                  },
-                  "ProgramTransitionNotAllowed": {
-                    "summary": "An attempt to change applicableTo",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Program change not allowed",
-                      "status": 400,
-                      "detail": "The applicableTo of program PRG-9643-3741 is Licensee and cannot be changed to Buyer.",
-                      "traceId": "00-4d5fbb999e11140f98c6f7b81caa037b-7199687ccd129c68-00",
-                      "code": "ProgramTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -3001,46 +1451,20 @@ const document: OpenApiDocument = {
       },
       "delete": {
         "operationId": "deleteProgram",
-        "summary": "Delete a draft program",
+        "summary": "Delete a program",
         "tags": [
           "Programs"
         ],
         "x-roles": [
-          "operations",
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
-          }
-        ],
-        "description": "Deletes a program that is still **Draft** (it can have no certificates or enrollments);\nafterwards its id answers 404. A Published or Unpublished program cannot be deleted (400\n`ProgramTransitionNotAllowed`); unpublish it instead. A vendor can delete only its own\nprograms (others answer 404).\n",
+        "description": "Deletes a **Draft** program (status Deleted; it and its sub-resources are no longer found). Any other status is 400 `ProgramTransitionNotAllowed`.\n",
         "responses": {
           "204": {
-            "description": "The program was deleted; no body."
+            "description": "Deleted."
           },
           "400": {
-            "description": "The program is not Draft.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ProgramTransitionNotAllowed": {
-                    "summary": "Deleting a Published program",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Program change not allowed",
-                      "status": 400,
-                      "detail": "Program PRG-9643-3741 is Published; only a Draft program can be deleted.",
-                      "traceId": "00-6b024be84a89a512cc73757664ded0eb-553b6cab7eba2b2d-00",
-                      "code": "ProgramTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -3070,120 +1494,37 @@ const document: OpenApiDocument = {
           "Programs"
         ],
         "x-roles": [
-          "operations",
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
+        "description": "Draft or Unpublished to Published: clients see it and may enroll.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
           }
-        ],
-        "description": "Moves a **Draft** or **Unpublished** program to **Published**: clients can now see it,\nand certificates and enrollments can be created for it. `audit.published` records the\nmoment and the user. A program that is already Published answers 400\n`ProgramTransitionNotAllowed`. A vendor can publish only its own programs (others answer\n404). No request body.\n",
+        },
         "responses": {
           "200": {
-            "description": "The program, now Published.",
+            "description": "The program.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Program"
                 },
                 "examples": {
-                  "published": {
-                    "summary": "The draft program after publication",
-                    "value": {
-                      "id": "PRG-7730-1468",
-                      "href": "/v1/program/programs/PRG-7730-1468",
-                      "name": "Microsoft Security Partner",
-                      "description": "For partners that deploy and manage Microsoft security solutions.",
-                      "status": "Published",
-                      "applicableTo": "Licensee",
-                      "eligibility": {
-                        "client": true,
-                        "partner": true
-                      },
-                      "vendor": {
-                        "id": "ACC-1086-6867",
-                        "href": "/v1/accounts/accounts/ACC-1086-6867",
-                        "name": "Microsoft",
-                        "icon": "/v1/accounts/accounts/ACC-1086-6867/icon"
-                      },
-                      "settings": {
-                        "newCertificateAutoapprove": false
-                      },
-                      "parameters": [
-                        {
-                          "id": "PPM-7730-1468-0001",
-                          "name": "Microsoft Partner Network ID",
-                          "externalId": "MPNID",
-                          "type": "SingleLineText",
-                          "phase": "Ordering",
-                          "constraints": {
-                            "readonly": false,
-                            "hidden": false,
-                            "required": true,
-                            "unique": true
-                          }
-                        }
-                      ],
-                      "templates": [
-                        {
-                          "id": "PTM-7730-1468-0001",
-                          "name": "Security partner certificate",
-                          "type": "Certificate",
-                          "content": "# {{program.name}}\n\n**{{client.name}}** is a certified {{program.name}} until {{expirationDate}}.\n"
-                        }
-                      ],
-                      "audit": {
-                        "created": {
-                          "at": "2026-04-14T07:55:10Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "published": {
-                          "at": "2026-04-20T09:00:00Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "updated": {
-                          "at": "2026-04-20T09:00:00Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        }
-                      }
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramPublished"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The program is already Published.",
-            "content": {
-              "application/problem+json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Problem"
-                },
-                "examples": {
-                  "ProgramTransitionNotAllowed": {
-                    "summary": "Publishing a Published program",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Program change not allowed",
-                      "status": 400,
-                      "detail": "Program PRG-9643-3741 is already Published.",
-                      "traceId": "00-4c71c84996c2a0d7148ae040eb7ad4c7-bc07941cc314a8bd-00",
-                      "code": "ProgramTransitionNotAllowed"
-                    }
-                  }
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -3193,6 +1534,12 @@ const document: OpenApiDocument = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "default": {
             "$ref": "#/components/responses/UnexpectedError"
@@ -3213,126 +1560,945 @@ const document: OpenApiDocument = {
           "Programs"
         ],
         "x-roles": [
-          "operations",
           "vendor"
         ],
-        "security": [
-          {
-            "bearerAuth": []
+        "description": "Published to Unpublished: no new certificates or re-enrollments.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
           }
-        ],
-        "description": "Moves a **Published** program to **Unpublished**: clients no longer see it, and new\ncertificates and re-enrollments for it are refused (400 `ProgramNotPublished`). Existing\ncertificates and enrollments keep their status and remain visible to their clients.\n`audit.unpublished` records the moment and the user. A Draft or Unpublished program\nanswers 400 `ProgramTransitionNotAllowed`. A vendor can unpublish only its own programs\n(others answer 404). No request body.\n",
+        },
         "responses": {
           "200": {
-            "description": "The program, now Unpublished.",
+            "description": "The program.",
             "content": {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Program"
                 },
                 "examples": {
-                  "unpublished": {
-                    "summary": "A program withdrawn by its vendor",
-                    "value": {
-                      "id": "PRG-9643-3741",
-                      "href": "/v1/program/programs/PRG-9643-3741",
-                      "name": "Microsoft AI Cloud Partner",
-                      "status": "Unpublished",
-                      "applicableTo": "Licensee",
-                      "eligibility": {
-                        "client": true,
-                        "partner": true
-                      },
-                      "vendor": {
-                        "id": "ACC-1086-6867",
-                        "href": "/v1/accounts/accounts/ACC-1086-6867",
-                        "name": "Microsoft",
-                        "icon": "/v1/accounts/accounts/ACC-1086-6867/icon"
-                      },
-                      "settings": {
-                        "newCertificateAutoapprove": false
-                      },
-                      "parameters": [
-                        {
-                          "id": "PPM-9643-3741-0001",
-                          "name": "Microsoft Partner Network ID",
-                          "externalId": "MPNID",
-                          "type": "SingleLineText",
-                          "phase": "Ordering",
-                          "constraints": {
-                            "readonly": false,
-                            "hidden": false,
-                            "required": true,
-                            "unique": true
-                          }
-                        }
-                      ],
-                      "templates": [
-                        {
-                          "id": "PTM-9643-3741-0001",
-                          "name": "Partner certificate",
-                          "type": "Certificate",
-                          "content": "# {{program.name}}"
-                        }
-                      ],
-                      "audit": {
-                        "created": {
-                          "at": "2026-01-05T08:30:00Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "published": {
-                          "at": "2026-01-06T10:00:00Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "unpublished": {
-                          "at": "2026-09-30T17:00:00Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        },
-                        "updated": {
-                          "at": "2026-09-30T17:00:00Z",
-                          "by": {
-                            "id": "USR-2044-8190",
-                            "name": "Megan Reyes"
-                          }
-                        }
-                      }
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramUnpublished"
                   }
                 }
               }
             }
           },
           "400": {
-            "description": "The program is not Published.",
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{id}/settings": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ProgramId"
+        }
+      ],
+      "put": {
+        "operationId": "updateProgramSettings",
+        "summary": "Update a program's settings",
+        "tags": [
+          "Programs"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Changes the program's settings; members left out keep their value. The settings act:\n`newCertificateAutoapprove` completes a submitted `New` enrollment at once;\n`terminateOnExpiration` terminates an Expired certificate `duration` days after it expired;\n`preValidation` runs the parameter checks when a draft is created or updated\n(`enrollmentDraft`), when an enrollment is queried (`enrollmentQuerying`) or when a re-enrollment\nis created (`reEnrollment`), and records them in `error`.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramSettingsUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramSettingsBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program with its new settings.",
             "content": {
-              "application/problem+json": {
+              "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Problem"
+                  "$ref": "#/components/schemas/Program"
                 },
                 "examples": {
-                  "ProgramTransitionNotAllowed": {
-                    "summary": "Unpublishing a Draft program",
-                    "value": {
-                      "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-                      "title": "Program change not allowed",
-                      "status": 400,
-                      "detail": "Program PRG-7730-1468 is Draft; only a Published program can be unpublished.",
-                      "traceId": "00-22742c61169c746388954d3056171392-dbf3e89f3baad4b1-00",
-                      "code": "ProgramTransitionNotAllowed"
-                    }
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramPublished"
                   }
                 }
               }
             }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/templates": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramTemplates",
+        "summary": "List a program's templates",
+        "tags": [
+          "Program templates"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTemplateList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTemplateSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramTemplate",
+        "summary": "Create a program template",
+        "tags": [
+          "Program templates"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deleting a default template is 400 `TemplateDefault`; a deleted template is no longer listed or found, but objects that used it still render it.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramTemplateCreate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramTemplateCreateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTemplate"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTemplateSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/templates/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/TemplateId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramTemplate",
+        "summary": "Get a program template",
+        "tags": [
+          "Program templates"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Found.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTemplate"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTemplateSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramTemplate",
+        "summary": "Update a program template",
+        "tags": [
+          "Program templates"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramTemplateUpdate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTemplate"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTemplateSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramTemplate",
+        "summary": "Delete a program template",
+        "tags": [
+          "Program templates"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deleting a default template is 400 `TemplateDefault`; a deleted template is no longer listed or found, but objects that used it still render it.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/parameters": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramParameters",
+        "summary": "List a program's parameters",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameterList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramParameter",
+        "summary": "Create a program parameter",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "A parameter applies to enrollments and certificates created after it; a required `Order` parameter of a Published program must have a value at `submit`.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramParameterCreate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramParameterCreateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameter"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/parameters/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/ParameterId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramParameter",
+        "summary": "Get a program parameter",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Found.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameter"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramParameter",
+        "summary": "Update a program parameter",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramParameterUpdate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameter"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramParameter",
+        "summary": "Delete a program parameter",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "A parameter applies to enrollments and certificates created after it; a required `Order` parameter of a Published program must have a value at `submit`.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/parameter-groups": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramParameterGroups",
+        "summary": "List a program's parameter groups",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameterGroupList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterGroupSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramParameterGroup",
+        "summary": "Create a program parameter group",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deleting a group that parameters belong to is 400 `ParameterGroupInUse`.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramParameterGroupCreate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramParameterGroupCreateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameterGroup"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterGroupSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/parameter-groups/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/ParameterGroupId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramParameterGroup",
+        "summary": "Get a program parameter group",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Found.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameterGroup"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterGroupSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramParameterGroup",
+        "summary": "Update a program parameter group",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramParameterGroupUpdate"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramParameterGroup"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramParameterGroupSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramParameterGroup",
+        "summary": "Delete a program parameter group",
+        "tags": [
+          "Program parameters"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deleting a group that parameters belong to is 400 `ParameterGroupInUse`.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -3355,7 +2521,7 @@ const document: OpenApiDocument = {
       "bearerAuth": {
         "type": "http",
         "scheme": "bearer",
-        "description": "API token of an operations, vendor or client account, sent as\n`Authorization: Bearer <token>`. The token's account and role decide what the caller may\ndo (`x-roles` on each operation) and see (described on each operation).\n"
+        "description": "API token of an operations, vendor or client account, sent as `Authorization: Bearer <token>`."
       }
     },
     "parameters": {
@@ -3363,10 +2529,9 @@ const document: OpenApiDocument = {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404.",
+        "description": "Certificate id. An id that does not exist or that the caller may not see answers 404.",
         "schema": {
           "type": "string",
-          "pattern": "^CER-\\d{4}-\\d{4}-\\d{4}$",
           "examples": [
             "CER-9646-2171-8417"
           ]
@@ -3376,10 +2541,9 @@ const document: OpenApiDocument = {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404.",
+        "description": "Enrollment id. An id that does not exist or that the caller may not see answers 404.",
         "schema": {
           "type": "string",
-          "pattern": "^ENR-\\d{4}-\\d{4}-\\d{4}$",
           "examples": [
             "ENR-3965-5056-7966"
           ]
@@ -3389,12 +2553,56 @@ const document: OpenApiDocument = {
         "name": "id",
         "in": "path",
         "required": true,
-        "description": "Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404.",
+        "description": "Program id. An id that does not exist or that the caller may not see answers 404.",
         "schema": {
           "type": "string",
-          "pattern": "^PRG-\\d{4}-\\d{4}$",
           "examples": [
             "PRG-9643-3741"
+          ]
+        }
+      },
+      "ParentProgramId": {
+        "name": "programId",
+        "in": "path",
+        "required": true,
+        "description": "The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404.",
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PRG-9643-3741"
+          ]
+        }
+      },
+      "TemplateId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PTM-9643-3741-0001"
+          ]
+        }
+      },
+      "ParameterId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PPM-9643-3741-0001"
+          ]
+        }
+      },
+      "ParameterGroupId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PPG-9643-3741-0002"
           ]
         }
       },
@@ -3402,7 +2610,7 @@ const document: OpenApiDocument = {
         "name": "limit",
         "in": "query",
         "required": false,
-        "description": "Page size. Values above 100 are treated as 100; `0` returns only the total (`data` is empty).",
+        "description": "Page size. Values above 100 are treated as 100; `0` returns only the total.",
         "schema": {
           "type": "integer",
           "minimum": 0,
@@ -3416,7 +2624,7 @@ const document: OpenApiDocument = {
         "name": "offset",
         "in": "query",
         "required": false,
-        "description": "Number of matching objects to skip before the page starts.",
+        "description": "Number of matching objects to skip.",
         "schema": {
           "type": "integer",
           "minimum": 0,
@@ -3430,7 +2638,7 @@ const document: OpenApiDocument = {
         "name": "order",
         "in": "query",
         "required": false,
-        "description": "Comma-separated sort keys, each a dotted field path prefixed with `-` (descending) or\n`+` / nothing (ascending), applied left to right. A malformed value answers 400\n`InvalidQuery`.\n",
+        "description": "Comma-separated dotted field paths, `-` for descending, applied left to right.",
         "schema": {
           "type": "string",
           "examples": [
@@ -3442,7 +2650,7 @@ const document: OpenApiDocument = {
         "name": "select",
         "in": "query",
         "required": false,
-        "description": "Comma-separated field paths that shape the representation: `-field` removes a field,\n`+field` or `field` adds one, `-*` removes everything so that only the listed fields\n(and `id`) remain. A malformed value answers 400 `InvalidQuery`.\n",
+        "description": "Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`).",
         "schema": {
           "type": "string",
           "examples": [
@@ -3452,8 +2660,61 @@ const document: OpenApiDocument = {
       }
     },
     "responses": {
+      "BadRequest": {
+        "description": "The body does not match its schema, or a business rule refuses the request (`code` says which).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "examples": {
+              "ValidationFailed": {
+                "$ref": "#/components/examples/ValidationFailed"
+              },
+              "InvalidJson": {
+                "$ref": "#/components/examples/InvalidJson"
+              },
+              "ProgramNotPublished": {
+                "$ref": "#/components/examples/ProgramNotPublished"
+              },
+              "CertificateTerminated": {
+                "$ref": "#/components/examples/CertificateTerminatedProblem"
+              },
+              "ParameterRequired": {
+                "$ref": "#/components/examples/ParameterRequired"
+              }
+            }
+          }
+        }
+      },
+      "InvalidQuery": {
+        "description": "Malformed RQL expression, `order` or `select`.",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "examples": {
+              "InvalidQuery": {
+                "$ref": "#/components/examples/InvalidQuery"
+              }
+            }
+          }
+        }
+      },
       "Unauthorized": {
-        "description": "The bearer token is missing, malformed, expired or unknown.",
+        "description": "The bearer token is missing, malformed or unknown.",
+        "headers": {
+          "WWW-Authenticate": {
+            "description": "Always `Bearer`.",
+            "schema": {
+              "type": "string",
+              "examples": [
+                "Bearer"
+              ]
+            }
+          }
+        },
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3468,7 +2729,7 @@ const document: OpenApiDocument = {
         }
       },
       "Forbidden": {
-        "description": "The token is valid but its role may not call this operation (see `x-roles`) or it lacks the right.",
+        "description": "The token's role may not call this operation (see `x-roles`), or may not change the member it sent.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3483,7 +2744,7 @@ const document: OpenApiDocument = {
         }
       },
       "NotFound": {
-        "description": "No object with this id exists, the id does not match its pattern, or the caller may not see the object.",
+        "description": "No object with this id exists, or the caller may not see it.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3498,7 +2759,7 @@ const document: OpenApiDocument = {
         }
       },
       "PayloadTooLarge": {
-        "description": "The request body is larger than the service accepts.",
+        "description": "The request body is larger than the service accepts (bytes on the wire).",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3513,7 +2774,7 @@ const document: OpenApiDocument = {
         }
       },
       "UnsupportedMediaType": {
-        "description": "The request body is not sent as `application/json`.",
+        "description": "The request body is not JSON (`application/json`, `text/json` or `application/*+json`).",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -3528,7 +2789,7 @@ const document: OpenApiDocument = {
         }
       },
       "UnexpectedError": {
-        "description": "Failures that can happen on any operation: too many requests (429, with `Retry-After`),\nrequest headers too large (431), an internal error (500) or the service being\nunavailable (503). The kit answers 429 and 503 only when told to (fault injection).\n",
+        "description": "Failures that can happen on any operation: a method the path does not have (405, with\n`Allow`), too many requests (429, with `Retry-After`), request headers too large (431), an\ninternal error (500) or the service being unavailable (503). The kit answers 429 and 503\nonly when told to (fault injection).\n",
         "headers": {
           "Retry-After": {
             "description": "Seconds to wait before retrying (429 and 503).",
@@ -3565,122 +2826,1853 @@ const document: OpenApiDocument = {
       }
     },
     "examples": {
+      "CertificateActive": {
+        "summary": "An Active certificate",
+        "value": {
+          "id": "CER-9646-2171-8417",
+          "href": "/v1/program/certificates/CER-9646-2171-8417",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 3,
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "client": {
+            "id": "ACC-1086-6867",
+            "href": "/v1/accounts/accounts/ACC-1086-6867",
+            "name": "Oscorp Industries",
+            "icon": "/v1/accounts/accounts/ACC-1086-6867/icon",
+            "revision": 1,
+            "type": "Client",
+            "status": "Active"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "externalIds": {
+            "vendor": "ven-9646-2171"
+          },
+          "status": "Active",
+          "expirationDate": "2027-06-14",
+          "template": {
+            "id": "PTM-9643-3741-0003",
+            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0003",
+            "name": "Successful activation",
+            "type": "EnrollmentCompleted"
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "value": "MPN-6527247",
+                "displayValue": "MPN-6527247"
+              }
+            ],
+            "fulfillment": [
+              {
+                "id": "PPM-9643-3741-0002",
+                "externalId": "tenant_id",
+                "name": "Tenant Id",
+                "type": "SingleLineText",
+                "phase": "Fulfillment",
+                "constraints": {
+                  "hidden": true,
+                  "readonly": false,
+                  "required": false,
+                  "unique": false
+                },
+                "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+              }
+            ]
+          },
+          "terms": [],
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "pending": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "activated": {
+              "at": "2026-06-16T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2026-06-16T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "CertificateTerminated": {
+        "summary": "A Terminated certificate",
+        "value": {
+          "id": "CER-5582-1136-4429",
+          "href": "/v1/program/certificates/CER-5582-1136-4429",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 4,
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "client": {
+            "id": "ACC-1086-6867",
+            "href": "/v1/accounts/accounts/ACC-1086-6867",
+            "name": "Oscorp Industries",
+            "icon": "/v1/accounts/accounts/ACC-1086-6867/icon",
+            "revision": 1,
+            "type": "Client",
+            "status": "Active"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "externalIds": {
+            "vendor": "ven-9646-2171"
+          },
+          "status": "Terminated",
+          "expirationDate": "2027-06-14",
+          "template": {
+            "id": "PTM-9643-3741-0003",
+            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0003",
+            "name": "Successful activation",
+            "type": "EnrollmentCompleted"
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "value": "MPN-6527247",
+                "displayValue": "MPN-6527247"
+              }
+            ],
+            "fulfillment": [
+              {
+                "id": "PPM-9643-3741-0002",
+                "externalId": "tenant_id",
+                "name": "Tenant Id",
+                "type": "SingleLineText",
+                "phase": "Fulfillment",
+                "constraints": {
+                  "hidden": true,
+                  "readonly": false,
+                  "required": false,
+                  "unique": false
+                },
+                "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+              }
+            ]
+          },
+          "terms": [],
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "pending": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "activated": {
+              "at": "2026-06-16T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2026-11-21T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "terminated": {
+              "at": "2026-11-21T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          },
+          "statusNotes": "The partner's network membership was revoked."
+        }
+      },
+      "CertificatePage": {
+        "summary": "First page of a client's certificates",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 2
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "CER-9646-2171-8417",
+              "href": "/v1/program/certificates/CER-9646-2171-8417",
+              "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+              "revision": 3,
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "Microsoft AI Cloud Partner",
+                "revision": 2,
+                "icon": "/v1/program/programs/PRG-9643-3741/icon",
+                "status": "Published",
+                "applicableTo": "Licensee"
+              },
+              "vendor": {
+                "id": "ACC-3102-5475",
+                "href": "/v1/accounts/accounts/ACC-3102-5475",
+                "name": "Microsoft",
+                "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+                "revision": 1,
+                "type": "Vendor",
+                "status": "Enabled"
+              },
+              "client": {
+                "id": "ACC-1086-6867",
+                "href": "/v1/accounts/accounts/ACC-1086-6867",
+                "name": "Oscorp Industries",
+                "icon": "/v1/accounts/accounts/ACC-1086-6867/icon",
+                "revision": 1,
+                "type": "Client",
+                "status": "Active"
+              },
+              "applicableTo": "Licensee",
+              "licensee": {
+                "id": "LCE-5758-4071-6507",
+                "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+                "name": "Oscorp Canada Limited",
+                "externalId": "WW-CON-12345678",
+                "revision": 1
+              },
+              "eligibility": {
+                "client": true,
+                "partner": false
+              },
+              "externalIds": {
+                "vendor": "ven-9646-2171"
+              },
+              "status": "Active",
+              "expirationDate": "2027-06-14",
+              "template": {
+                "id": "PTM-9643-3741-0003",
+                "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0003",
+                "name": "Successful activation",
+                "type": "EnrollmentCompleted"
+              },
+              "parameters": {
+                "ordering": [
+                  {
+                    "id": "PPM-9643-3741-0001",
+                    "externalId": "MPNID",
+                    "name": "Microsoft Partner Network ID",
+                    "type": "SingleLineText",
+                    "phase": "Order",
+                    "constraints": {
+                      "hidden": false,
+                      "readonly": false,
+                      "required": false,
+                      "unique": true
+                    },
+                    "value": "MPN-6527247",
+                    "displayValue": "MPN-6527247"
+                  }
+                ],
+                "fulfillment": [
+                  {
+                    "id": "PPM-9643-3741-0002",
+                    "externalId": "tenant_id",
+                    "name": "Tenant Id",
+                    "type": "SingleLineText",
+                    "phase": "Fulfillment",
+                    "constraints": {
+                      "hidden": true,
+                      "readonly": false,
+                      "required": false,
+                      "unique": false
+                    },
+                    "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                    "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+                  }
+                ]
+              },
+              "terms": [],
+              "audit": {
+                "created": {
+                  "at": "2026-06-14T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                },
+                "pending": {
+                  "at": "2026-06-14T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                },
+                "activated": {
+                  "at": "2026-06-16T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2026-06-16T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "EnrollmentDraft": {
+        "summary": "A draft, just created",
+        "value": {
+          "id": "ENR-3965-5056-7966",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 1,
+          "type": "New",
+          "status": "Draft",
+          "certificate": {
+            "id": "CER-9646-2171-8417",
+            "href": "/v1/program/certificates/CER-9646-2171-8417",
+            "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+          },
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                }
+              }
+            ],
+            "fulfillment": []
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            }
+          }
+        }
+      },
+      "EnrollmentProcessing": {
+        "summary": "A submitted enrollment, assigned",
+        "value": {
+          "id": "ENR-3965-5056-7966",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 2,
+          "type": "New",
+          "status": "Processing",
+          "certificate": {
+            "id": "CER-9646-2171-8417",
+            "href": "/v1/program/certificates/CER-9646-2171-8417",
+            "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+          },
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "value": "MPN-6527247",
+                "displayValue": "MPN-6527247"
+              }
+            ],
+            "fulfillment": [
+              {
+                "id": "PPM-9643-3741-0002",
+                "externalId": "tenant_id",
+                "name": "Tenant Id",
+                "type": "SingleLineText",
+                "phase": "Fulfillment",
+                "constraints": {
+                  "hidden": true,
+                  "readonly": false,
+                  "required": false,
+                  "unique": false
+                },
+                "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+              }
+            ]
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "processing": {
+              "at": "2026-06-14T09:05:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            }
+          },
+          "assignee": {
+            "id": "USR-6337-1324",
+            "name": "Olivia Operations"
+          }
+        }
+      },
+      "EnrollmentQuerying": {
+        "summary": "Queried by the vendor",
+        "value": {
+          "id": "ENR-3965-5056-7966",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 3,
+          "type": "New",
+          "status": "Querying",
+          "certificate": {
+            "id": "CER-9646-2171-8417",
+            "href": "/v1/program/certificates/CER-9646-2171-8417",
+            "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+          },
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "value": "MPN-6527247",
+                "displayValue": "MPN-6527247"
+              }
+            ],
+            "fulfillment": [
+              {
+                "id": "PPM-9643-3741-0002",
+                "externalId": "tenant_id",
+                "name": "Tenant Id",
+                "type": "SingleLineText",
+                "phase": "Fulfillment",
+                "constraints": {
+                  "hidden": true,
+                  "readonly": false,
+                  "required": false,
+                  "unique": false
+                },
+                "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+              }
+            ]
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "querying": {
+              "at": "2026-06-15T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          },
+          "template": {
+            "id": "PTM-9643-3741-0002",
+            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0002",
+            "name": "Missing partner id",
+            "type": "EnrollmentQuerying"
+          }
+        }
+      },
+      "EnrollmentCompleted": {
+        "summary": "Completed",
+        "value": {
+          "id": "ENR-3965-5056-7966",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 4,
+          "type": "New",
+          "status": "Completed",
+          "certificate": {
+            "id": "CER-9646-2171-8417",
+            "href": "/v1/program/certificates/CER-9646-2171-8417",
+            "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+          },
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "value": "MPN-6527247",
+                "displayValue": "MPN-6527247"
+              }
+            ],
+            "fulfillment": [
+              {
+                "id": "PPM-9643-3741-0002",
+                "externalId": "tenant_id",
+                "name": "Tenant Id",
+                "type": "SingleLineText",
+                "phase": "Fulfillment",
+                "constraints": {
+                  "hidden": true,
+                  "readonly": false,
+                  "required": false,
+                  "unique": false
+                },
+                "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+              }
+            ]
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "completed": {
+              "at": "2026-06-16T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          },
+          "template": {
+            "id": "PTM-9643-3741-0003",
+            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0003",
+            "name": "Successful activation",
+            "type": "EnrollmentCompleted"
+          }
+        }
+      },
+      "EnrollmentFailed": {
+        "summary": "Failed",
+        "value": {
+          "id": "ENR-3965-5056-7966",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 4,
+          "type": "New",
+          "status": "Failed",
+          "certificate": {
+            "id": "CER-9646-2171-8417",
+            "href": "/v1/program/certificates/CER-9646-2171-8417",
+            "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+          },
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "value": "MPN-6527247",
+                "displayValue": "MPN-6527247"
+              }
+            ],
+            "fulfillment": [
+              {
+                "id": "PPM-9643-3741-0002",
+                "externalId": "tenant_id",
+                "name": "Tenant Id",
+                "type": "SingleLineText",
+                "phase": "Fulfillment",
+                "constraints": {
+                  "hidden": true,
+                  "readonly": false,
+                  "required": false,
+                  "unique": false
+                },
+                "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+              }
+            ]
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "failed": {
+              "at": "2026-06-16T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          },
+          "statusNotes": {
+            "message": "The partner network id could not be verified."
+          }
+        }
+      },
+      "EnrollmentValidated": {
+        "summary": "A draft with a required parameter missing",
+        "value": {
+          "id": "ENR-3965-5056-7966",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+          "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+          "revision": 1,
+          "type": "New",
+          "status": "Draft",
+          "certificate": {
+            "id": "CER-9646-2171-8417",
+            "href": "/v1/program/certificates/CER-9646-2171-8417",
+            "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+          },
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner",
+            "revision": 2,
+            "icon": "/v1/program/programs/PRG-9643-3741/icon",
+            "status": "Published",
+            "applicableTo": "Licensee"
+          },
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "applicableTo": "Licensee",
+          "licensee": {
+            "id": "LCE-5758-4071-6507",
+            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+            "name": "Oscorp Canada Limited",
+            "externalId": "WW-CON-12345678",
+            "revision": 1
+          },
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "parameters": {
+            "ordering": [
+              {
+                "id": "PPM-9643-3741-0001",
+                "externalId": "MPNID",
+                "name": "Microsoft Partner Network ID",
+                "type": "SingleLineText",
+                "phase": "Order",
+                "constraints": {
+                  "hidden": false,
+                  "readonly": false,
+                  "required": false,
+                  "unique": true
+                },
+                "error": {
+                  "id": "ParameterRequired",
+                  "message": "Microsoft Partner Network ID is required."
+                }
+              }
+            ],
+            "fulfillment": []
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            }
+          },
+          "error": {
+            "id": "ParameterRequired",
+            "message": "1 required parameter has no value: Microsoft Partner Network ID."
+          }
+        }
+      },
+      "EnrollmentPage": {
+        "summary": "First page of enrollments",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "ENR-3965-5056-7966",
+              "href": "/v1/program/enrollments/ENR-3965-5056-7966",
+              "name": "Microsoft AI Cloud Partner - Oscorp Industries",
+              "revision": 2,
+              "type": "New",
+              "status": "Processing",
+              "certificate": {
+                "id": "CER-9646-2171-8417",
+                "href": "/v1/program/certificates/CER-9646-2171-8417",
+                "name": "Microsoft AI Cloud Partner - Oscorp Industries"
+              },
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "Microsoft AI Cloud Partner",
+                "revision": 2,
+                "icon": "/v1/program/programs/PRG-9643-3741/icon",
+                "status": "Published",
+                "applicableTo": "Licensee"
+              },
+              "vendor": {
+                "id": "ACC-3102-5475",
+                "href": "/v1/accounts/accounts/ACC-3102-5475",
+                "name": "Microsoft",
+                "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+                "revision": 1,
+                "type": "Vendor",
+                "status": "Enabled"
+              },
+              "applicableTo": "Licensee",
+              "licensee": {
+                "id": "LCE-5758-4071-6507",
+                "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
+                "name": "Oscorp Canada Limited",
+                "externalId": "WW-CON-12345678",
+                "revision": 1
+              },
+              "eligibility": {
+                "client": true,
+                "partner": false
+              },
+              "parameters": {
+                "ordering": [
+                  {
+                    "id": "PPM-9643-3741-0001",
+                    "externalId": "MPNID",
+                    "name": "Microsoft Partner Network ID",
+                    "type": "SingleLineText",
+                    "phase": "Order",
+                    "constraints": {
+                      "hidden": false,
+                      "readonly": false,
+                      "required": false,
+                      "unique": true
+                    },
+                    "value": "MPN-6527247",
+                    "displayValue": "MPN-6527247"
+                  }
+                ],
+                "fulfillment": [
+                  {
+                    "id": "PPM-9643-3741-0002",
+                    "externalId": "tenant_id",
+                    "name": "Tenant Id",
+                    "type": "SingleLineText",
+                    "phase": "Fulfillment",
+                    "constraints": {
+                      "hidden": true,
+                      "readonly": false,
+                      "required": false,
+                      "unique": false
+                    },
+                    "value": "69b73824-ce76-4866-ad47-b615ae9d8998",
+                    "displayValue": "69b73824-ce76-4866-ad47-b615ae9d8998"
+                  }
+                ]
+              },
+              "audit": {
+                "created": {
+                  "at": "2026-06-14T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                },
+                "updated": {
+                  "at": "2026-06-14T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                },
+                "processing": {
+                  "at": "2026-06-14T09:05:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                }
+              },
+              "assignee": {
+                "id": "USR-6337-1324",
+                "name": "Olivia Operations"
+              }
+            }
+          ]
+        }
+      },
+      "EnrollmentCreateBody": {
+        "summary": "The body the vendor's end-to-end suite sends",
+        "value": {
+          "program": {
+            "id": "PRG-9643-3741"
+          },
+          "parameters": {
+            "ordering": []
+          },
+          "licensee": {
+            "id": "LCE-5758-4071-6507"
+          }
+        }
+      },
+      "EnrollmentAssign": {
+        "summary": "Assign the enrollment",
+        "value": {
+          "assignee": {
+            "id": "USR-6337-1324"
+          }
+        }
+      },
+      "ProgramPublished": {
+        "summary": "A Published program",
+        "value": {
+          "id": "PRG-9643-3741",
+          "href": "/v1/program/programs/PRG-9643-3741",
+          "name": "Microsoft AI Cloud Partner",
+          "revision": 2,
+          "shortDescription": "Partner program for AI and cloud solutions.",
+          "longDescription": "Partners that build AI and cloud solutions on Microsoft technology.",
+          "website": "https://partner.microsoft.com",
+          "icon": "/v1/program/programs/PRG-9643-3741/icon",
+          "status": "Published",
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "applicableTo": "Licensee",
+          "products": [],
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "settings": {
+            "newCertificateAutoapprove": false,
+            "programEnrollment": true,
+            "programLink": false,
+            "terminateOnExpiration": {
+              "enabled": true,
+              "duration": 30
+            },
+            "preValidation": {
+              "enrollmentDraft": true,
+              "enrollmentQuerying": false,
+              "reEnrollment": true
+            }
+          },
+          "statistics": {
+            "certificates": 7
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "published": {
+              "at": "2025-10-18T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-18T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramDraft": {
+        "summary": "A new Draft program",
+        "value": {
+          "id": "PRG-7315-2204",
+          "href": "/v1/program/programs/PRG-7315-2204",
+          "name": "Microsoft Security Specialist",
+          "revision": 1,
+          "shortDescription": "Partner program for AI and cloud solutions.",
+          "longDescription": "Partners that build AI and cloud solutions on Microsoft technology.",
+          "website": "https://partner.microsoft.com",
+          "icon": "/v1/program/programs/PRG-9643-3741/icon",
+          "status": "Draft",
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "applicableTo": "Licensee",
+          "products": [],
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "settings": {
+            "newCertificateAutoapprove": false,
+            "programEnrollment": true,
+            "programLink": false,
+            "terminateOnExpiration": {
+              "enabled": true,
+              "duration": 30
+            },
+            "preValidation": {
+              "enrollmentDraft": true,
+              "enrollmentQuerying": false,
+              "reEnrollment": true
+            }
+          },
+          "statistics": {
+            "certificates": 0
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-18T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramUnpublished": {
+        "summary": "An Unpublished program",
+        "value": {
+          "id": "PRG-9643-3741",
+          "href": "/v1/program/programs/PRG-9643-3741",
+          "name": "Microsoft AI Cloud Partner",
+          "revision": 3,
+          "shortDescription": "Partner program for AI and cloud solutions.",
+          "longDescription": "Partners that build AI and cloud solutions on Microsoft technology.",
+          "website": "https://partner.microsoft.com",
+          "icon": "/v1/program/programs/PRG-9643-3741/icon",
+          "status": "Unpublished",
+          "eligibility": {
+            "client": true,
+            "partner": false
+          },
+          "applicableTo": "Licensee",
+          "products": [],
+          "vendor": {
+            "id": "ACC-3102-5475",
+            "href": "/v1/accounts/accounts/ACC-3102-5475",
+            "name": "Microsoft",
+            "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+            "revision": 1,
+            "type": "Vendor",
+            "status": "Enabled"
+          },
+          "settings": {
+            "newCertificateAutoapprove": false,
+            "programEnrollment": true,
+            "programLink": false,
+            "terminateOnExpiration": {
+              "enabled": true,
+              "duration": 30
+            },
+            "preValidation": {
+              "enrollmentDraft": true,
+              "enrollmentQuerying": false,
+              "reEnrollment": true
+            }
+          },
+          "statistics": {
+            "certificates": 7
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "published": {
+              "at": "2025-10-18T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-18T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "unpublished": {
+              "at": "2026-11-21T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramPage": {
+        "summary": "First page of programs",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PRG-9643-3741",
+              "href": "/v1/program/programs/PRG-9643-3741",
+              "name": "Microsoft AI Cloud Partner",
+              "revision": 2,
+              "shortDescription": "Partner program for AI and cloud solutions.",
+              "longDescription": "Partners that build AI and cloud solutions on Microsoft technology.",
+              "website": "https://partner.microsoft.com",
+              "icon": "/v1/program/programs/PRG-9643-3741/icon",
+              "status": "Published",
+              "eligibility": {
+                "client": true,
+                "partner": false
+              },
+              "applicableTo": "Licensee",
+              "products": [],
+              "vendor": {
+                "id": "ACC-3102-5475",
+                "href": "/v1/accounts/accounts/ACC-3102-5475",
+                "name": "Microsoft",
+                "icon": "/v1/accounts/accounts/ACC-3102-5475/icon",
+                "revision": 1,
+                "type": "Vendor",
+                "status": "Enabled"
+              },
+              "settings": {
+                "newCertificateAutoapprove": false,
+                "programEnrollment": true,
+                "programLink": false,
+                "terminateOnExpiration": {
+                  "enabled": true,
+                  "duration": 30
+                },
+                "preValidation": {
+                  "enrollmentDraft": true,
+                  "enrollmentQuerying": false,
+                  "reEnrollment": true
+                }
+              },
+              "statistics": {
+                "certificates": 7
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "published": {
+                  "at": "2025-10-18T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-18T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramCreateBody": {
+        "summary": "A new program",
+        "value": {
+          "name": "Microsoft Security Specialist",
+          "shortDescription": "Security partners.",
+          "applicableTo": "Licensee",
+          "eligibility": {
+            "client": true,
+            "partner": false
+          }
+        }
+      },
+      "ProgramSettingsBody": {
+        "summary": "Terminate 30 days after expiry, pre-validate drafts",
+        "value": {
+          "terminateOnExpiration": {
+            "enabled": true,
+            "duration": 30
+          },
+          "preValidation": {
+            "enrollmentDraft": true
+          }
+        }
+      },
+      "ProgramTemplateSample": {
+        "summary": "A default template",
+        "value": {
+          "id": "PTM-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001",
+          "name": "Enrollment received",
+          "content": "Thank you: the enrollment of {{client.name}} in {{program.name}} is being processed.",
+          "default": true,
+          "type": "EnrollmentProcessing",
+          "status": "Active",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTemplateSamplePage": {
+        "summary": "A program's templates",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PTM-9643-3741-0001",
+              "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001",
+              "name": "Enrollment received",
+              "content": "Thank you: the enrollment of {{client.name}} in {{program.name}} is being processed.",
+              "default": true,
+              "type": "EnrollmentProcessing",
+              "status": "Active",
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "Microsoft AI Cloud Partner"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramTemplateCreateBody": {
+        "summary": "A second completion message",
+        "value": {
+          "name": "Welcome pack",
+          "type": "EnrollmentCompleted",
+          "content": "Welcome, {{client.name}}."
+        }
+      },
+      "ProgramParameterSample": {
+        "summary": "An Order parameter",
+        "value": {
+          "id": "PPM-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/parameters/PPM-9643-3741-0001",
+          "name": "Microsoft Partner Network ID",
+          "description": "The partner network id of the enrolling organisation.",
+          "group": {
+            "id": "PPG-9643-3741-0002",
+            "name": "Partner details"
+          },
+          "scope": "Enrollment",
+          "phase": "Order",
+          "externalId": "MPNID",
+          "displayOrder": 10,
+          "constraints": {
+            "hidden": false,
+            "readonly": false,
+            "required": false,
+            "unique": true
+          },
+          "options": {
+            "hintText": "Seven digits",
+            "placeholderText": "6527247"
+          },
+          "type": "SingleLineText",
+          "status": "Active",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramParameterSamplePage": {
+        "summary": "A program's parameters",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PPM-9643-3741-0001",
+              "href": "/v1/program/programs/PRG-9643-3741/parameters/PPM-9643-3741-0001",
+              "name": "Microsoft Partner Network ID",
+              "description": "The partner network id of the enrolling organisation.",
+              "group": {
+                "id": "PPG-9643-3741-0002",
+                "name": "Partner details"
+              },
+              "scope": "Enrollment",
+              "phase": "Order",
+              "externalId": "MPNID",
+              "displayOrder": 10,
+              "constraints": {
+                "hidden": false,
+                "readonly": false,
+                "required": false,
+                "unique": true
+              },
+              "options": {
+                "hintText": "Seven digits",
+                "placeholderText": "6527247"
+              },
+              "type": "SingleLineText",
+              "status": "Active",
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "Microsoft AI Cloud Partner"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramParameterCreateBody": {
+        "summary": "A required Order parameter",
+        "value": {
+          "scope": "Enrollment",
+          "phase": "Order",
+          "name": "Company size",
+          "description": "Number of employees.",
+          "externalId": "company_size",
+          "displayOrder": 30,
+          "type": "SingleLineText",
+          "constraints": {
+            "hidden": false,
+            "readonly": false,
+            "required": true
+          }
+        }
+      },
+      "ProgramParameterGroupSample": {
+        "summary": "A parameter group",
+        "value": {
+          "id": "PPG-9643-3741-0002",
+          "href": "/v1/program/programs/PRG-9643-3741/parameter-groups/PPG-9643-3741-0002",
+          "name": "Partner details",
+          "label": "Tell us about your organisation",
+          "description": "Identifiers of the enrolling partner.",
+          "displayOrder": 20,
+          "default": false,
+          "parameterCount": 1,
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "Microsoft AI Cloud Partner"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramParameterGroupSamplePage": {
+        "summary": "A program's parameter groups",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PPG-9643-3741-0002",
+              "href": "/v1/program/programs/PRG-9643-3741/parameter-groups/PPG-9643-3741-0002",
+              "name": "Partner details",
+              "label": "Tell us about your organisation",
+              "description": "Identifiers of the enrolling partner.",
+              "displayOrder": 20,
+              "default": false,
+              "parameterCount": 1,
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "Microsoft AI Cloud Partner"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramParameterGroupCreateBody": {
+        "summary": "A new group",
+        "value": {
+          "name": "Compliance",
+          "label": "Compliance questions",
+          "displayOrder": 40
+        }
+      },
       "InvalidJson": {
         "summary": "The body is not valid JSON",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Invalid JSON",
+          "title": "Bad Request",
           "status": 400,
-          "detail": "The request body could not be parsed as JSON: unexpected end of input at position 57.",
+          "detail": "The request body is not valid JSON: Unexpected token '}'.",
           "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "InvalidJson"
         }
       },
-      "InvalidQuery": {
-        "summary": "An unbalanced RQL expression",
+      "ValidationFailed": {
+        "summary": "A member has the wrong type",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Invalid query",
+          "title": "Bad Request",
           "status": 400,
-          "detail": "The RQL expression 'and(eq(status,Active),eq(program.id,PRG-9643-3741)' is missing a closing parenthesis.",
-          "traceId": "00-3ae99b62fdeeef8bd1e140a4ab8f1ba3-ab79dff04bdd0b38-00",
-          "code": "InvalidQuery"
-        }
-      },
-      "InvalidSelect": {
-        "summary": "A malformed select",
-        "value": {
-          "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Invalid query",
-          "status": 400,
-          "detail": "The select value '-*,,name' contains an empty field path.",
-          "traceId": "00-88adb2ec67f62d1dc04e4024dfa4ed76-09b221b4125adc77-00",
-          "code": "InvalidQuery"
+          "detail": "The request body does not match the schema.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
+          "code": "ValidationFailed",
+          "errors": {
+            "statusNotes.message": [
+              "must be string"
+            ]
+          }
         }
       },
       "ProgramNotPublished": {
-        "summary": "The program is still Draft",
+        "summary": "The program is not Published",
         "value": {
-          "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Program not published",
+          "type": "urn:eligibility-mock-kit:problem:ProgramNotPublished",
+          "title": "Bad Request",
           "status": 400,
-          "detail": "Program PRG-7730-1468 is Draft; certificates and enrollments can only be created for a Published program.",
-          "traceId": "00-a33bbae7e79b87cbf4dcdd1582864e5a-a5b54c716a5b4ca0-00",
+          "detail": "Program PRG-7315-2204 is Draft: enrollment is only possible for a Published program.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "ProgramNotPublished"
         }
       },
-      "BuyerRequired": {
-        "summary": "A Buyer program without a buyer",
+      "CertificateTerminatedProblem": {
+        "summary": "Re-enrolling a Terminated certificate",
         "value": {
-          "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Buyer required",
+          "type": "urn:eligibility-mock-kit:problem:CertificateTerminated",
+          "title": "Bad Request",
           "status": 400,
-          "detail": "Program PRG-5516-0932 applies to Buyer; a buyer is required.",
-          "traceId": "00-d076ee012f9f0dd3f8e339b5d0efd63c-5e51afe7b0371f91-00",
-          "errors": {
-            "buyer": [
-              "The buyer field is required for a program that applies to Buyer."
-            ]
-          },
-          "code": "BuyerRequired"
-        }
-      },
-      "LicenseeRequired": {
-        "summary": "A Licensee program without a licensee",
-        "value": {
-          "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Licensee required",
-          "status": 400,
-          "detail": "Program PRG-9643-3741 applies to Licensee; a licensee is required.",
-          "traceId": "00-9c443a1b7362d3ab6635e4ec5f60e4e1-10cc2e24e176ff7d-00",
-          "errors": {
-            "licensee": [
-              "The licensee field is required for a program that applies to Licensee."
-            ]
-          },
-          "code": "LicenseeRequired"
-        }
-      },
-      "ApplicableToMismatch": {
-        "summary": "A buyer given for a Licensee program",
-        "value": {
-          "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Applicable-to mismatch",
-          "status": 400,
-          "detail": "Program PRG-9643-3741 applies to Licensee, but buyer BUY-1591-2112 was given.",
-          "traceId": "00-872e9d764d5f2b687f8ad5fc32732d60-3d962b6dde5820ab-00",
-          "errors": {
-            "buyer": [
-              "A buyer cannot be given for a program that applies to Licensee."
-            ]
-          },
-          "code": "ApplicableToMismatch"
+          "detail": "Certificate CER-5582-1136-4429 is Terminated and cannot be re-enrolled.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
+          "code": "CertificateTerminated"
         }
       },
       "ParameterRequired": {
-        "summary": "The required MPN ID is missing",
+        "summary": "A required parameter has no value",
+        "value": {
+          "type": "urn:eligibility-mock-kit:problem:ParameterRequired",
+          "title": "Bad Request",
+          "status": 400,
+          "detail": "Required Order parameter without a value: Company size (PPM-9643-3741-0005).",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
+          "code": "ParameterRequired",
+          "errors": {
+            "parameters.ordering.company_size": [
+              "Company size (PPM-9643-3741-0005) is required."
+            ]
+          }
+        }
+      },
+      "InvalidQuery": {
+        "summary": "Malformed RQL",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-          "title": "Required parameter missing",
+          "title": "Bad Request",
           "status": 400,
-          "detail": "Ordering parameter PPM-9643-3741-0001 (Microsoft Partner Network ID) is required.",
-          "traceId": "00-faabfeb8fd6fbffd6baa3f7890fcb5a5-10a53df88a3e2e37-00",
-          "errors": {
-            "parameters.ordering": [
-              "Microsoft Partner Network ID (MPNID) is required."
-            ]
-          },
-          "code": "ParameterRequired"
+          "detail": "unbalanced parentheses: missing ')' at position 17 in 'eq(status,Active'",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
+          "code": "InvalidQuery"
         }
       },
       "Unauthorized": {
-        "summary": "No bearer token",
+        "summary": "No token",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.2",
           "title": "Unauthorized",
           "status": 401,
-          "detail": "The request has no valid bearer token.",
-          "traceId": "00-f3169dc203d580d2084c449eaf2756d3-7e3109dd6846ab67-00",
+          "detail": "An Authorization: Bearer <token> header is required.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "Unauthorized"
         }
       },
@@ -3690,728 +4682,98 @@ const document: OpenApiDocument = {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.4",
           "title": "Forbidden",
           "status": 403,
-          "detail": "A client token may not perform this operation.",
-          "traceId": "00-47de53e70fab8973063312737b1141a3-7df1b1804db9f451-00",
+          "detail": "The client role may not call terminateCertificate.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "Forbidden"
         }
       },
       "NotFound": {
-        "summary": "Unknown or invisible id",
+        "summary": "Unknown id",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.5",
           "title": "Not Found",
           "status": 404,
-          "detail": "Certificate CER-9646-2171-0000 was not found.",
-          "traceId": "00-a8f7c4ddec1e1585443680a284d425d9-1e343e638b7967c5-00",
+          "detail": "Certificate CER-0000-0000-0000 was not found.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "NotFound"
         }
       },
       "PayloadTooLarge": {
-        "summary": "The body is too large",
+        "summary": "Body over the limit",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.14",
-          "title": "Payload Too Large",
+          "title": "Content Too Large",
           "status": 413,
-          "detail": "The request body exceeds the size the service accepts.",
-          "traceId": "00-c0adb44e77c21f374346f96b02f96b2f-97a3ae968d6d3a05-00",
+          "detail": "The request body is larger than 1048576 bytes.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "PayloadTooLarge"
         }
       },
       "UnsupportedMediaType": {
-        "summary": "The body is not JSON",
+        "summary": "Not JSON",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.5.16",
           "title": "Unsupported Media Type",
           "status": 415,
-          "detail": "Content type 'text/plain' is not supported; send application/json.",
-          "traceId": "00-0a1440b2857cae462295b67af5707d7b-3f8c6e355c188ed3-00",
+          "detail": "Send the body as application/json (got text/plain).",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "UnsupportedMediaType"
         }
       },
       "TooManyRequests": {
-        "summary": "Rate limit reached",
+        "summary": "Rate limited",
         "value": {
           "type": "https://tools.ietf.org/html/rfc6585#section-4",
           "title": "Too Many Requests",
           "status": 429,
-          "detail": "Too many requests for this token; retry after the number of seconds in Retry-After.",
-          "traceId": "00-ec0a9b5a326eda496f8a300f31ae7dca-372eefb71c4325f5-00",
+          "detail": "Too many requests: retry after 30 seconds.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "TooManyRequests"
         }
       },
       "InternalError": {
-        "summary": "Unexpected server error",
+        "summary": "Unexpected failure",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.6.1",
           "title": "Internal Server Error",
           "status": 500,
-          "detail": "An unexpected error occurred; quote the traceId when reporting it.",
-          "traceId": "00-4617f1bfea895a181029e238b9771003-f920a4d10c7f6bf7-00",
+          "detail": "An unexpected error occurred.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "InternalError"
         }
       },
-      "RequestHeadersTooLarge": {
-        "summary": "Request headers too large",
-        "value": {
-          "type": "https://tools.ietf.org/html/rfc6585#section-5",
-          "title": "Request headers too large.",
-          "status": 431,
-          "detail": "The request headers are larger than 16384 bytes.",
-          "traceId": "00-2b4d6f8a0c2e4a6c8e0a2c4e6a8c0e2a-4c6e8a0c2e4a6c8e-00",
-          "code": "RequestHeadersTooLarge"
-        }
-      },
       "ServiceUnavailable": {
-        "summary": "Temporarily unavailable",
+        "summary": "Unavailable",
         "value": {
           "type": "https://tools.ietf.org/html/rfc9110#section-15.6.4",
           "title": "Service Unavailable",
           "status": 503,
-          "detail": "The service is temporarily unavailable; try again later.",
-          "traceId": "00-5c1e0d7a9b2f4e6d8a3c5b7e9f1d2a4c-6e8f0a2c4b6d8e0f-00",
+          "detail": "The service is temporarily unavailable.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "ServiceUnavailable"
         }
       },
-      "CertificateActive": {
-        "summary": "An Active certificate for a licensee",
+      "RequestHeadersTooLarge": {
+        "summary": "Headers over 16 KB",
         "value": {
-          "id": "CER-9646-2171-8417",
-          "href": "/v1/program/certificates/CER-9646-2171-8417",
-          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-          "program": {
-            "id": "PRG-9643-3741",
-            "href": "/v1/program/programs/PRG-9643-3741",
-            "name": "Microsoft AI Cloud Partner"
-          },
-          "client": {
-            "id": "ACC-4812-0447",
-            "href": "/v1/accounts/accounts/ACC-4812-0447",
-            "name": "Oscorp Industries",
-            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-          },
-          "applicableTo": "Licensee",
-          "licensee": {
-            "id": "LCE-5758-4071-6507",
-            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-            "name": "Oscorp Industries EMEA",
-            "externalId": "OSC-EMEA-01"
-          },
-          "eligibility": {
-            "client": true,
-            "partner": true
-          },
-          "externalIds": {
-            "vendor": "MSFT-AICP-000421"
-          },
-          "status": "Active",
-          "expirationDate": "2026-12-31",
-          "template": {
-            "id": "PTM-9643-3741-0001",
-            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001",
-            "name": "Partner certificate"
-          },
-          "parameters": {
-            "ordering": [
-              {
-                "id": "PPM-9643-3741-0001",
-                "name": "Microsoft Partner Network ID",
-                "externalId": "MPNID",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": false,
-                  "hidden": false,
-                  "required": true,
-                  "unique": true
-                },
-                "value": "6527247"
-              }
-            ],
-            "fulfillment": [
-              {
-                "id": "PPM-9643-3741-0002",
-                "name": "Tenant ID",
-                "externalId": "tenant_id",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": true,
-                  "hidden": false,
-                  "required": false,
-                  "unique": false
-                },
-                "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-              }
-            ]
-          },
-          "enrollment": {
-            "id": "ENR-3965-5056-7966",
-            "href": "/v1/program/enrollments/ENR-3965-5056-7966"
-          },
-          "audit": {
-            "created": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            },
-            "pending": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            },
-            "activated": {
-              "at": "2026-02-04T15:40:12Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "updated": {
-              "at": "2026-02-04T15:40:12Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            }
-          }
-        }
-      },
-      "CertificatePending": {
-        "summary": "A new certificate waiting for its enrollment",
-        "value": {
-          "id": "CER-9646-2171-8417",
-          "href": "/v1/program/certificates/CER-9646-2171-8417",
-          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-          "program": {
-            "id": "PRG-9643-3741",
-            "href": "/v1/program/programs/PRG-9643-3741",
-            "name": "Microsoft AI Cloud Partner"
-          },
-          "client": {
-            "id": "ACC-4812-0447",
-            "href": "/v1/accounts/accounts/ACC-4812-0447",
-            "name": "Oscorp Industries",
-            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-          },
-          "applicableTo": "Licensee",
-          "licensee": {
-            "id": "LCE-5758-4071-6507",
-            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-            "name": "Oscorp Industries EMEA",
-            "externalId": "OSC-EMEA-01"
-          },
-          "eligibility": {
-            "client": true,
-            "partner": true
-          },
-          "externalIds": {},
-          "status": "Pending",
-          "parameters": {
-            "ordering": [
-              {
-                "id": "PPM-9643-3741-0001",
-                "name": "Microsoft Partner Network ID",
-                "externalId": "MPNID",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": false,
-                  "hidden": false,
-                  "required": true,
-                  "unique": true
-                },
-                "value": "6527247"
-              }
-            ],
-            "fulfillment": [
-              {
-                "id": "PPM-9643-3741-0002",
-                "name": "Tenant ID",
-                "externalId": "tenant_id",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": true,
-                  "hidden": false,
-                  "required": false,
-                  "unique": false
-                }
-              }
-            ]
-          },
-          "enrollment": {
-            "id": "ENR-3965-5056-7966",
-            "href": "/v1/program/enrollments/ENR-3965-5056-7966"
-          },
-          "audit": {
-            "created": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-7710-3305",
-                "name": "Platform Operations"
-              }
-            },
-            "pending": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-7710-3305",
-                "name": "Platform Operations"
-              }
-            }
-          }
-        }
-      },
-      "EnrollmentProcessing": {
-        "summary": "A new enrollment waiting for the vendor",
-        "value": {
-          "id": "ENR-3965-5056-7966",
-          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
-          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-          "type": "New",
-          "status": "Processing",
-          "program": {
-            "id": "PRG-9643-3741",
-            "href": "/v1/program/programs/PRG-9643-3741",
-            "name": "Microsoft AI Cloud Partner"
-          },
-          "certificate": {
-            "id": "CER-9646-2171-8417",
-            "href": "/v1/program/certificates/CER-9646-2171-8417",
-            "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-          },
-          "client": {
-            "id": "ACC-4812-0447",
-            "href": "/v1/accounts/accounts/ACC-4812-0447",
-            "name": "Oscorp Industries",
-            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-          },
-          "applicableTo": "Licensee",
-          "licensee": {
-            "id": "LCE-5758-4071-6507",
-            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-            "name": "Oscorp Industries EMEA",
-            "externalId": "OSC-EMEA-01"
-          },
-          "parameters": {
-            "ordering": [
-              {
-                "id": "PPM-9643-3741-0001",
-                "name": "Microsoft Partner Network ID",
-                "externalId": "MPNID",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": false,
-                  "hidden": false,
-                  "required": true,
-                  "unique": true
-                },
-                "value": "6527247"
-              }
-            ],
-            "fulfillment": [
-              {
-                "id": "PPM-9643-3741-0002",
-                "name": "Tenant ID",
-                "externalId": "tenant_id",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": true,
-                  "hidden": false,
-                  "required": false,
-                  "unique": false
-                }
-              }
-            ]
-          },
-          "audit": {
-            "created": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            },
-            "processing": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            }
-          }
-        }
-      },
-      "EnrollmentQuerying": {
-        "summary": "An enrollment on hold until the client answers",
-        "value": {
-          "id": "ENR-3965-5056-7966",
-          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
-          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-          "type": "New",
-          "status": "Querying",
-          "program": {
-            "id": "PRG-9643-3741",
-            "href": "/v1/program/programs/PRG-9643-3741",
-            "name": "Microsoft AI Cloud Partner"
-          },
-          "certificate": {
-            "id": "CER-9646-2171-8417",
-            "href": "/v1/program/certificates/CER-9646-2171-8417",
-            "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-          },
-          "client": {
-            "id": "ACC-4812-0447",
-            "href": "/v1/accounts/accounts/ACC-4812-0447",
-            "name": "Oscorp Industries",
-            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-          },
-          "applicableTo": "Licensee",
-          "licensee": {
-            "id": "LCE-5758-4071-6507",
-            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-            "name": "Oscorp Industries EMEA",
-            "externalId": "OSC-EMEA-01"
-          },
-          "parameters": {
-            "ordering": [
-              {
-                "id": "PPM-9643-3741-0001",
-                "name": "Microsoft Partner Network ID",
-                "externalId": "MPNID",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": false,
-                  "hidden": false,
-                  "required": true,
-                  "unique": true
-                },
-                "value": "6527247",
-                "error": {
-                  "id": "MPN-GLOBAL",
-                  "message": "This is the MPN ID of the global organisation; the EMEA entity's ID is needed."
-                }
-              }
-            ],
-            "fulfillment": [
-              {
-                "id": "PPM-9643-3741-0002",
-                "name": "Tenant ID",
-                "externalId": "tenant_id",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": true,
-                  "hidden": false,
-                  "required": false,
-                  "unique": false
-                }
-              }
-            ]
-          },
-          "template": {
-            "id": "PTM-9643-3741-0003",
-            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0003",
-            "name": "More information needed"
-          },
-          "statusNotes": {
-            "message": "Please provide the MPN ID of the EMEA entity rather than the global one."
-          },
-          "audit": {
-            "created": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            },
-            "processing": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            },
-            "querying": {
-              "at": "2026-02-02T16:48:09Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "updated": {
-              "at": "2026-02-02T16:48:09Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            }
-          }
-        }
-      },
-      "EnrollmentCompleted": {
-        "summary": "A completed new enrollment",
-        "value": {
-          "id": "ENR-3965-5056-7966",
-          "href": "/v1/program/enrollments/ENR-3965-5056-7966",
-          "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA",
-          "type": "New",
-          "status": "Completed",
-          "program": {
-            "id": "PRG-9643-3741",
-            "href": "/v1/program/programs/PRG-9643-3741",
-            "name": "Microsoft AI Cloud Partner"
-          },
-          "certificate": {
-            "id": "CER-9646-2171-8417",
-            "href": "/v1/program/certificates/CER-9646-2171-8417",
-            "name": "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-          },
-          "client": {
-            "id": "ACC-4812-0447",
-            "href": "/v1/accounts/accounts/ACC-4812-0447",
-            "name": "Oscorp Industries",
-            "icon": "/v1/accounts/accounts/ACC-4812-0447/icon"
-          },
-          "applicableTo": "Licensee",
-          "licensee": {
-            "id": "LCE-5758-4071-6507",
-            "href": "/v1/accounts/licensees/LCE-5758-4071-6507",
-            "name": "Oscorp Industries EMEA",
-            "externalId": "OSC-EMEA-01"
-          },
-          "parameters": {
-            "ordering": [
-              {
-                "id": "PPM-9643-3741-0001",
-                "name": "Microsoft Partner Network ID",
-                "externalId": "MPNID",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": false,
-                  "hidden": false,
-                  "required": true,
-                  "unique": true
-                },
-                "value": "6527247"
-              }
-            ],
-            "fulfillment": [
-              {
-                "id": "PPM-9643-3741-0002",
-                "name": "Tenant ID",
-                "externalId": "tenant_id",
-                "type": "SingleLineText",
-                "constraints": {
-                  "readonly": true,
-                  "hidden": false,
-                  "required": false,
-                  "unique": false
-                },
-                "value": "69b73824-ce76-4866-ad47-b615ae9d8998"
-              }
-            ]
-          },
-          "template": {
-            "id": "PTM-9643-3741-0002",
-            "href": "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0002",
-            "name": "Enrollment approved"
-          },
-          "externalIds": {
-            "vendor": "MSFT-AICP-000421"
-          },
-          "audit": {
-            "created": {
-              "at": "2026-02-02T09:14:03Z",
-              "by": {
-                "id": "USR-6337-1324",
-                "name": "Harry Osborn"
-              }
-            },
-            "querying": {
-              "at": "2026-02-02T16:48:09Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "processing": {
-              "at": "2026-02-03T10:21:40Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "completed": {
-              "at": "2026-02-04T15:40:12Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "updated": {
-              "at": "2026-02-04T15:40:12Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            }
-          }
-        }
-      },
-      "ProgramPublished": {
-        "summary": "A Published program for licensees",
-        "value": {
-          "id": "PRG-9643-3741",
-          "href": "/v1/program/programs/PRG-9643-3741",
-          "name": "Microsoft AI Cloud Partner",
-          "description": "Recognises partners that build and run AI and cloud solutions on Microsoft Azure for their customers.",
-          "status": "Published",
-          "applicableTo": "Licensee",
-          "eligibility": {
-            "client": true,
-            "partner": true
-          },
-          "vendor": {
-            "id": "ACC-1086-6867",
-            "href": "/v1/accounts/accounts/ACC-1086-6867",
-            "name": "Microsoft",
-            "icon": "/v1/accounts/accounts/ACC-1086-6867/icon"
-          },
-          "settings": {
-            "newCertificateAutoapprove": false
-          },
-          "parameters": [
-            {
-              "id": "PPM-9643-3741-0001",
-              "name": "Microsoft Partner Network ID",
-              "externalId": "MPNID",
-              "type": "SingleLineText",
-              "phase": "Ordering",
-              "description": "The partner's MPN ID as shown in Partner Center.",
-              "constraints": {
-                "readonly": false,
-                "hidden": false,
-                "required": true,
-                "unique": true
-              }
-            },
-            {
-              "id": "PPM-9643-3741-0002",
-              "name": "Tenant ID",
-              "externalId": "tenant_id",
-              "type": "SingleLineText",
-              "phase": "Fulfillment",
-              "description": "The Microsoft Entra tenant in which the partner benefits are provisioned.",
-              "constraints": {
-                "readonly": true,
-                "hidden": false,
-                "required": false,
-                "unique": false
-              }
-            }
-          ],
-          "templates": [
-            {
-              "id": "PTM-9643-3741-0001",
-              "name": "Partner certificate",
-              "type": "Certificate",
-              "content": "# {{program.name}}\n\nThis certifies that **{{client.name}}** (licensee {{licensee.name}})\nmeets the requirements of the {{program.name}} program.\n\nCertificate: {{certificate.name}} ({{certificate.id}})\nMicrosoft Partner Network ID: {{parameters.MPNID}}\nValid until: {{expirationDate}}\n"
-            },
-            {
-              "id": "PTM-9643-3741-0002",
-              "name": "Enrollment approved",
-              "type": "EnrollmentCompleted",
-              "content": "Welcome to the {{program.name}} program, {{client.name}}. Your certificate is valid until {{expirationDate}}."
-            },
-            {
-              "id": "PTM-9643-3741-0003",
-              "name": "More information needed",
-              "type": "EnrollmentQuerying",
-              "content": "We need more information to process your enrollment in {{program.name}}. Please check the notes and update your parameters."
-            }
-          ],
-          "audit": {
-            "created": {
-              "at": "2026-01-05T08:30:00Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "published": {
-              "at": "2026-01-06T10:00:00Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            },
-            "updated": {
-              "at": "2026-01-06T10:00:00Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            }
-          }
-        }
-      },
-      "ProgramDraft": {
-        "summary": "A program just created as Draft",
-        "value": {
-          "id": "PRG-7730-1468",
-          "href": "/v1/program/programs/PRG-7730-1468",
-          "name": "Microsoft Security Partner",
-          "description": "For partners that deploy and manage Microsoft security solutions.",
-          "status": "Draft",
-          "applicableTo": "Licensee",
-          "eligibility": {
-            "client": true,
-            "partner": true
-          },
-          "vendor": {
-            "id": "ACC-1086-6867",
-            "href": "/v1/accounts/accounts/ACC-1086-6867",
-            "name": "Microsoft",
-            "icon": "/v1/accounts/accounts/ACC-1086-6867/icon"
-          },
-          "settings": {
-            "newCertificateAutoapprove": false
-          },
-          "parameters": [
-            {
-              "id": "PPM-7730-1468-0001",
-              "name": "Microsoft Partner Network ID",
-              "externalId": "MPNID",
-              "type": "SingleLineText",
-              "phase": "Ordering",
-              "constraints": {
-                "readonly": false,
-                "hidden": false,
-                "required": true,
-                "unique": true
-              }
-            }
-          ],
-          "templates": [
-            {
-              "id": "PTM-7730-1468-0001",
-              "name": "Security partner certificate",
-              "type": "Certificate",
-              "content": "# {{program.name}}\n\n**{{client.name}}** is a certified {{program.name}} until {{expirationDate}}.\n"
-            }
-          ],
-          "audit": {
-            "created": {
-              "at": "2026-04-14T07:55:10Z",
-              "by": {
-                "id": "USR-2044-8190",
-                "name": "Megan Reyes"
-              }
-            }
-          }
+          "type": "https://tools.ietf.org/html/rfc6585#section-5",
+          "title": "Request Header Fields Too Large",
+          "status": 431,
+          "detail": "The request headers are larger than 16384 bytes.",
+          "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
+          "code": "RequestHeadersTooLarge"
         }
       }
     },
     "schemas": {
+      "Revision": {
+        "type": "integer",
+        "minimum": 1,
+        "description": "Counts the changes of the object; 1 when created, raised by every change.",
+        "examples": [
+          3
+        ]
+      },
       "ProgramRef": {
         "type": "object",
         "description": "Short reference to a program.",
@@ -4421,14 +4783,13 @@ const document: OpenApiDocument = {
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^PRG-\\d{4}-\\d{4}$",
             "examples": [
               "PRG-9643-3741"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
+            "description": "Kit extension (seed documents); the real service may leave it out.",
             "examples": [
               "/v1/program/programs/PRG-9643-3741"
             ]
@@ -4438,8 +4799,92 @@ const document: OpenApiDocument = {
             "examples": [
               "Microsoft AI Cloud Partner"
             ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
+          },
+          "icon": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "/v1/program/programs/PRG-9643-3741/icon"
+            ]
+          },
+          "status": {
+            "$ref": "#/components/schemas/ProgramStatus"
+          },
+          "applicableTo": {
+            "$ref": "#/components/schemas/ApplicableTo"
+          },
+          "products": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProductRef"
+            }
           }
         }
+      },
+      "ProductRef": {
+        "type": "object",
+        "description": "A catalog product a program is about.",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PRD-1712-6041"
+            ]
+          },
+          "name": {
+            "type": "string"
+          },
+          "icon": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
+          },
+          "externalIds": {
+            "type": "object",
+            "properties": {
+              "operations": {
+                "type": [
+                  "string",
+                  "null"
+                ]
+              }
+            }
+          },
+          "status": {
+            "type": "string",
+            "examples": [
+              "Published"
+            ]
+          }
+        }
+      },
+      "AccountType": {
+        "type": "string",
+        "enum": [
+          "Client",
+          "Vendor",
+          "Operations"
+        ]
+      },
+      "AccountStatus": {
+        "type": "string",
+        "enum": [
+          "Active",
+          "Enabled",
+          "Disabled"
+        ]
       },
       "AccountRef": {
         "type": "object",
@@ -4450,17 +4895,13 @@ const document: OpenApiDocument = {
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^ACC-\\d{4}-\\d{4}$",
             "examples": [
-              "ACC-4812-0447"
+              "ACC-1086-6867"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/accounts/accounts/ACC-4812-0447"
-            ]
+            "description": "Kit extension (seed documents); the real service may leave it out."
           },
           "name": {
             "type": "string",
@@ -4469,12 +4910,22 @@ const document: OpenApiDocument = {
             ]
           },
           "icon": {
-            "type": "string",
-            "format": "uri-reference",
-            "description": "Path of the account's icon.",
+            "type": [
+              "string",
+              "null"
+            ],
             "examples": [
-              "/v1/accounts/accounts/ACC-4812-0447/icon"
+              "/v1/accounts/accounts/ACC-1086-6867/icon"
             ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
+          },
+          "type": {
+            "$ref": "#/components/schemas/AccountType"
+          },
+          "status": {
+            "$ref": "#/components/schemas/AccountStatus"
           }
         }
       },
@@ -4487,23 +4938,31 @@ const document: OpenApiDocument = {
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^BUY-\\d{4}-\\d{4}$",
             "examples": [
               "BUY-1591-2112"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/accounts/buyers/BUY-1591-2112"
-            ]
+            "description": "Kit extension (seed documents)."
           },
           "name": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "examples": [
-              "Oscorp US Purchasing"
+              "Oscorp EU"
             ]
+          },
+          "icon": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
           }
         }
       },
@@ -4516,30 +4975,70 @@ const document: OpenApiDocument = {
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^LCE-\\d{4}-\\d{4}-\\d{4}$",
             "examples": [
               "LCE-5758-4071-6507"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
+            "description": "Kit extension (seed documents)."
+          },
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ],
             "examples": [
-              "/v1/accounts/licensees/LCE-5758-4071-6507"
+              "Oscorp Canada Limited"
+            ]
+          },
+          "icon": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "externalId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "WW-CON-12345678"
+            ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
+          }
+        }
+      },
+      "UserRef": {
+        "type": "object",
+        "description": "A user (or the platform acting by itself) behind an event or assigned to an enrollment.",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "USR-6337-1324"
             ]
           },
           "name": {
             "type": "string",
             "examples": [
-              "Oscorp Industries EMEA"
+              "Olivia Operations"
             ]
           },
-          "externalId": {
-            "type": "string",
-            "description": "The licensee's identifier in the client's own systems.",
-            "examples": [
-              "OSC-EMEA-01"
+          "icon": {
+            "type": [
+              "string",
+              "null"
             ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
           }
         }
       },
@@ -4552,23 +5051,22 @@ const document: OpenApiDocument = {
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^PTM-\\d{4}-\\d{4}-\\d{4}$",
             "examples": [
-              "PTM-9643-3741-0001"
+              "PTM-9643-3741-0003"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001"
-            ]
+            "description": "Kit extension (seed documents)."
           },
           "name": {
             "type": "string",
             "examples": [
-              "Partner certificate"
+              "Successful activation"
             ]
+          },
+          "type": {
+            "$ref": "#/components/schemas/TemplateType"
           }
         }
       },
@@ -4581,81 +5079,40 @@ const document: OpenApiDocument = {
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^CER-\\d{4}-\\d{4}-\\d{4}$",
             "examples": [
               "CER-9646-2171-8417"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/program/certificates/CER-9646-2171-8417"
-            ]
+            "description": "Kit extension (seed documents)."
           },
           "name": {
-            "type": "string",
-            "examples": [
-              "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-            ]
+            "type": "string"
           }
         }
       },
-      "EnrollmentRef": {
+      "GroupRef": {
         "type": "object",
-        "description": "Short reference to an enrollment.",
+        "description": "Short reference to a parameter group.",
         "required": [
           "id"
         ],
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^ENR-\\d{4}-\\d{4}-\\d{4}$",
             "examples": [
-              "ENR-3965-5056-7966"
-            ]
-          },
-          "href": {
-            "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/program/enrollments/ENR-3965-5056-7966"
-            ]
-          }
-        }
-      },
-      "UserRef": {
-        "type": "object",
-        "description": "The user (or the platform operations actor) behind an audited event.",
-        "required": [
-          "id"
-        ],
-        "properties": {
-          "id": {
-            "type": "string",
-            "pattern": "^USR-\\d{4}-\\d{4}$",
-            "examples": [
-              "USR-6337-1324"
+              "PPG-9643-3741-0002"
             ]
           },
           "name": {
-            "type": "string",
-            "examples": [
-              "Harry Osborn"
-            ]
-          },
-          "icon": {
-            "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/accounts/users/USR-6337-1324/icon"
-            ]
+            "type": "string"
           }
         }
       },
       "IdRef": {
         "type": "object",
-        "description": "Reference to an existing object by id, used in request bodies. An id that does not exist or that the caller may not see is 400 `ReferenceNotFound`.",
+        "description": "Reference to an existing object by id, in request bodies. An id that does not exist or that the caller may not see is 400 `ReferenceNotFound`.",
         "required": [
           "id"
         ],
@@ -4671,7 +5128,7 @@ const document: OpenApiDocument = {
       },
       "CertificateStatus": {
         "type": "string",
-        "description": "| status | meaning |\n|---|---|\n| `Pending` | created, waiting for its first enrollment to be completed |\n| `Updating` | Active or Expired before, a re-enrollment is being processed |\n| `Active` | valid |\n| `Terminated` | ended by the vendor or by a failed enrollment; final |\n| `Expired` | the day after `expirationDate` has been reached; can be re-enrolled |\n",
+        "description": "| status | meaning |\n|---|---|\n| `Pending` | created with a new enrollment, waiting for it to complete |\n| `Updating` | a submitted re-enrollment is being processed |\n| `Active` | valid |\n| `Terminated` | ended by the vendor, by a failed enrollment, or by `terminateOnExpiration`; final |\n| `Expired` | the day after `expirationDate`; can be re-enrolled |\n",
         "enum": [
           "Pending",
           "Updating",
@@ -4682,8 +5139,9 @@ const document: OpenApiDocument = {
       },
       "EnrollmentStatus": {
         "type": "string",
-        "description": "| status | meaning |\n|---|---|\n| `Processing` | waiting for the vendor |\n| `Querying` | the vendor asked the client for more information |\n| `Completed` | approved; the certificate is Active (final) |\n| `Failed` | rejected; a Pending or Updating certificate was terminated (final) |\n",
+        "description": "| status | meaning |\n|---|---|\n| `Draft` | created, not yet submitted; the client may change or delete it (kit decision 0013) |\n| `Processing` | submitted, waiting for the vendor |\n| `Querying` | the vendor asked the client for more information |\n| `Completed` | approved; the certificate is Active (final) |\n| `Failed` | rejected; a Pending or Updating certificate was terminated (final) |\n",
         "enum": [
+          "Draft",
           "Processing",
           "Querying",
           "Completed",
@@ -4700,16 +5158,17 @@ const document: OpenApiDocument = {
       },
       "ProgramStatus": {
         "type": "string",
-        "description": "| status | meaning |\n|---|---|\n| `Draft` | being prepared by the vendor; invisible to clients; can be deleted |\n| `Published` | open: visible to clients, certificates and enrollments can be created |\n| `Unpublished` | withdrawn: invisible to clients, no new certificates or re-enrollments; can be published again |\n",
+        "description": "| status | meaning |\n|---|---|\n| `Draft` | being prepared by the vendor; invisible to clients; can be deleted |\n| `Published` | open: clients see it and may enroll |\n| `Unpublished` | withdrawn: no new certificates or re-enrollments; can be published again |\n| `Deleted` | deleted (the vendor's enum has it; the kit answers 404 for a deleted program) |\n",
         "enum": [
           "Draft",
           "Published",
-          "Unpublished"
+          "Unpublished",
+          "Deleted"
         ]
       },
       "ApplicableTo": {
         "type": "string",
-        "description": "Whether certificates of the program are issued for a buyer or a licensee of the client. Set on the program and copied to its certificates and enrollments.",
+        "description": "Whether certificates of the program are issued for a buyer or a licensee of the client.",
         "enum": [
           "Buyer",
           "Licensee"
@@ -4717,45 +5176,43 @@ const document: OpenApiDocument = {
       },
       "Eligibility": {
         "type": "object",
-        "description": "Which kinds of accounts the program is open to. Copied from the program to its certificates.",
-        "required": [
-          "client",
-          "partner"
-        ],
+        "description": "Which kinds of accounts the program is open to.",
         "properties": {
           "client": {
-            "type": "boolean",
-            "description": "Client accounts may enroll."
+            "type": "boolean"
           },
           "partner": {
-            "type": "boolean",
-            "description": "Partner accounts may enroll."
+            "type": "boolean"
           }
         }
       },
       "ExternalIds": {
         "type": "object",
-        "description": "Identifiers of the object in other systems.",
+        "description": "Identifiers of the certificate in other systems.",
         "properties": {
           "vendor": {
-            "type": "string",
-            "description": "The vendor's own reference.",
+            "type": [
+              "string",
+              "null"
+            ],
             "examples": [
               "MSFT-AICP-000421"
             ]
           }
         }
       },
-      "StatusNotes": {
+      "Message": {
         "type": "object",
-        "description": "Why an object is in its current status (reason for a query, a failure or a termination).",
+        "description": "A message with an optional reason code (status notes of an enrollment, an error).",
         "required": [
           "message"
         ],
         "properties": {
           "id": {
-            "type": "string",
-            "description": "Optional reason code chosen by the vendor.",
+            "type": [
+              "string",
+              "null"
+            ],
             "examples": [
               "MPN-REVOKED"
             ]
@@ -4770,69 +5227,80 @@ const document: OpenApiDocument = {
           }
         }
       },
-      "ParameterError": {
-        "type": "object",
-        "description": "A problem the vendor found with a parameter value.",
-        "required": [
-          "id",
-          "message"
-        ],
-        "properties": {
-          "id": {
-            "type": "string",
-            "examples": [
-              "MPN-NOT-FOUND"
-            ]
-          },
-          "message": {
-            "type": "string",
-            "examples": [
-              "This MPN ID belongs to another organisation."
-            ]
-          }
-        }
+      "ParameterType": {
+        "type": "string",
+        "enum": [
+          "SingleLineText",
+          "MultiLineText",
+          "Address",
+          "Contact",
+          "Checkbox",
+          "Choice",
+          "Subdomain",
+          "Heading",
+          "DropDown",
+          "Email",
+          "DataObject",
+          "Date"
+        ]
+      },
+      "ParameterPhase": {
+        "type": "string",
+        "description": "`Order` parameters are given by the client when enrolling; `Fulfillment` parameters are filled in while the vendor processes the enrollment.",
+        "enum": [
+          "Order",
+          "Fulfillment"
+        ]
       },
       "ParameterConstraints": {
         "type": "object",
         "description": "How a parameter behaves in forms and validation.",
-        "required": [
-          "readonly",
-          "hidden",
-          "required",
-          "unique"
-        ],
         "properties": {
-          "readonly": {
-            "type": "boolean",
-            "description": "The client cannot change the value."
-          },
           "hidden": {
-            "type": "boolean",
-            "description": "The parameter is not shown to the client."
+            "type": [
+              "boolean",
+              "null"
+            ]
+          },
+          "readonly": {
+            "type": [
+              "boolean",
+              "null"
+            ]
           },
           "required": {
-            "type": "boolean",
-            "description": "A value is needed (for an ordering parameter, to create a certificate or enrollment)."
+            "type": [
+              "boolean",
+              "null"
+            ],
+            "description": "A value is needed (for an `Order` parameter, to submit an enrollment or create a certificate)."
           },
           "unique": {
             "type": "boolean",
-            "description": "The value must not be used by another certificate of the same program."
+            "description": "Kit extension (seed documents); the real service may leave it out."
           }
         }
       },
-      "OrderParameter": {
+      "ParameterValue": {
         "type": "object",
-        "description": "A program parameter as carried by a certificate or enrollment, with its value and any error.",
+        "description": "A program parameter as a certificate or an enrollment carries it, with its value and any error.",
         "required": [
           "id"
         ],
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^PPM-\\d{4}-\\d{4}-\\d{4}$",
-            "description": "Id of the program parameter.",
             "examples": [
               "PPM-9643-3741-0001"
+            ]
+          },
+          "externalId": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "MPNID"
             ]
           },
           "name": {
@@ -4841,89 +5309,47 @@ const document: OpenApiDocument = {
               "Microsoft Partner Network ID"
             ]
           },
-          "externalId": {
-            "type": "string",
-            "examples": [
-              "MPNID"
-            ]
-          },
           "type": {
-            "type": "string",
-            "examples": [
-              "SingleLineText"
-            ]
+            "$ref": "#/components/schemas/ParameterType"
+          },
+          "phase": {
+            "$ref": "#/components/schemas/ParameterPhase"
           },
           "constraints": {
             "$ref": "#/components/schemas/ParameterConstraints"
           },
+          "displayValue": {
+            "type": "string"
+          },
           "value": {
-            "type": "string",
-            "description": "The value; absent while none was given.",
-            "examples": [
-              "6527247"
-            ]
+            "description": "The value; absent while none was given."
           },
           "error": {
-            "$ref": "#/components/schemas/ParameterError"
+            "$ref": "#/components/schemas/Message"
           }
         }
       },
-      "ParameterValue": {
-        "type": "object",
-        "description": "A parameter definition reduced to its identity and value (the Program API's \"parameter value\" object).",
-        "required": [
-          "id"
-        ],
-        "properties": {
-          "id": {
-            "type": "string",
-            "pattern": "^PPM-\\d{4}-\\d{4}-\\d{4}$",
-            "description": "Id of the parameter definition the value belongs to."
-          },
-          "externalId": {
-            "type": "string"
-          },
-          "type": {
-            "type": "string"
-          },
-          "name": {
-            "type": "string"
-          },
-          "value": {
-            "type": "string"
-          }
-        },
-        "examples": [
-          {
-            "id": "PPM-9643-3741-0001",
-            "externalId": "MPNID",
-            "type": "SingleLineText",
-            "name": "Microsoft Partner Network ID",
-            "value": "6527247"
-          }
-        ]
-      },
       "Parameters": {
         "type": "object",
-        "description": "Parameter values by phase. `ordering` parameters are supplied by the client when applying; `fulfillment` parameters are filled in while the vendor processes the enrollment.",
+        "description": "Parameter values by phase.",
         "properties": {
           "ordering": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/OrderParameter"
+              "$ref": "#/components/schemas/ParameterValue"
             }
           },
           "fulfillment": {
             "type": "array",
             "items": {
-              "$ref": "#/components/schemas/OrderParameter"
+              "$ref": "#/components/schemas/ParameterValue"
             }
           }
         }
       },
       "ParameterValueInput": {
         "type": "object",
-        "description": "A value for a program parameter, given by the parameter's id. An id that is not a parameter of the program is 400 `ReferenceNotFound`.",
+        "description": "A value for a program parameter, by the parameter's id. An id that is not a parameter of the program in that phase is 400 `ReferenceNotFound`.",
         "required": [
           "id"
         ],
@@ -4936,16 +5362,13 @@ const document: OpenApiDocument = {
             ]
           },
           "value": {
-            "type": "string",
-            "examples": [
-              "6527247"
-            ]
+            "description": "The value (a string for text parameters)."
           }
         }
       },
       "ParametersInput": {
         "type": "object",
-        "description": "Parameter values by phase, for request bodies.",
+        "description": "Parameter values by phase, in request bodies.",
         "properties": {
           "ordering": {
             "type": "array",
@@ -4964,16 +5387,12 @@ const document: OpenApiDocument = {
       "AuditEvent": {
         "type": "object",
         "description": "When an event last happened and who caused it.",
-        "required": [
-          "at",
-          "by"
-        ],
         "properties": {
           "at": {
             "type": "string",
             "format": "date-time",
             "examples": [
-              "2026-02-04T15:40:12Z"
+              "2026-02-04T15:40:12.000Z"
             ]
           },
           "by": {
@@ -4983,97 +5402,49 @@ const document: OpenApiDocument = {
       },
       "Audit": {
         "type": "object",
-        "description": "Events in the life of the object, keyed by event name; only the latest occurrence of\neach event is kept. Certificates use `created`, `updated`, `pending`, `activated`,\n`updating`, `expired`, `terminated`; enrollments `created`, `updated`, `processing`,\n`querying`, `completed`, `failed`; programs `created`, `updated`, `published`,\n`unpublished`. Maintained by the service; ignored when sent in a request body.\n",
-        "properties": {
-          "created": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "updated": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "pending": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "activated": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "updating": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "expired": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "terminated": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "processing": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "querying": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "completed": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "failed": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "published": {
-            "$ref": "#/components/schemas/AuditEvent"
-          },
-          "unpublished": {
-            "$ref": "#/components/schemas/AuditEvent"
-          }
-        },
+        "description": "Events in the life of the object, keyed by event name; only the latest of each is kept.\nCertificates: `created updated pending activated updating expired terminated`;\nenrollments: `created updated processing querying completed failed`; programs and\ntheir sub-resources: `created updated published unpublished`. Ignored in request bodies.\n",
         "additionalProperties": {
           "$ref": "#/components/schemas/AuditEvent"
         }
       },
       "Pagination": {
         "type": "object",
-        "required": [
-          "offset",
-          "limit",
-          "total"
-        ],
         "properties": {
           "offset": {
             "type": "integer",
-            "minimum": 0,
-            "description": "Number of matching objects skipped."
+            "minimum": 0
           },
           "limit": {
             "type": "integer",
             "minimum": 0,
-            "maximum": 100,
-            "description": "Page size actually applied (at most 100)."
+            "maximum": 100
           },
           "total": {
-            "type": "integer",
-            "minimum": 0,
-            "description": "Number of objects matching the query, over all pages."
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0
           }
         }
       },
       "ListMeta": {
         "type": "object",
-        "description": "Metadata of a list page.",
-        "required": [
-          "pagination"
-        ],
+        "description": "Metadata of a list page. `omitted` names the members left out of every item unless asked for with `select=+member`.",
         "properties": {
           "pagination": {
             "$ref": "#/components/schemas/Pagination"
+          },
+          "omitted": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
           }
         }
       },
       "CertificateList": {
         "type": "object",
-        "description": "One page of certificates.",
-        "required": [
-          "$meta",
-          "data"
-        ],
         "properties": {
           "$meta": {
             "$ref": "#/components/schemas/ListMeta"
@@ -5088,11 +5459,6 @@ const document: OpenApiDocument = {
       },
       "EnrollmentList": {
         "type": "object",
-        "description": "One page of enrollments.",
-        "required": [
-          "$meta",
-          "data"
-        ],
         "properties": {
           "$meta": {
             "$ref": "#/components/schemas/ListMeta"
@@ -5107,11 +5473,6 @@ const document: OpenApiDocument = {
       },
       "ProgramList": {
         "type": "object",
-        "description": "One page of programs.",
-        "required": [
-          "$meta",
-          "data"
-        ],
         "properties": {
           "$meta": {
             "$ref": "#/components/schemas/ListMeta"
@@ -5124,50 +5485,131 @@ const document: OpenApiDocument = {
           }
         }
       },
-      "Certificate": {
+      "ProgramTemplateList": {
         "type": "object",
-        "description": "Proof that a client meets the requirements of a program, issued for one of its buyers\nor licensees. Only `id` is guaranteed, because `select` can trim the object; without\n`select` every field that has a value is present.\n\nRules:\n- A certificate is created, and re-enrolled, only for a **Published** program.\n- `applicableTo` and `eligibility` come from the program: `buyer` is present when\n  `applicableTo` is `Buyer`, `licensee` when it is `Licensee`.\n- A new certificate is Pending until its enrollment completes, unless the program's\n  `settings.newCertificateAutoapprove` is true, in which case it is Active at once.\n- Re-enrollment is possible from Active or Expired only: never from Terminated, nor while\n  the certificate is Pending or Updating.\n- Expiry is automatic: from the day after `expirationDate` an Active certificate is\n  Expired, on every read and in every list filter, without any call.\n\nLifecycle:\n\n| from | to | trigger |\n|---|---|---|\n| (none) | Pending | certificate created, with its New enrollment |\n| Pending | Active | its enrollment completed (or at once with `newCertificateAutoapprove`) |\n| Pending | Terminated | its enrollment failed |\n| Active | Expired | automatically, the day after `expirationDate` |\n| Active, Expired | Updating | a re-enrollment (enrollment of type `Change`) created |\n| Updating | Active | the re-enrollment completed (it may set a new `expirationDate`) |\n| Updating | Terminated | the re-enrollment failed |\n| Active | Terminated | `terminateCertificate` |\n",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramTemplate"
+            }
+          }
+        }
+      },
+      "ProgramParameterList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramParameter"
+            }
+          }
+        }
+      },
+      "ProgramParameterGroupList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramParameterGroup"
+            }
+          }
+        }
+      },
+      "CertificateTerms": {
+        "type": "object",
+        "description": "Terms of the program the client must accept, with whether and by whom they were.",
         "required": [
           "id"
         ],
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^CER-\\d{4}-\\d{4}-\\d{4}$",
+            "examples": [
+              "PTC-9643-3741-0001"
+            ]
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "status": {
+            "type": "string"
+          },
+          "accepted": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "format": "date-time"
+          },
+          "acceptedBy": {
+            "$ref": "#/components/schemas/UserRef"
+          }
+        }
+      },
+      "Certificate": {
+        "type": "object",
+        "description": "Proof that a client meets the requirements of a program, for one of its buyers or\nlicensees. Only `id` is guaranteed (`select` can trim the object).\n\n| from | to | trigger |\n|---|---|---|\n| (none) | Pending | a `New` enrollment created (draft) |\n| (none) | Active | `createCertificate` (operations migrates a certificate) |\n| Pending | (removed) | its draft enrollment deleted |\n| Pending | Active | its enrollment completed (at once on submit with `newCertificateAutoapprove`) |\n| Pending | Terminated | its enrollment failed |\n| Active | Expired | automatically, the day after `expirationDate` |\n| Active, Expired | Updating | a re-enrollment submitted |\n| Updating | Active | the re-enrollment completed |\n| Updating | Terminated | the re-enrollment failed |\n| Active | Terminated | `terminateCertificate` |\n| Expired | Terminated | automatically, `terminateOnExpiration.duration` days after expiry |\n",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
             "examples": [
               "CER-9646-2171-8417"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/program/certificates/CER-9646-2171-8417"
-            ]
+            "description": "Kit extension (seed documents)."
           },
           "name": {
             "type": "string",
             "examples": [
-              "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
+              "Microsoft AI Cloud Partner - Oscorp Industries"
             ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
           },
           "program": {
             "$ref": "#/components/schemas/ProgramRef"
           },
+          "vendor": {
+            "$ref": "#/components/schemas/AccountRef"
+          },
           "client": {
-            "$ref": "#/components/schemas/AccountRef",
-            "description": "The client (or partner) account that holds the certificate."
+            "$ref": "#/components/schemas/AccountRef"
           },
           "applicableTo": {
             "$ref": "#/components/schemas/ApplicableTo"
           },
           "buyer": {
-            "$ref": "#/components/schemas/BuyerRef",
-            "description": "Present when `applicableTo` is `Buyer`."
+            "$ref": "#/components/schemas/BuyerRef"
           },
           "licensee": {
-            "$ref": "#/components/schemas/LicenseeRef",
-            "description": "Present when `applicableTo` is `Licensee`."
+            "$ref": "#/components/schemas/LicenseeRef"
           },
           "eligibility": {
             "$ref": "#/components/schemas/Eligibility"
@@ -5179,27 +5621,34 @@ const document: OpenApiDocument = {
             "$ref": "#/components/schemas/CertificateStatus"
           },
           "statusNotes": {
-            "$ref": "#/components/schemas/StatusNotes",
-            "description": "Reason for the last termination or failure, when there is one."
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Why the certificate is in its status (the message of a termination or a failure)."
           },
           "expirationDate": {
-            "type": "string",
+            "type": [
+              "string",
+              "null"
+            ],
             "format": "date",
-            "description": "Last day on which the certificate is valid; it is Expired from the next day. Absent when the certificate does not expire.",
+            "description": "Last day of validity; Expired from the next day.",
             "examples": [
-              "2026-12-31"
+              "2027-06-30"
             ]
           },
           "template": {
-            "$ref": "#/components/schemas/TemplateRef",
-            "description": "Template used to render the certificate document."
+            "$ref": "#/components/schemas/TemplateRef"
           },
           "parameters": {
             "$ref": "#/components/schemas/Parameters"
           },
-          "enrollment": {
-            "$ref": "#/components/schemas/EnrollmentRef",
-            "description": "The latest enrollment of the certificate."
+          "terms": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CertificateTerms"
+            }
           },
           "audit": {
             "$ref": "#/components/schemas/Audit"
@@ -5208,18 +5657,18 @@ const document: OpenApiDocument = {
       },
       "CertificateCreate": {
         "type": "object",
-        "description": "Body of `createCertificate`. Creating a certificate also opens its `New` enrollment\n(Processing); the certificate is Pending, or Active at once when the program has\n`settings.newCertificateAutoapprove`. Give `buyer` for a Buyer program and `licensee`\nfor a Licensee program.\n",
+        "description": "Body of `createCertificate`.",
         "required": [
           "program",
           "client"
         ],
         "properties": {
           "name": {
-            "type": "string",
-            "description": "Defaults to the program's name.",
-            "examples": [
-              "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-            ]
+            "type": [
+              "string",
+              "null"
+            ],
+            "description": "Defaults to the program's name."
           },
           "program": {
             "$ref": "#/components/schemas/IdRef"
@@ -5240,27 +5689,24 @@ const document: OpenApiDocument = {
       },
       "CertificateUpdate": {
         "type": "object",
-        "description": "Body of `updateCertificate`; every field is optional and fields left out keep their value.",
+        "description": "Body of `updateCertificate`; members left out keep their value.",
         "properties": {
           "name": {
-            "type": "string",
-            "examples": [
-              "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
-            ]
+            "type": [
+              "string",
+              "null"
+            ],
+            "minLength": 1
           },
           "expirationDate": {
             "type": "string",
-            "format": "date",
-            "examples": [
-              "2027-06-30"
-            ]
+            "format": "date"
           },
           "externalIds": {
             "$ref": "#/components/schemas/ExternalIds"
           },
           "template": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "A template of the certificate's program."
+            "$ref": "#/components/schemas/IdRef"
           },
           "parameters": {
             "$ref": "#/components/schemas/ParametersInput"
@@ -5275,36 +5721,35 @@ const document: OpenApiDocument = {
         ],
         "properties": {
           "statusNotes": {
-            "$ref": "#/components/schemas/StatusNotes"
+            "$ref": "#/components/schemas/Message"
           }
         }
       },
       "Enrollment": {
         "type": "object",
-        "description": "A client's application for a certificate of a program. Only `id` is guaranteed, because\n`select` can trim the object. A `New` enrollment creates its certificate (Pending); a\n`Change` enrollment re-enrolls an Active or Expired certificate, which becomes Updating.\n\nLifecycle:\n\n| from | to | trigger | certificate |\n|---|---|---|---|\n| (none) | Processing | `createEnrollment` (or `createCertificate`) | Pending (New) or Updating (Change) |\n| Processing | Querying | `queryEnrollment` | unchanged |\n| Querying | Processing | `processEnrollment` | unchanged |\n| Processing | Completed | `completeEnrollment` | Active; a new `expirationDate` may be set |\n| Processing, Querying | Failed | `failEnrollment` | Pending or Updating becomes Terminated |\n\nAny other transition is 400 `EnrollmentTransitionNotAllowed`. Completed and Failed are\nfinal.\n",
+        "description": "A client's application for a certificate. Only `id` is guaranteed.\n\n| from | to | trigger | certificate |\n|---|---|---|---|\n| (none) | Draft | `createEnrollment` | New: a Pending certificate; Change: unchanged |\n| Draft | (removed) | `deleteEnrollment` | New: removed; Change: unchanged |\n| Draft | Processing | `submitEnrollment` | Change: Updating |\n| Draft | Completed | `submitEnrollment` of a New one with `newCertificateAutoapprove` | Active |\n| Processing | Querying | `queryEnrollment` | unchanged |\n| Querying | Processing | `processEnrollment` | unchanged |\n| Processing | Completed | `completeEnrollment` | Active |\n| Processing, Querying | Failed | `failEnrollment` | Terminated |\n\nAny other transition is 400 `EnrollmentTransitionNotAllowed`.\n",
         "required": [
           "id"
         ],
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^ENR-\\d{4}-\\d{4}-\\d{4}$",
             "examples": [
               "ENR-3965-5056-7966"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/program/enrollments/ENR-3965-5056-7966"
-            ]
+            "description": "Kit extension (seed documents)."
           },
           "name": {
-            "type": "string",
-            "examples": [
-              "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
+            "type": [
+              "string",
+              "null"
             ]
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
           },
           "type": {
             "$ref": "#/components/schemas/EnrollmentType"
@@ -5312,40 +5757,47 @@ const document: OpenApiDocument = {
           "status": {
             "$ref": "#/components/schemas/EnrollmentStatus"
           },
+          "certificate": {
+            "$ref": "#/components/schemas/CertificateRef"
+          },
           "program": {
             "$ref": "#/components/schemas/ProgramRef"
           },
-          "certificate": {
-            "$ref": "#/components/schemas/CertificateRef",
-            "description": "The certificate created (New) or re-enrolled (Change) by this enrollment."
-          },
-          "client": {
+          "vendor": {
             "$ref": "#/components/schemas/AccountRef"
           },
           "applicableTo": {
             "$ref": "#/components/schemas/ApplicableTo"
           },
           "buyer": {
-            "$ref": "#/components/schemas/BuyerRef",
-            "description": "Present when `applicableTo` is `Buyer`."
+            "$ref": "#/components/schemas/BuyerRef"
           },
           "licensee": {
-            "$ref": "#/components/schemas/LicenseeRef",
-            "description": "Present when `applicableTo` is `Licensee`."
+            "$ref": "#/components/schemas/LicenseeRef"
+          },
+          "eligibility": {
+            "$ref": "#/components/schemas/Eligibility"
+          },
+          "notes": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "statusNotes": {
+            "$ref": "#/components/schemas/Message"
+          },
+          "assignee": {
+            "$ref": "#/components/schemas/UserRef"
           },
           "parameters": {
             "$ref": "#/components/schemas/Parameters"
           },
+          "error": {
+            "$ref": "#/components/schemas/Message"
+          },
           "template": {
-            "$ref": "#/components/schemas/TemplateRef",
-            "description": "Template of the last query or of the completion message."
-          },
-          "statusNotes": {
-            "$ref": "#/components/schemas/StatusNotes",
-            "description": "Notes of the last query or of the failure."
-          },
-          "externalIds": {
-            "$ref": "#/components/schemas/ExternalIds"
+            "$ref": "#/components/schemas/TemplateRef"
           },
           "audit": {
             "$ref": "#/components/schemas/Audit"
@@ -5354,68 +5806,105 @@ const document: OpenApiDocument = {
       },
       "EnrollmentCreate": {
         "type": "object",
-        "description": "Body of `createEnrollment`. Without `certificate` it is a new enrollment (type `New`)\nthat creates a Pending certificate; with `certificate` it is a re-enrollment (type\n`Change`) that moves that certificate to Updating. For a client caller its own account\nis the client; operations must give `client`.\n",
+        "description": "Body of `createEnrollment` and `validateEnrollmentDraft`. Without `certificate` a new\nenrollment; with it, a re-enrollment of that certificate (which must belong to\n`program`). A client enrolls for its own account; operations must give `client`.\n",
         "required": [
           "program"
         ],
         "properties": {
           "name": {
-            "type": "string",
-            "examples": [
-              "Microsoft AI Cloud Partner - Oscorp Industries EMEA"
+            "type": [
+              "string",
+              "null"
             ]
           },
           "program": {
             "$ref": "#/components/schemas/IdRef"
           },
           "certificate": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "The certificate to re-enroll; it must belong to `program`."
+            "$ref": "#/components/schemas/IdRef"
           },
           "client": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "Required when operations calls; ignored for a client caller and for a re-enrollment."
+            "$ref": "#/components/schemas/IdRef"
           },
           "buyer": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "Required for a new enrollment in a Buyer program."
+            "$ref": "#/components/schemas/IdRef"
           },
           "licensee": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "Required for a new enrollment in a Licensee program."
+            "$ref": "#/components/schemas/IdRef"
+          },
+          "notes": {
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "parameters": {
             "$ref": "#/components/schemas/ParametersInput"
           }
         }
       },
+      "EnrollmentUpdate": {
+        "type": "object",
+        "description": "Body of `updateEnrollment`; members left out keep their value.",
+        "properties": {
+          "notes": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "assignee": {
+            "$ref": "#/components/schemas/IdRef"
+          },
+          "statusNotes": {
+            "$ref": "#/components/schemas/Message"
+          },
+          "error": {
+            "$ref": "#/components/schemas/Message"
+          },
+          "template": {
+            "$ref": "#/components/schemas/IdRef"
+          },
+          "parameters": {
+            "$ref": "#/components/schemas/ParametersInput"
+          }
+        }
+      },
+      "EnrollmentAction": {
+        "type": "object",
+        "description": "Optional body of `submitEnrollment` and `validateEnrollment`; its members are ignored."
+      },
+      "EmptyAction": {
+        "type": "object",
+        "description": "Optional body of an action without members."
+      },
       "EnrollmentQuery": {
         "type": "object",
-        "description": "Body of `queryEnrollment`.",
         "required": [
           "template"
         ],
         "properties": {
           "template": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "A template of the enrollment's program that tells the client what is needed."
+            "$ref": "#/components/schemas/IdRef"
           },
           "statusNotes": {
-            "$ref": "#/components/schemas/StatusNotes"
+            "$ref": "#/components/schemas/Message"
           }
         }
       },
       "EnrollmentProcess": {
         "type": "object",
-        "description": "Body of `processEnrollment`; optional and without fields (any given are ignored)."
+        "properties": {
+          "template": {
+            "$ref": "#/components/schemas/IdRef"
+          }
+        }
       },
       "EnrollmentComplete": {
         "type": "object",
-        "description": "Body of `completeEnrollment`; every field is optional.",
         "properties": {
           "template": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "A template of the enrollment's program; recorded on the enrollment and the certificate."
+            "$ref": "#/components/schemas/IdRef"
           },
           "externalIds": {
             "$ref": "#/components/schemas/ExternalIds"
@@ -5423,265 +5912,188 @@ const document: OpenApiDocument = {
           "expirationDate": {
             "type": "string",
             "format": "date",
-            "description": "New expiration date of the certificate.",
-            "examples": [
-              "2026-12-31"
-            ]
+            "description": "Kit extension. New expiration date of the certificate (today or later)."
           }
         }
       },
       "EnrollmentFail": {
         "type": "object",
-        "description": "Body of `failEnrollment`.",
         "required": [
           "statusNotes"
         ],
         "properties": {
           "statusNotes": {
-            "$ref": "#/components/schemas/StatusNotes"
+            "$ref": "#/components/schemas/Message"
           }
         }
       },
-      "ParameterPhase": {
-        "type": "string",
-        "description": "`Ordering` parameters are supplied by the client when applying; `Fulfillment` parameters are filled in while the enrollment is processed.",
-        "enum": [
-          "Ordering",
-          "Fulfillment"
-        ]
-      },
-      "TemplateType": {
-        "type": "string",
-        "description": "`EnrollmentQuerying` and `EnrollmentCompleted` are messages sent with a query or a completion; `Certificate` is the certificate document rendered by `renderCertificate`.",
-        "enum": [
-          "EnrollmentQuerying",
-          "EnrollmentCompleted",
-          "Certificate"
-        ]
-      },
-      "ProgramParameter": {
+      "TerminateOnExpiration": {
         "type": "object",
-        "description": "A parameter defined by a program.",
-        "required": [
-          "id"
-        ],
         "properties": {
-          "id": {
-            "type": "string",
-            "pattern": "^PPM-\\d{4}-\\d{4}-\\d{4}$",
-            "examples": [
-              "PPM-9643-3741-0001"
-            ]
+          "enabled": {
+            "type": "boolean"
           },
-          "name": {
-            "type": "string",
-            "examples": [
-              "Microsoft Partner Network ID"
-            ]
-          },
-          "externalId": {
-            "type": "string",
-            "examples": [
-              "MPNID"
-            ]
-          },
-          "type": {
-            "type": "string",
-            "description": "Kind of input, e.g. `SingleLineText`.",
-            "examples": [
-              "SingleLineText"
-            ]
-          },
-          "phase": {
-            "$ref": "#/components/schemas/ParameterPhase"
-          },
-          "description": {
-            "type": "string"
-          },
-          "constraints": {
-            "$ref": "#/components/schemas/ParameterConstraints"
+          "duration": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Days after expiry before the certificate is terminated."
           }
         }
       },
-      "ProgramParameterInput": {
+      "PreValidation": {
         "type": "object",
-        "description": "A parameter definition in a request body. `id` is ignored on create; on update it keeps an existing parameter's id.",
-        "required": [
-          "name",
-          "externalId",
-          "type",
-          "phase"
-        ],
         "properties": {
-          "id": {
-            "type": "string",
-            "examples": [
-              "PPM-9643-3741-0001"
+          "enrollmentDraft": {
+            "type": [
+              "boolean",
+              "null"
             ]
           },
-          "name": {
-            "type": "string",
-            "minLength": 1,
-            "examples": [
-              "Microsoft Partner Network ID"
+          "enrollmentQuerying": {
+            "type": [
+              "boolean",
+              "null"
             ]
           },
-          "externalId": {
-            "type": "string",
-            "minLength": 1,
-            "examples": [
-              "MPNID"
-            ]
-          },
-          "type": {
-            "type": "string",
-            "minLength": 1,
-            "examples": [
-              "SingleLineText"
-            ]
-          },
-          "phase": {
-            "$ref": "#/components/schemas/ParameterPhase"
-          },
-          "description": {
-            "type": "string"
-          },
-          "constraints": {
-            "$ref": "#/components/schemas/ParameterConstraints"
-          }
-        }
-      },
-      "ProgramTemplate": {
-        "type": "object",
-        "description": "A message or certificate template of a program.",
-        "required": [
-          "id"
-        ],
-        "properties": {
-          "id": {
-            "type": "string",
-            "pattern": "^PTM-\\d{4}-\\d{4}-\\d{4}$",
-            "examples": [
-              "PTM-9643-3741-0001"
-            ]
-          },
-          "name": {
-            "type": "string",
-            "examples": [
-              "Partner certificate"
-            ]
-          },
-          "type": {
-            "$ref": "#/components/schemas/TemplateType"
-          },
-          "content": {
-            "type": "string",
-            "description": "Markdown with `{{placeholders}}` resolved against the certificate, such as\n`{{certificate.name}}`, `{{client.name}}`, `{{program.name}}`, `{{expirationDate}}` or\n`{{parameters.MPNID}}` (see `renderCertificate`).\n",
-            "examples": [
-              "**{{client.name}}** holds {{certificate.name}} until {{expirationDate}}."
-            ]
-          }
-        }
-      },
-      "ProgramTemplateInput": {
-        "type": "object",
-        "description": "A template in a request body. `id` is ignored on create; on update it keeps an existing template's id.",
-        "required": [
-          "name",
-          "type",
-          "content"
-        ],
-        "properties": {
-          "id": {
-            "type": "string",
-            "examples": [
-              "PTM-9643-3741-0001"
-            ]
-          },
-          "name": {
-            "type": "string",
-            "minLength": 1,
-            "examples": [
-              "Partner certificate"
-            ]
-          },
-          "type": {
-            "$ref": "#/components/schemas/TemplateType"
-          },
-          "content": {
-            "type": "string",
-            "examples": [
-              "# {{program.name}}"
+          "reEnrollment": {
+            "type": [
+              "boolean",
+              "null"
             ]
           }
         }
       },
       "ProgramSettings": {
         "type": "object",
-        "description": "Behaviour switches of a program.",
         "properties": {
           "newCertificateAutoapprove": {
             "type": "boolean",
-            "description": "When true, a new certificate is Active at once and its New enrollment Completed, without waiting for the vendor. Re-enrollments are always processed by the vendor."
+            "description": "A submitted New enrollment completes at once and its certificate is Active."
+          },
+          "programEnrollment": {
+            "type": "boolean",
+            "description": "Clients may enroll from the program's page (stored; the mock has no pages)."
+          },
+          "programLink": {
+            "type": "boolean",
+            "description": "The program is linked from its products (stored; the mock has no catalog)."
+          },
+          "terminateOnExpiration": {
+            "$ref": "#/components/schemas/TerminateOnExpiration"
+          },
+          "preValidation": {
+            "$ref": "#/components/schemas/PreValidation"
+          }
+        }
+      },
+      "ProgramSettingsUpdate": {
+        "type": "object",
+        "description": "Body of `updateProgramSettings`; members left out (or null) keep their value.",
+        "properties": {
+          "newCertificateAutoapprove": {
+            "type": [
+              "boolean",
+              "null"
+            ]
+          },
+          "programEnrollment": {
+            "type": [
+              "boolean",
+              "null"
+            ]
+          },
+          "programLink": {
+            "type": [
+              "boolean",
+              "null"
+            ]
+          },
+          "terminateOnExpiration": {
+            "$ref": "#/components/schemas/TerminateOnExpiration"
+          },
+          "preValidation": {
+            "$ref": "#/components/schemas/PreValidation"
           }
         }
       },
       "Program": {
         "type": "object",
-        "description": "A program defined by a vendor. Only `id` is guaranteed, because `select` can trim the\nobject.\n\nLifecycle:\n\n| from | to | trigger |\n|---|---|---|\n| (none) | Draft | `createProgram` |\n| Draft, Unpublished | Published | `publishProgram` |\n| Published | Unpublished | `unpublishProgram` |\n| Draft | (deleted) | `deleteProgram` |\n\nAny other transition, deleting a program that is not Draft, or changing `applicableTo`\nis 400 `ProgramTransitionNotAllowed`.\n",
+        "description": "A program defined by a vendor. Only `id` is guaranteed.\n\n| from | to | trigger |\n|---|---|---|\n| (none) | Draft | `createProgram` |\n| Draft, Unpublished | Published | `publishProgram` |\n| Published | Unpublished | `unpublishProgram` |\n| Draft | Deleted | `deleteProgram` |\n",
         "required": [
           "id"
         ],
         "properties": {
           "id": {
             "type": "string",
-            "pattern": "^PRG-\\d{4}-\\d{4}$",
             "examples": [
               "PRG-9643-3741"
             ]
           },
           "href": {
             "type": "string",
-            "format": "uri-reference",
-            "examples": [
-              "/v1/program/programs/PRG-9643-3741"
-            ]
+            "description": "Kit extension (seed documents)."
           },
           "name": {
-            "type": "string",
-            "examples": [
-              "Microsoft AI Cloud Partner"
+            "type": "string"
+          },
+          "revision": {
+            "$ref": "#/components/schemas/Revision"
+          },
+          "shortDescription": {
+            "type": [
+              "string",
+              "null"
             ]
           },
-          "description": {
-            "type": "string"
+          "longDescription": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "website": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "icon": {
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "status": {
             "$ref": "#/components/schemas/ProgramStatus"
           },
-          "applicableTo": {
-            "$ref": "#/components/schemas/ApplicableTo"
-          },
           "eligibility": {
             "$ref": "#/components/schemas/Eligibility"
           },
+          "applicableTo": {
+            "$ref": "#/components/schemas/ApplicableTo"
+          },
+          "products": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProductRef"
+            }
+          },
           "vendor": {
-            "$ref": "#/components/schemas/AccountRef",
-            "description": "The vendor account that owns the program."
+            "$ref": "#/components/schemas/AccountRef"
           },
           "settings": {
             "$ref": "#/components/schemas/ProgramSettings"
           },
-          "parameters": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ProgramParameter"
-            }
-          },
-          "templates": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ProgramTemplate"
+          "statistics": {
+            "type": "object",
+            "properties": {
+              "certificates": {
+                "type": "integer",
+                "minimum": 0
+              }
             }
           },
           "audit": {
@@ -5691,7 +6103,6 @@ const document: OpenApiDocument = {
       },
       "ProgramCreate": {
         "type": "object",
-        "description": "Body of `createProgram`.",
         "required": [
           "name",
           "applicableTo"
@@ -5699,13 +6110,25 @@ const document: OpenApiDocument = {
         "properties": {
           "name": {
             "type": "string",
-            "minLength": 1,
-            "examples": [
-              "Microsoft Security Partner"
+            "minLength": 1
+          },
+          "shortDescription": {
+            "type": [
+              "string",
+              "null"
             ]
           },
-          "description": {
-            "type": "string"
+          "longDescription": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "website": {
+            "type": [
+              "string",
+              "null"
+            ]
           },
           "applicableTo": {
             "$ref": "#/components/schemas/ApplicableTo"
@@ -5713,30 +6136,251 @@ const document: OpenApiDocument = {
           "eligibility": {
             "$ref": "#/components/schemas/Eligibility"
           },
-          "vendor": {
-            "$ref": "#/components/schemas/IdRef",
-            "description": "Required when operations calls; ignored for a vendor caller, whose own account is used."
-          },
           "settings": {
-            "$ref": "#/components/schemas/ProgramSettings"
-          },
-          "parameters": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ProgramParameterInput"
-            }
-          },
-          "templates": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ProgramTemplateInput"
-            }
+            "$ref": "#/components/schemas/ProgramSettingsUpdate"
           }
         }
       },
       "ProgramUpdate": {
         "type": "object",
-        "description": "Body of `updateProgram`; every field is optional and fields left out keep their value. `parameters` and `templates` replace the whole list.",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "shortDescription": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "longDescription": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "website": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "applicableTo": {
+            "$ref": "#/components/schemas/ApplicableTo"
+          },
+          "eligibility": {
+            "$ref": "#/components/schemas/Eligibility"
+          }
+        }
+      },
+      "TemplateType": {
+        "type": "string",
+        "enum": [
+          "EnrollmentProcessing",
+          "EnrollmentQuerying",
+          "EnrollmentCompleted"
+        ]
+      },
+      "TemplateStatus": {
+        "type": "string",
+        "enum": [
+          "Active",
+          "Deleted"
+        ]
+      },
+      "ProgramTemplate": {
+        "type": "object",
+        "description": "A message template of a program; `content` is Markdown with `{{placeholders}}`.",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PTM-9643-3741-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "content": {
+            "type": "string"
+          },
+          "default": {
+            "type": "boolean"
+          },
+          "type": {
+            "$ref": "#/components/schemas/TemplateType"
+          },
+          "status": {
+            "$ref": "#/components/schemas/TemplateStatus"
+          },
+          "program": {
+            "$ref": "#/components/schemas/ProgramRef"
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramTemplateCreate": {
+        "type": "object",
+        "required": [
+          "name",
+          "content"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "type": {
+            "$ref": "#/components/schemas/TemplateType"
+          },
+          "default": {
+            "type": "boolean",
+            "description": "Makes this the default template of its type (the previous default stops being one)."
+          },
+          "content": {
+            "type": "string"
+          }
+        }
+      },
+      "ProgramTemplateUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "default": {
+            "type": "boolean"
+          },
+          "content": {
+            "type": "string"
+          }
+        }
+      },
+      "ProgramParameter": {
+        "type": "object",
+        "description": "A parameter a program asks for.",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PPM-9643-3741-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "group": {
+            "$ref": "#/components/schemas/GroupRef"
+          },
+          "scope": {
+            "type": "string",
+            "enum": [
+              "Enrollment"
+            ]
+          },
+          "phase": {
+            "$ref": "#/components/schemas/ParameterPhase"
+          },
+          "externalId": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "constraints": {
+            "$ref": "#/components/schemas/ParameterConstraints"
+          },
+          "options": {
+            "description": "Type-specific options (hint text, choices...), stored as given."
+          },
+          "type": {
+            "$ref": "#/components/schemas/ParameterType"
+          },
+          "status": {
+            "type": "string",
+            "examples": [
+              "Active"
+            ]
+          },
+          "program": {
+            "$ref": "#/components/schemas/ProgramRef"
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramParameterCreate": {
+        "type": "object",
+        "required": [
+          "name",
+          "phase",
+          "type"
+        ],
+        "properties": {
+          "scope": {
+            "type": "string",
+            "enum": [
+              "Enrollment"
+            ]
+          },
+          "phase": {
+            "$ref": "#/components/schemas/ParameterPhase"
+          },
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": "string"
+          },
+          "externalId": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "constraints": {
+            "$ref": "#/components/schemas/ParameterConstraints"
+          },
+          "type": {
+            "$ref": "#/components/schemas/ParameterType"
+          },
+          "options": {},
+          "group": {
+            "$ref": "#/components/schemas/IdRef"
+          }
+        }
+      },
+      "ProgramParameterUpdate": {
+        "type": "object",
         "properties": {
           "name": {
             "type": "string",
@@ -5745,33 +6389,125 @@ const document: OpenApiDocument = {
           "description": {
             "type": "string"
           },
-          "applicableTo": {
-            "$ref": "#/components/schemas/ApplicableTo",
-            "description": "Cannot be changed; a value other than the current one is 400 `ProgramTransitionNotAllowed`."
+          "externalId": {
+            "type": [
+              "string",
+              "null"
+            ]
           },
-          "eligibility": {
-            "$ref": "#/components/schemas/Eligibility"
+          "displayOrder": {
+            "type": "integer"
           },
-          "settings": {
-            "$ref": "#/components/schemas/ProgramSettings"
+          "constraints": {
+            "$ref": "#/components/schemas/ParameterConstraints"
           },
-          "parameters": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ProgramParameterInput"
-            }
+          "options": {},
+          "group": {
+            "$ref": "#/components/schemas/IdRef"
+          }
+        }
+      },
+      "ProgramParameterGroup": {
+        "type": "object",
+        "description": "A group of a program's parameters (a section of the enrollment form).",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PPG-9643-3741-0002"
+            ]
           },
-          "templates": {
-            "type": "array",
-            "items": {
-              "$ref": "#/components/schemas/ProgramTemplateInput"
-            }
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "label": {
+            "type": "string"
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "default": {
+            "type": "boolean"
+          },
+          "parameterCount": {
+            "type": "integer",
+            "minimum": 0
+          },
+          "program": {
+            "$ref": "#/components/schemas/ProgramRef"
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramParameterGroupCreate": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "label": {
+            "type": "string"
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "default": {
+            "type": "boolean"
+          }
+        }
+      },
+      "ProgramParameterGroupUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "label": {
+            "type": "string"
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "default": {
+            "type": "boolean"
           }
         }
       },
       "ProblemCode": {
         "type": "string",
-        "description": "Stable machine-readable name of a failure, carried in `Problem.code`.\n\n| code | status | meaning |\n|---|---|---|\n| `InvalidJson` | 400 | the request body is not valid JSON |\n| `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |\n| `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |\n| `ReferenceNotFound` | 400 | an id in the body (program, client, buyer, licensee, vendor, template, parameter) does not exist or is not visible to the caller |\n| `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |\n| `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |\n| `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |\n| `CertificateNotActive` | 400 | terminating a certificate that is not Active |\n| `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |\n| `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |\n| `ApplicableToMismatch` | 400 | a buyer given for a Licensee program, or a licensee for a Buyer program |\n| `ParameterRequired` | 400 | a required ordering parameter has no value; `detail` names it |\n| `EnrollmentTransitionNotAllowed` | 400 | query, process, complete or fail from a status that does not allow it |\n| `ProgramTransitionNotAllowed` | 400 | publish or unpublish from the wrong status, deleting a program that is not Draft, or changing `applicableTo` |\n| `Unauthorized` | 401 | missing, malformed, expired or unknown bearer token |\n| `Forbidden` | 403 | the token's role may not call the operation |\n| `NotFound` | 404 | the object does not exist, its id does not match the pattern, or the caller may not see it |\n| `PayloadTooLarge` | 413 | the request body is too large |\n| `UnsupportedMediaType` | 415 | the request body is not `application/json` |\n| `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |\n| `TooManyRequests` | 429 | rate limit reached; retry later |\n| `InternalError` | 500 | unexpected failure of the service |\n| `ServiceUnavailable` | 503 | the service is temporarily unavailable |\n",
+        "description": "Stable machine-readable name of a failure, carried in `Problem.code` (kit extension).\n\n| code | status | meaning |\n|---|---|---|\n| `InvalidJson` | 400 | the request body is not valid JSON |\n| `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |\n| `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |\n| `ReferenceNotFound` | 400 | an id in the body does not exist or is not visible to the caller |\n| `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |\n| `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |\n| `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |\n| `CertificateNotActive` | 400 | terminating a certificate that is not Active |\n| `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |\n| `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |\n| `ApplicableToMismatch` | 400 | a buyer for a Licensee program, or a licensee for a Buyer program |\n| `ParameterRequired` | 400 | a required `Order` parameter has no value; `errors` names each |\n| `EnrollmentTransitionNotAllowed` | 400 | an enrollment action or change from a status that does not allow it |\n| `ProgramTransitionNotAllowed` | 400 | publish, unpublish or delete from the wrong status, or a change the program's status forbids |\n| `TemplateDefault` | 400 | deleting a default template |\n| `ParameterGroupInUse` | 400 | deleting a parameter group that parameters belong to |\n| `Unauthorized` | 401 | missing, malformed or unknown bearer token |\n| `Forbidden` | 403 | the role may not call the operation, or may not change a member it sent |\n| `NotFound` | 404 | the object does not exist or the caller may not see it |\n| `MethodNotAllowed` | 405 | the path exists but not with this method (`Allow` lists those it has) |\n| `PayloadTooLarge` | 413 | the request body is too large |\n| `UnsupportedMediaType` | 415 | the request body is not JSON |\n| `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |\n| `TooManyRequests` | 429 | rate limit reached; retry later |\n| `InternalError` | 500 | unexpected failure |\n| `ServiceUnavailable` | 503 | the service is temporarily unavailable |\n",
         "enum": [
           "InvalidJson",
           "ValidationFailed",
@@ -5787,9 +6523,12 @@ const document: OpenApiDocument = {
           "ParameterRequired",
           "EnrollmentTransitionNotAllowed",
           "ProgramTransitionNotAllowed",
+          "TemplateDefault",
+          "ParameterGroupInUse",
           "Unauthorized",
           "Forbidden",
           "NotFound",
+          "MethodNotAllowed",
           "PayloadTooLarge",
           "UnsupportedMediaType",
           "RequestHeadersTooLarge",
@@ -5800,45 +6539,42 @@ const document: OpenApiDocument = {
       },
       "Problem": {
         "type": "object",
-        "description": "RFC 7807 problem details, sent as `application/problem+json` for every error. `code` is\nan extension member that the kit adds: a stable machine-readable code (`ProblemCode`)\nfor clients and tests to branch on. The real service may omit it, so clients should\nfall back to `status`.\n",
+        "description": "Problem details as ASP.NET writes them (RFC 9457). `title` is the reason phrase of the\nstatus; `type` is the RFC 9110 section of the status for protocol and validation\nfailures and `urn:eligibility-mock-kit:problem:<code>` for a business rule. `code` is the\nkit's extension; clients should fall back to `status` when it is absent.\n",
         "required": [
           "type",
           "title",
-          "status",
-          "traceId"
+          "status"
         ],
         "properties": {
           "type": {
             "type": "string",
-            "description": "URI identifying the kind of problem (the RFC 9110 section of the status).",
             "examples": [
               "https://tools.ietf.org/html/rfc9110#section-15.5.1"
             ]
           },
           "title": {
             "type": "string",
-            "description": "Short human-readable summary.",
             "examples": [
-              "One or more validation errors occurred."
+              "Bad Request"
             ]
           },
           "status": {
             "type": "integer",
             "minimum": 400,
             "maximum": 599,
-            "description": "The HTTP status code.",
             "examples": [
               400
             ]
           },
           "detail": {
-            "type": "string",
-            "description": "Explanation of this occurrence."
+            "type": "string"
+          },
+          "instance": {
+            "type": "string"
           },
           "traceId": {
             "type": "string",
             "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-00$",
-            "description": "W3C trace context id of the request, for support.",
             "examples": [
               "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00"
             ]

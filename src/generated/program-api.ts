@@ -9,63 +9,19 @@ export type paths = {
         };
         /**
          * List certificates
-         * @description Returns one page of the certificates the caller can see: operations sees all of them, a
-         *     vendor those issued under its own programs, a client only its own. Automatic expiry is
-         *     applied before filtering, so a certificate whose `expirationDate` has passed is returned
-         *     and matched as `Expired`.
-         *
-         *     **RQL filtering.** RQL expressions are appended to the query string as they are, next to
-         *     `limit`, `offset`, `order` and `select`:
-         *     - comparison: `eq(field,value)`, `ne`, `gt`, `ge`, `lt`, `le`;
-         *     - membership: `in(field,(v1,v2,...))` and `out(field,(v1,v2,...))`;
-         *     - pattern: `ilike(field,pattern)`, case-insensitive, where `*` stands for any run of
-         *       characters (`ilike(name,*oscorp*)`);
-         *     - logic: `and(e1,e2,...)`, `or(e1,e2,...)`, `not(e)`; several top-level expressions are
-         *       combined with `and`;
-         *     - arrays: `any(field,expression)` holds when at least one element of the array `field`
-         *       matches the expression (`any(parameters.ordering,eq(externalId,MPNID))`);
-         *     - special values: `empty()` is the empty string and `null()` a missing or null value
-         *       (`eq(buyer,null())`);
-         *     - shorthand: `field=value` (for example `status=Active`) means `eq(field,value)`;
-         *     - quoting: values may be enclosed in `"..."` or `'...'`, which is needed when they contain
-         *       `,`, `(` or `)`;
-         *     - fields are dotted paths into the certificate: `program.id`, `client.name`,
-         *       `licensee.id`, `expirationDate`, `audit.created.at`.
-         *
-         *     Example: `?and(eq(program.id,"PRG-9643-3741"),in(status,(Active,Expired)))&order=-audit.created.at,+name&select=-*,id,name,status&limit=50`.
-         *
-         *     A malformed expression (unbalanced parentheses, unknown operator, wrong number of
-         *     arguments) or a malformed `order` or `select` answers 400 `InvalidQuery`.
+         * @description One page of the certificates the caller can see: operations all, a vendor those of its
+         *     own programs, a client its own. Automatic expiry (and termination on expiration, when
+         *     the program's settings ask for it) is applied before filtering, so a certificate is
+         *     matched by the status it has now.
          */
         get: operations["listCertificates"];
         put?: never;
         /**
-         * Create a certificate
-         * @description Issues a certificate for a client directly. Only operations may call it; vendors and
-         *     clients get 403 (clients apply through `createEnrollment`).
-         *
-         *     Rules:
-         *     - The program must be Published, otherwise 400 `ProgramNotPublished`.
-         *     - `applicableTo` and `eligibility` are copied from the program. A `Buyer` program needs
-         *       `buyer` (400 `BuyerRequired`), a `Licensee` program needs `licensee` (400
-         *       `LicenseeRequired`); giving the other one is 400 `ApplicableToMismatch`.
-         *     - `parameters.ordering` and `parameters.fulfillment` give values by program parameter id
-         *       (`PPM-...`). The certificate lists every parameter of the program in the matching phase,
-         *       with the given value or none. A required ordering parameter without a value is 400
-         *       `ParameterRequired`.
-         *     - Every id in the body (program, client, buyer, licensee, parameter) must exist and be
-         *       visible to the caller, otherwise 400 `ReferenceNotFound` (never 404).
-         *     - When `name` is omitted, the certificate takes the program's name.
-         *
-         *     Creating the certificate also opens its `New` enrollment (status Processing, linked from
-         *     `enrollment`) and the certificate is **Pending** until the vendor completes that
-         *     enrollment. When the program's `settings.newCertificateAutoapprove` is true, the
-         *     certificate is **Active** at once and its enrollment is created already Completed.
-         *
-         *     Checks run in this order and the first failure is answered: JSON syntax (`InvalidJson`),
-         *     schema (`ValidationFailed`), references (`ReferenceNotFound`), program status
-         *     (`ProgramNotPublished`), buyer/licensee (`ApplicableToMismatch`, then `BuyerRequired` or
-         *     `LicenseeRequired`), parameters (`ParameterRequired`).
+         * Create (migrate) a certificate
+         * @description Migrates a certificate that exists outside the platform: it is **Active at once**, with
+         *     an expiration date one year ahead, and has no enrollment. The program must be Published;
+         *     `buyer` is needed for a Buyer program, `licensee` for a Licensee program. Required `Order`
+         *     parameters of the program need a value.
          */
         post: operations["createCertificate"];
         delete?: never;
@@ -79,31 +35,19 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
         };
-        /**
-         * Get a certificate
-         * @description Returns one certificate. Operations sees every certificate, a vendor those of its own
-         *     programs, a client only its own; any other certificate answers 404 as if it did not exist.
-         *     A certificate whose `expirationDate` has passed is returned as `Expired`. `select` trims
-         *     the representation (only `id` is always present).
-         */
+        /** Get a certificate */
         get: operations["getCertificate"];
         /**
          * Update a certificate
-         * @description Changes the given fields of a certificate the caller can see (others answer 404); fields
-         *     left out keep their value, and read-only fields such as `status` or `audit` are ignored.
-         *     The status never changes through this operation, with one exception: an Active
-         *     certificate whose new `expirationDate` is already past reads as Expired from then on. An
-         *     Expired certificate is renewed only by a re-enrollment, not by moving its date.
-         *
-         *     - `template` must be one of the templates of the certificate's program, and every
-         *       parameter id must be a parameter of that program, otherwise 400 `ReferenceNotFound`.
-         *     - Parameter values are merged by id into the certificate's current values; clearing a
-         *       required ordering parameter (empty value) is 400 `ParameterRequired`.
+         * @description Changes `name`, `expirationDate`, `externalIds`, `template` or parameter values; members
+         *     left out keep their value. A client may change only `name` and its `Order` parameter
+         *     values; `expirationDate`, `externalIds`, `template` and `Fulfillment` values are the
+         *     vendor's and operations' (a client sending them gets 403). Every change raises `revision`.
          */
         put: operations["updateCertificate"];
         post?: never;
@@ -118,7 +62,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
@@ -127,15 +71,7 @@ export type paths = {
         put?: never;
         /**
          * Terminate a certificate
-         * @description Ends an **Active** certificate early, for example when the client no longer meets the
-         *     program's requirements. Only the vendor of the certificate's program may call it (a
-         *     certificate of another vendor's program answers 404). The certificate becomes
-         *     **Terminated** for good, `statusNotes` records the reason and `audit.terminated` the
-         *     moment and the user.
-         *
-         *     A certificate in any other status (Pending, Updating, Expired, Terminated) answers 400
-         *     `CertificateNotActive`; Pending and Updating certificates are terminated by failing their
-         *     enrollment instead.
+         * @description Ends an **Active** certificate; any other status is 400 `CertificateNotActive`. `statusNotes.message` becomes the certificate's `statusNotes`.
          */
         post: operations["terminateCertificate"];
         delete?: never;
@@ -149,28 +85,18 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
         };
         /**
-         * Render a certificate
-         * @description Returns the certificate document as text: the content of the certificate's `template`
-         *     with every placeholder replaced by the certificate's values. When the certificate has no
-         *     `template`, the program's template of type `Certificate` is used. Visibility is that of
-         *     `getCertificate`; any status can be rendered.
-         *
-         *     Placeholders are written `{{path}}`, where `path` is a dotted path into the certificate
-         *     (`{{client.name}}`, `{{program.name}}`, `{{licensee.name}}`, `{{buyer.name}}`,
-         *     `{{expirationDate}}`, `{{status}}`); the prefix `certificate.` names the certificate
-         *     itself (`{{certificate.id}}`, `{{certificate.name}}`); `{{parameters.<externalId>}}` is
-         *     the value of the ordering or fulfillment parameter with that external id. A placeholder
-         *     without a value renders as empty text.
-         *
-         *     When there is nothing to render (no certificate template and no `Certificate` template
-         *     in the program, or the certificate's template no longer exists in the program) the answer
-         *     is 400 `ReferenceNotFound`.
+         * Render a certificate's template
+         * @description The certificate's template (or, without one, the program's default `EnrollmentCompleted`
+         *     template) with its `{{placeholders}}` resolved: `{{certificate.id}}`,
+         *     `{{certificate.name}}`, `{{status}}`, `{{client.name}}`, `{{program.name}}`,
+         *     `{{expirationDate}}`, `{{parameters.<externalId>}}`. A template deleted after it was used
+         *     still renders for the objects that use it.
          */
         get: operations["renderCertificate"];
         put?: never;
@@ -190,65 +116,40 @@ export type paths = {
         };
         /**
          * List enrollments
-         * @description Returns one page of the enrollments the caller can see: operations sees all of them, a
-         *     vendor those of its own programs, a client only its own.
-         *
-         *     **RQL filtering.** RQL expressions are appended to the query string as they are, next to
-         *     `limit`, `offset`, `order` and `select`:
-         *     - comparison: `eq(field,value)`, `ne`, `gt`, `ge`, `lt`, `le`;
-         *     - membership: `in(field,(v1,v2,...))` and `out(field,(v1,v2,...))`;
-         *     - pattern: `ilike(field,pattern)`, case-insensitive, where `*` stands for any run of
-         *       characters (`ilike(client.name,*oscorp*)`);
-         *     - logic: `and(e1,e2,...)`, `or(e1,e2,...)`, `not(e)`; several top-level expressions are
-         *       combined with `and`;
-         *     - arrays: `any(field,expression)` holds when at least one element of the array `field`
-         *       matches the expression (`any(parameters.ordering,eq(value,6527247))`);
-         *     - special values: `empty()` is the empty string and `null()` a missing or null value
-         *       (`eq(template,null())`);
-         *     - shorthand: `field=value` (for example `status=Processing`) means `eq(field,value)`;
-         *     - quoting: values may be enclosed in `"..."` or `'...'`, which is needed when they contain
-         *       `,`, `(` or `)`;
-         *     - fields are dotted paths into the enrollment: `certificate.id`, `program.id`, `type`,
-         *       `audit.created.at`.
-         *
-         *     Example: `?and(eq(certificate.id,"CER-9646-2171-8417"),ne(status,"Failed"))&order=-audit.created.at&select=-*,id,type,status`.
-         *
-         *     A malformed expression (unbalanced parentheses, unknown operator, wrong number of
-         *     arguments) or a malformed `order` or `select` answers 400 `InvalidQuery`.
+         * @description One page of the enrollments the caller can see (a client its own, a vendor those of its programs).
          */
         get: operations["listEnrollments"];
         put?: never;
         /**
-         * Create an enrollment
-         * @description Applies for a certificate. Clients and operations may call it; vendors get 403. For a
-         *     client caller its own account is the client (a `client` in the body is ignored);
-         *     operations must give `client` (400 `ValidationFailed` without it). The program must be
-         *     Published (400 `ProgramNotPublished`, for every caller: the rule is reported even when
-         *     the program is one a client cannot list).
-         *
-         *     **New enrollment** (no `certificate`): creates the enrollment (type `New`, status
-         *     Processing) together with a new **Pending** certificate for the program, linked from
-         *     `certificate`. As for `createCertificate`, a `Buyer` program needs `buyer`
-         *     (`BuyerRequired`), a `Licensee` program needs `licensee` (`LicenseeRequired`), the other one
-         *     is `ApplicableToMismatch`, and a required ordering parameter without a value is
-         *     `ParameterRequired`. When the program's `settings.newCertificateAutoapprove` is true, the
-         *     enrollment is created Completed and the certificate Active.
-         *
-         *     **Re-enrollment** (with `certificate`): renews an existing certificate; the enrollment
-         *     has type `Change` and the certificate moves to **Updating**. The certificate must exist
-         *     and be visible to the caller (otherwise **404**) and belong to `program` (otherwise 400
-         *     `ValidationFailed`). Client, buyer and licensee are taken from the certificate. Only an
-         *     Active or Expired certificate can be re-enrolled: a Terminated one is 400
-         *     `CertificateTerminated`, a Pending or Updating one 400 `CertificateNotReenrollable`. The
-         *     enrollment starts with the certificate's parameter values overridden by those given;
-         *     they are copied to the certificate when the enrollment completes.
-         *
-         *     Other ids in the body (program, client, buyer, licensee, parameter) that do not exist or
-         *     are not visible are 400 `ReferenceNotFound`. Checks run in this order and the first
-         *     failure is answered: JSON syntax, schema, references, certificate (404, then belonging
-         *     to the program), program status, certificate status, buyer/licensee, parameters.
+         * Create an enrollment (draft)
+         * @description Creates a **Draft** enrollment. Without `certificate` it is a `New` enrollment and
+         *     creates its certificate at once (Pending; removed again if the draft is deleted); with
+         *     `certificate` it is a re-enrollment (`Change`), allowed only for an Active or Expired
+         *     certificate of a Published program; the certificate stays as it is until `submit`. Required
+         *     parameters are checked at `submit`, not here; with `settings.preValidation.enrollmentDraft`
+         *     the draft carries the parameter errors found.
          */
         post: operations["createEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/enrollments/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate a draft enrollment body
+         * @description Runs the checks of `createEnrollment` and of the program's parameters on a body without creating anything, and answers it as the enrollment it would be, with `error` and each parameter's `error` set where a check failed.
+         */
+        post: operations["validateEnrollmentDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -260,20 +161,73 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
         };
-        /**
-         * Get an enrollment
-         * @description Returns one enrollment. Operations sees every enrollment, a vendor those of its own
-         *     programs, a client only its own; any other enrollment answers 404 as if it did not exist.
-         *     `select` trims the representation (only `id` is always present).
-         */
+        /** Get an enrollment */
         get: operations["getEnrollment"];
-        put?: never;
+        /**
+         * Update an enrollment
+         * @description Changes `notes`, `assignee` (a user), `statusNotes`, `error` and parameter values. A client
+         *     may change `notes` and the `Order` parameter values of its own enrollment while it is Draft or
+         *     Querying; vendor and operations may also set `assignee`, `statusNotes`, `error` and
+         *     `Fulfillment` values. A Completed or Failed enrollment cannot change (400
+         *     `EnrollmentTransitionNotAllowed`).
+         */
+        put: operations["updateEnrollment"];
         post?: never;
+        /**
+         * Delete a draft enrollment
+         * @description Discards a **Draft** enrollment (and, for a `New` one, the Pending certificate created with it). Any other status is 400 `EnrollmentTransitionNotAllowed`.
+         */
+        delete: operations["deleteEnrollment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/enrollments/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Submit a draft enrollment
+         * @description Sends a **Draft** to the vendor: Processing. The re-enrollment rules are checked again (Published program; certificate Active or Expired, never Terminated) and required `Order` parameters need a value (400 `ParameterRequired`). A `Change` enrollment moves its certificate to Updating.
+         */
+        post: operations["submitEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/enrollments/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate an enrollment
+         * @description Runs the parameter checks on the enrollment as it is (Draft, Processing or Querying) and records what they find in `error` and in each parameter's `error`; a body, when given, is ignored. Nothing else changes.
+         */
+        post: operations["validateEnrollment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -285,7 +239,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -293,14 +247,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Ask the client for more information
-         * @description Moves a **Processing** enrollment to **Querying**: the vendor needs more information from
-         *     the client. `template` (required) must be a template of the enrollment's program (400
-         *     `ReferenceNotFound` otherwise) and is recorded on the enrollment; `statusNotes`, when
-         *     given, explains what is missing. The certificate does not change. Only the vendor of the
-         *     enrollment's program may call it (another vendor's enrollment answers 404).
-         *
-         *     From any other status the answer is 400 `EnrollmentTransitionNotAllowed`.
+         * Query an enrollment
+         * @description Processing to Querying: the vendor asks the client for more. `template` (one of the program's templates) is required.
          */
         post: operations["queryEnrollment"];
         delete?: never;
@@ -314,7 +262,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -322,13 +270,8 @@ export type paths = {
         get?: never;
         put?: never;
         /**
-         * Resume processing an enrollment
-         * @description Moves a **Querying** enrollment back to **Processing** once the client has answered. The
-         *     body is optional; when present it is an empty JSON object. The certificate does not
-         *     change. Only the vendor of the enrollment's program may call it (another vendor's
-         *     enrollment answers 404).
-         *
-         *     From any other status the answer is 400 `EnrollmentTransitionNotAllowed`.
+         * Process an enrollment
+         * @description Querying to Processing (the client answered the query, or the vendor takes it back). A `template` may be given.
          */
         post: operations["processEnrollment"];
         delete?: never;
@@ -342,7 +285,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -351,24 +294,7 @@ export type paths = {
         put?: never;
         /**
          * Complete an enrollment
-         * @description Approves a **Processing** enrollment: it becomes **Completed** and its certificate
-         *     becomes **Active** (from Pending for a new enrollment, from Updating for a
-         *     re-enrollment, which also copies the enrollment's parameter values to the certificate).
-         *     Only the vendor of the enrollment's program may call it (another vendor's enrollment
-         *     answers 404).
-         *
-         *     All body fields are optional:
-         *     - `template`: a template of the enrollment's program (400 `ReferenceNotFound` otherwise),
-         *       recorded on the enrollment and on the certificate, whose `render` then uses it;
-         *     - `externalIds`: the vendor's own reference, recorded on the enrollment and the
-         *       certificate;
-         *     - `expirationDate`: the certificate's new expiration date (today or later, else 400
-         *       `ValidationFailed`); when omitted, a new certificate is valid for one year from
-         *       completion, and a re-enrolled one keeps its current date while that is still today or
-         *       later (otherwise one year from completion).
-         *
-         *     From any other status (Querying included) the answer is 400
-         *     `EnrollmentTransitionNotAllowed`.
+         * @description Processing to Completed: the certificate becomes Active (a new `expirationDate` may be set; a re-enrollment keeps a still valid one). `template` and `externalIds` are optional.
          */
         post: operations["completeEnrollment"];
         delete?: never;
@@ -382,7 +308,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -391,14 +317,34 @@ export type paths = {
         put?: never;
         /**
          * Fail an enrollment
-         * @description Rejects a **Processing** or **Querying** enrollment: it becomes **Failed** with the given
-         *     `statusNotes` (required). Its certificate, when Pending (new enrollment) or Updating
-         *     (re-enrollment), becomes **Terminated** with the same notes. Only the vendor of the
-         *     enrollment's program may call it (another vendor's enrollment answers 404).
-         *
-         *     A Completed or Failed enrollment answers 400 `EnrollmentTransitionNotAllowed`.
+         * @description Processing or Querying to Failed: a Pending or Updating certificate is Terminated. `statusNotes` is required.
          */
         post: operations["failEnrollment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/enrollments/{id}/render": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Render an enrollment's template
+         * @description The enrollment's template (or, without one, the program's default template for its
+         *     status: processing for Draft and Processing, querying, completion) with its
+         *     placeholders resolved as for `renderCertificate`.
+         */
+        get: operations["renderEnrollment"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -414,46 +360,13 @@ export type paths = {
         };
         /**
          * List programs
-         * @description Returns one page of the programs the caller can see: operations sees all of them, a
-         *     vendor its own programs in every status, a client only Published programs.
-         *
-         *     **RQL filtering.** RQL expressions are appended to the query string as they are, next to
-         *     `limit`, `offset`, `order` and `select`:
-         *     - comparison: `eq(field,value)`, `ne`, `gt`, `ge`, `lt`, `le`;
-         *     - membership: `in(field,(v1,v2,...))` and `out(field,(v1,v2,...))`;
-         *     - pattern: `ilike(field,pattern)`, case-insensitive, where `*` stands for any run of
-         *       characters (`ilike(name,*partner*)`);
-         *     - logic: `and(e1,e2,...)`, `or(e1,e2,...)`, `not(e)`; several top-level expressions are
-         *       combined with `and`;
-         *     - arrays: `any(field,expression)` holds when at least one element of the array `field`
-         *       matches the expression (`any(templates,eq(type,Certificate))`);
-         *     - special values: `empty()` is the empty string and `null()` a missing or null value
-         *       (`eq(description,empty())`);
-         *     - shorthand: `field=value` (for example `status=Published`) means `eq(field,value)`;
-         *     - quoting: values may be enclosed in `"..."` or `'...'`, which is needed when they contain
-         *       `,`, `(` or `)`;
-         *     - fields are dotted paths into the program: `vendor.id`, `applicableTo`,
-         *       `settings.newCertificateAutoapprove`, `audit.created.at`.
-         *
-         *     Example: `?and(eq(vendor.id,"ACC-1086-6867"),ne(status,Draft))&order=name&select=-*,id,name,status&offset=0&limit=50`.
-         *
-         *     A malformed expression (unbalanced parentheses, unknown operator, wrong number of
-         *     arguments) or a malformed `order` or `select` answers 400 `InvalidQuery`.
+         * @description Programs the caller can see: operations all, a vendor its own, a client the Published ones.
          */
         get: operations["listPrograms"];
         put?: never;
         /**
          * Create a program
-         * @description Creates a program in status **Draft**; clients cannot see it and no certificate can be
-         *     issued for it until it is published. For a vendor caller its own account is the vendor
-         *     (a `vendor` in the body is ignored); operations must give `vendor` (400 `ValidationFailed`
-         *     without it, 400 `ReferenceNotFound` when the account does not exist).
-         *
-         *     `name` and `applicableTo` are required; `applicableTo` cannot be changed afterwards.
-         *     `eligibility` defaults to `{client: true, partner: true}` and `settings` to
-         *     `{newCertificateAutoapprove: false}`. Parameters and templates receive ids derived from
-         *     the program id and their position (`PPM-<program digits>-0001`, `PTM-<program
-         *     digits>-0001`, ...); ids given in the body are ignored.
+         * @description Creates a **Draft** program of the calling vendor, with one default template of each type.
          */
         post: operations["createProgram"];
         delete?: never;
@@ -467,41 +380,22 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
         };
-        /**
-         * Get a program
-         * @description Returns one program. Operations sees every program, a vendor its own, a client only
-         *     Published ones; any other program answers 404 as if it did not exist. `select` trims the
-         *     representation (only `id` is always present).
-         */
+        /** Get a program */
         get: operations["getProgram"];
         /**
          * Update a program
-         * @description Changes the given fields of a program in any status; fields left out keep their value,
-         *     and read-only fields (`status`, `vendor`, `audit`) are ignored. A vendor can update only
-         *     its own programs (others answer 404).
-         *
-         *     - `parameters` and `templates`, when given, replace the whole list. An item whose `id`
-         *       names an existing parameter or template of this program keeps that id; an item
-         *       without `id` is added with the next free id; an `id` that is not one of this program's
-         *       is 400 `ReferenceNotFound`.
-         *     - `applicableTo` is fixed at creation: sending a value different from the current one is
-         *       400 `ProgramTransitionNotAllowed` (the same value is accepted and changes nothing).
-         *     - Changes apply to new certificates and enrollments; existing certificates keep the
-         *       `applicableTo` and `eligibility` they were issued with.
+         * @description Changes the program's descriptive members; `applicableTo` cannot change once certificates exist (400 `ProgramTransitionNotAllowed`). A Deleted program cannot change.
          */
         put: operations["updateProgram"];
         post?: never;
         /**
-         * Delete a draft program
-         * @description Deletes a program that is still **Draft** (it can have no certificates or enrollments);
-         *     afterwards its id answers 404. A Published or Unpublished program cannot be deleted (400
-         *     `ProgramTransitionNotAllowed`); unpublish it instead. A vendor can delete only its own
-         *     programs (others answer 404).
+         * Delete a program
+         * @description Deletes a **Draft** program (status Deleted; it and its sub-resources are no longer found). Any other status is 400 `ProgramTransitionNotAllowed`.
          */
         delete: operations["deleteProgram"];
         options?: never;
@@ -514,7 +408,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
@@ -523,11 +417,7 @@ export type paths = {
         put?: never;
         /**
          * Publish a program
-         * @description Moves a **Draft** or **Unpublished** program to **Published**: clients can now see it,
-         *     and certificates and enrollments can be created for it. `audit.published` records the
-         *     moment and the user. A program that is already Published answers 400
-         *     `ProgramTransitionNotAllowed`. A vendor can publish only its own programs (others answer
-         *     404). No request body.
+         * @description Draft or Unpublished to Published: clients see it and may enroll.
          */
         post: operations["publishProgram"];
         delete?: never;
@@ -541,7 +431,7 @@ export type paths = {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
@@ -550,15 +440,188 @@ export type paths = {
         put?: never;
         /**
          * Unpublish a program
-         * @description Moves a **Published** program to **Unpublished**: clients no longer see it, and new
-         *     certificates and re-enrollments for it are refused (400 `ProgramNotPublished`). Existing
-         *     certificates and enrollments keep their status and remain visible to their clients.
-         *     `audit.unpublished` records the moment and the user. A Draft or Unpublished program
-         *     answers 400 `ProgramTransitionNotAllowed`. A vendor can unpublish only its own programs
-         *     (others answer 404). No request body.
+         * @description Published to Unpublished: no new certificates or re-enrollments.
          */
         post: operations["unpublishProgram"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{id}/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a program's settings
+         * @description Changes the program's settings; members left out keep their value. The settings act:
+         *     `newCertificateAutoapprove` completes a submitted `New` enrollment at once;
+         *     `terminateOnExpiration` terminates an Expired certificate `duration` days after it expired;
+         *     `preValidation` runs the parameter checks when a draft is created or updated
+         *     (`enrollmentDraft`), when an enrollment is queried (`enrollmentQuerying`) or when a re-enrollment
+         *     is created (`reEnrollment`), and records them in `error`.
+         */
+        put: operations["updateProgramSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        /** List a program's templates */
+        get: operations["listProgramTemplates"];
+        put?: never;
+        /**
+         * Create a program template
+         * @description Deleting a default template is 400 `TemplateDefault`; a deleted template is no longer listed or found, but objects that used it still render it.
+         */
+        post: operations["createProgramTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/templates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        /** Get a program template */
+        get: operations["getProgramTemplate"];
+        /** Update a program template */
+        put: operations["updateProgramTemplate"];
+        post?: never;
+        /**
+         * Delete a program template
+         * @description Deleting a default template is 400 `TemplateDefault`; a deleted template is no longer listed or found, but objects that used it still render it.
+         */
+        delete: operations["deleteProgramTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        /** List a program's parameters */
+        get: operations["listProgramParameters"];
+        put?: never;
+        /**
+         * Create a program parameter
+         * @description A parameter applies to enrollments and certificates created after it; a required `Order` parameter of a Published program must have a value at `submit`.
+         */
+        post: operations["createProgramParameter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/parameters/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterId"];
+            };
+            cookie?: never;
+        };
+        /** Get a program parameter */
+        get: operations["getProgramParameter"];
+        /** Update a program parameter */
+        put: operations["updateProgramParameter"];
+        post?: never;
+        /**
+         * Delete a program parameter
+         * @description A parameter applies to enrollments and certificates created after it; a required `Order` parameter of a Published program must have a value at `submit`.
+         */
+        delete: operations["deleteProgramParameter"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/parameter-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        /** List a program's parameter groups */
+        get: operations["listProgramParameterGroups"];
+        put?: never;
+        /**
+         * Create a program parameter group
+         * @description Deleting a group that parameters belong to is 400 `ParameterGroupInUse`.
+         */
+        post: operations["createProgramParameterGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/parameter-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterGroupId"];
+            };
+            cookie?: never;
+        };
+        /** Get a program parameter group */
+        get: operations["getProgramParameterGroup"];
+        /** Update a program parameter group */
+        put: operations["updateProgramParameterGroup"];
+        post?: never;
+        /**
+         * Delete a program parameter group
+         * @description Deleting a group that parameters belong to is 400 `ParameterGroupInUse`.
+         */
+        delete: operations["deleteProgramParameterGroup"];
         options?: never;
         head?: never;
         patch?: never;
@@ -568,112 +631,118 @@ export type paths = {
 export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
+        /**
+         * @description Counts the changes of the object; 1 when created, raised by every change.
+         * @example 3
+         */
+        Revision: number;
         /** @description Short reference to a program. */
         ProgramRef: {
             /** @example PRG-9643-3741 */
             id: string;
             /**
-             * Format: uri-reference
+             * @description Kit extension (seed documents); the real service may leave it out.
              * @example /v1/program/programs/PRG-9643-3741
              */
             href?: string;
             /** @example Microsoft AI Cloud Partner */
             name?: string;
+            revision?: components["schemas"]["Revision"];
+            /** @example /v1/program/programs/PRG-9643-3741/icon */
+            icon?: string | null;
+            status?: components["schemas"]["ProgramStatus"];
+            applicableTo?: components["schemas"]["ApplicableTo"];
+            products?: components["schemas"]["ProductRef"][];
         };
+        /** @description A catalog product a program is about. */
+        ProductRef: {
+            /** @example PRD-1712-6041 */
+            id: string;
+            name?: string;
+            icon?: string | null;
+            revision?: components["schemas"]["Revision"];
+            externalIds?: {
+                operations?: string | null;
+            };
+            /** @example Published */
+            status?: string;
+        };
+        /** @enum {string} */
+        AccountType: "Client" | "Vendor" | "Operations";
+        /** @enum {string} */
+        AccountStatus: "Active" | "Enabled" | "Disabled";
         /** @description Short reference to an account (a client or a vendor). */
         AccountRef: {
-            /** @example ACC-4812-0447 */
+            /** @example ACC-1086-6867 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/accounts/accounts/ACC-4812-0447
-             */
+            /** @description Kit extension (seed documents); the real service may leave it out. */
             href?: string;
             /** @example Oscorp Industries */
             name?: string;
-            /**
-             * Format: uri-reference
-             * @description Path of the account's icon.
-             * @example /v1/accounts/accounts/ACC-4812-0447/icon
-             */
-            icon?: string;
+            /** @example /v1/accounts/accounts/ACC-1086-6867/icon */
+            icon?: string | null;
+            revision?: components["schemas"]["Revision"];
+            type?: components["schemas"]["AccountType"];
+            status?: components["schemas"]["AccountStatus"];
         };
         /** @description Short reference to a buyer of the client. */
         BuyerRef: {
             /** @example BUY-1591-2112 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/accounts/buyers/BUY-1591-2112
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Oscorp US Purchasing */
-            name?: string;
+            /** @example Oscorp EU */
+            name?: string | null;
+            icon?: string | null;
+            revision?: components["schemas"]["Revision"];
         };
         /** @description Short reference to a licensee of the client. */
         LicenseeRef: {
             /** @example LCE-5758-4071-6507 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/accounts/licensees/LCE-5758-4071-6507
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Oscorp Industries EMEA */
+            /** @example Oscorp Canada Limited */
+            name?: string | null;
+            icon?: string | null;
+            /** @example WW-CON-12345678 */
+            externalId?: string | null;
+            revision?: components["schemas"]["Revision"];
+        };
+        /** @description A user (or the platform acting by itself) behind an event or assigned to an enrollment. */
+        UserRef: {
+            /** @example USR-6337-1324 */
+            id: string;
+            /** @example Olivia Operations */
             name?: string;
-            /**
-             * @description The licensee's identifier in the client's own systems.
-             * @example OSC-EMEA-01
-             */
-            externalId?: string;
+            icon?: string | null;
+            revision?: components["schemas"]["Revision"];
         };
         /** @description Short reference to a template of a program. */
         TemplateRef: {
-            /** @example PTM-9643-3741-0001 */
+            /** @example PTM-9643-3741-0003 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/program/programs/PRG-9643-3741/templates/PTM-9643-3741-0001
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Partner certificate */
+            /** @example Successful activation */
             name?: string;
+            type?: components["schemas"]["TemplateType"];
         };
         /** @description Short reference to a certificate. */
         CertificateRef: {
             /** @example CER-9646-2171-8417 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/program/certificates/CER-9646-2171-8417
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Microsoft AI Cloud Partner - Oscorp Industries EMEA */
             name?: string;
         };
-        /** @description Short reference to an enrollment. */
-        EnrollmentRef: {
-            /** @example ENR-3965-5056-7966 */
+        /** @description Short reference to a parameter group. */
+        GroupRef: {
+            /** @example PPG-9643-3741-0002 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/program/enrollments/ENR-3965-5056-7966
-             */
-            href?: string;
-        };
-        /** @description The user (or the platform operations actor) behind an audited event. */
-        UserRef: {
-            /** @example USR-6337-1324 */
-            id: string;
-            /** @example Harry Osborn */
             name?: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/accounts/users/USR-6337-1324/icon
-             */
-            icon?: string;
         };
-        /** @description Reference to an existing object by id, used in request bodies. An id that does not exist or that the caller may not see is 400 `ReferenceNotFound`. */
+        /** @description Reference to an existing object by id, in request bodies. An id that does not exist or that the caller may not see is 400 `ReferenceNotFound`. */
         IdRef: {
             /** @example PRG-9643-3741 */
             id: string;
@@ -681,24 +750,25 @@ export type components = {
         /**
          * @description | status | meaning |
          *     |---|---|
-         *     | `Pending` | created, waiting for its first enrollment to be completed |
-         *     | `Updating` | Active or Expired before, a re-enrollment is being processed |
+         *     | `Pending` | created with a new enrollment, waiting for it to complete |
+         *     | `Updating` | a submitted re-enrollment is being processed |
          *     | `Active` | valid |
-         *     | `Terminated` | ended by the vendor or by a failed enrollment; final |
-         *     | `Expired` | the day after `expirationDate` has been reached; can be re-enrolled |
+         *     | `Terminated` | ended by the vendor, by a failed enrollment, or by `terminateOnExpiration`; final |
+         *     | `Expired` | the day after `expirationDate`; can be re-enrolled |
          * @enum {string}
          */
         CertificateStatus: "Pending" | "Updating" | "Active" | "Terminated" | "Expired";
         /**
          * @description | status | meaning |
          *     |---|---|
-         *     | `Processing` | waiting for the vendor |
+         *     | `Draft` | created, not yet submitted; the client may change or delete it (kit decision 0013) |
+         *     | `Processing` | submitted, waiting for the vendor |
          *     | `Querying` | the vendor asked the client for more information |
          *     | `Completed` | approved; the certificate is Active (final) |
          *     | `Failed` | rejected; a Pending or Updating certificate was terminated (final) |
          * @enum {string}
          */
-        EnrollmentStatus: "Processing" | "Querying" | "Completed" | "Failed";
+        EnrollmentStatus: "Draft" | "Processing" | "Querying" | "Completed" | "Failed";
         /**
          * @description `New` creates a certificate; `Change` re-enrolls an existing one.
          * @enum {string}
@@ -708,111 +778,79 @@ export type components = {
          * @description | status | meaning |
          *     |---|---|
          *     | `Draft` | being prepared by the vendor; invisible to clients; can be deleted |
-         *     | `Published` | open: visible to clients, certificates and enrollments can be created |
-         *     | `Unpublished` | withdrawn: invisible to clients, no new certificates or re-enrollments; can be published again |
+         *     | `Published` | open: clients see it and may enroll |
+         *     | `Unpublished` | withdrawn: no new certificates or re-enrollments; can be published again |
+         *     | `Deleted` | deleted (the vendor's enum has it; the kit answers 404 for a deleted program) |
          * @enum {string}
          */
-        ProgramStatus: "Draft" | "Published" | "Unpublished";
+        ProgramStatus: "Draft" | "Published" | "Unpublished" | "Deleted";
         /**
-         * @description Whether certificates of the program are issued for a buyer or a licensee of the client. Set on the program and copied to its certificates and enrollments.
+         * @description Whether certificates of the program are issued for a buyer or a licensee of the client.
          * @enum {string}
          */
         ApplicableTo: "Buyer" | "Licensee";
-        /** @description Which kinds of accounts the program is open to. Copied from the program to its certificates. */
+        /** @description Which kinds of accounts the program is open to. */
         Eligibility: {
-            /** @description Client accounts may enroll. */
-            client: boolean;
-            /** @description Partner accounts may enroll. */
-            partner: boolean;
+            client?: boolean;
+            partner?: boolean;
         };
-        /** @description Identifiers of the object in other systems. */
+        /** @description Identifiers of the certificate in other systems. */
         ExternalIds: {
-            /**
-             * @description The vendor's own reference.
-             * @example MSFT-AICP-000421
-             */
-            vendor?: string;
+            /** @example MSFT-AICP-000421 */
+            vendor?: string | null;
         };
-        /** @description Why an object is in its current status (reason for a query, a failure or a termination). */
-        StatusNotes: {
-            /**
-             * @description Optional reason code chosen by the vendor.
-             * @example MPN-REVOKED
-             */
-            id?: string;
+        /** @description A message with an optional reason code (status notes of an enrollment, an error). */
+        Message: {
+            /** @example MPN-REVOKED */
+            id?: string | null;
             /** @example The partner's Microsoft Partner Network membership was revoked. */
             message: string;
         };
-        /** @description A problem the vendor found with a parameter value. */
-        ParameterError: {
-            /** @example MPN-NOT-FOUND */
-            id: string;
-            /** @example This MPN ID belongs to another organisation. */
-            message: string;
-        };
+        /** @enum {string} */
+        ParameterType: "SingleLineText" | "MultiLineText" | "Address" | "Contact" | "Checkbox" | "Choice" | "Subdomain" | "Heading" | "DropDown" | "Email" | "DataObject" | "Date";
+        /**
+         * @description `Order` parameters are given by the client when enrolling; `Fulfillment` parameters are filled in while the vendor processes the enrollment.
+         * @enum {string}
+         */
+        ParameterPhase: "Order" | "Fulfillment";
         /** @description How a parameter behaves in forms and validation. */
         ParameterConstraints: {
-            /** @description The client cannot change the value. */
-            readonly: boolean;
-            /** @description The parameter is not shown to the client. */
-            hidden: boolean;
-            /** @description A value is needed (for an ordering parameter, to create a certificate or enrollment). */
-            required: boolean;
-            /** @description The value must not be used by another certificate of the same program. */
-            unique: boolean;
+            hidden?: boolean | null;
+            readonly?: boolean | null;
+            /** @description A value is needed (for an `Order` parameter, to submit an enrollment or create a certificate). */
+            required?: boolean | null;
+            /** @description Kit extension (seed documents); the real service may leave it out. */
+            unique?: boolean;
         };
-        /** @description A program parameter as carried by a certificate or enrollment, with its value and any error. */
-        OrderParameter: {
-            /**
-             * @description Id of the program parameter.
-             * @example PPM-9643-3741-0001
-             */
+        /** @description A program parameter as a certificate or an enrollment carries it, with its value and any error. */
+        ParameterValue: {
+            /** @example PPM-9643-3741-0001 */
             id: string;
+            /** @example MPNID */
+            externalId?: string | null;
             /** @example Microsoft Partner Network ID */
             name?: string;
-            /** @example MPNID */
-            externalId?: string;
-            /** @example SingleLineText */
-            type?: string;
+            type?: components["schemas"]["ParameterType"];
+            phase?: components["schemas"]["ParameterPhase"];
             constraints?: components["schemas"]["ParameterConstraints"];
-            /**
-             * @description The value; absent while none was given.
-             * @example 6527247
-             */
-            value?: string;
-            error?: components["schemas"]["ParameterError"];
+            displayValue?: string;
+            /** @description The value; absent while none was given. */
+            value?: unknown;
+            error?: components["schemas"]["Message"];
         };
-        /**
-         * @description A parameter definition reduced to its identity and value (the Program API's "parameter value" object).
-         * @example {
-         *       "id": "PPM-9643-3741-0001",
-         *       "externalId": "MPNID",
-         *       "type": "SingleLineText",
-         *       "name": "Microsoft Partner Network ID",
-         *       "value": "6527247"
-         *     }
-         */
-        ParameterValue: {
-            /** @description Id of the parameter definition the value belongs to. */
-            id: string;
-            externalId?: string;
-            type?: string;
-            name?: string;
-            value?: string;
-        };
-        /** @description Parameter values by phase. `ordering` parameters are supplied by the client when applying; `fulfillment` parameters are filled in while the vendor processes the enrollment. */
+        /** @description Parameter values by phase. */
         Parameters: {
-            ordering?: components["schemas"]["OrderParameter"][];
-            fulfillment?: components["schemas"]["OrderParameter"][];
+            ordering?: components["schemas"]["ParameterValue"][];
+            fulfillment?: components["schemas"]["ParameterValue"][];
         };
-        /** @description A value for a program parameter, given by the parameter's id. An id that is not a parameter of the program is 400 `ReferenceNotFound`. */
+        /** @description A value for a program parameter, by the parameter's id. An id that is not a parameter of the program in that phase is 400 `ReferenceNotFound`. */
         ParameterValueInput: {
             /** @example PPM-9643-3741-0001 */
             id: string;
-            /** @example 6527247 */
-            value?: string;
+            /** @description The value (a string for text parameters). */
+            value?: unknown;
         };
-        /** @description Parameter values by phase, for request bodies. */
+        /** @description Parameter values by phase, in request bodies. */
         ParametersInput: {
             ordering?: components["schemas"]["ParameterValueInput"][];
             fulfillment?: components["schemas"]["ParameterValueInput"][];
@@ -821,446 +859,456 @@ export type components = {
         AuditEvent: {
             /**
              * Format: date-time
-             * @example 2026-02-04T15:40:12Z
+             * @example 2026-02-04T15:40:12.000Z
              */
-            at: string;
-            by: components["schemas"]["UserRef"];
+            at?: string;
+            by?: components["schemas"]["UserRef"];
         };
         /**
-         * @description Events in the life of the object, keyed by event name; only the latest occurrence of
-         *     each event is kept. Certificates use `created`, `updated`, `pending`, `activated`,
-         *     `updating`, `expired`, `terminated`; enrollments `created`, `updated`, `processing`,
-         *     `querying`, `completed`, `failed`; programs `created`, `updated`, `published`,
-         *     `unpublished`. Maintained by the service; ignored when sent in a request body.
+         * @description Events in the life of the object, keyed by event name; only the latest of each is kept.
+         *     Certificates: `created updated pending activated updating expired terminated`;
+         *     enrollments: `created updated processing querying completed failed`; programs and
+         *     their sub-resources: `created updated published unpublished`. Ignored in request bodies.
          */
         Audit: {
-            created?: components["schemas"]["AuditEvent"];
-            updated?: components["schemas"]["AuditEvent"];
-            pending?: components["schemas"]["AuditEvent"];
-            activated?: components["schemas"]["AuditEvent"];
-            updating?: components["schemas"]["AuditEvent"];
-            expired?: components["schemas"]["AuditEvent"];
-            terminated?: components["schemas"]["AuditEvent"];
-            processing?: components["schemas"]["AuditEvent"];
-            querying?: components["schemas"]["AuditEvent"];
-            completed?: components["schemas"]["AuditEvent"];
-            failed?: components["schemas"]["AuditEvent"];
-            published?: components["schemas"]["AuditEvent"];
-            unpublished?: components["schemas"]["AuditEvent"];
-        } & {
             [key: string]: components["schemas"]["AuditEvent"];
         };
         Pagination: {
-            /** @description Number of matching objects skipped. */
-            offset: number;
-            /** @description Page size actually applied (at most 100). */
-            limit: number;
-            /** @description Number of objects matching the query, over all pages. */
-            total: number;
+            offset?: number;
+            limit?: number;
+            total?: number | null;
         };
-        /** @description Metadata of a list page. */
+        /** @description Metadata of a list page. `omitted` names the members left out of every item unless asked for with `select=+member`. */
         ListMeta: {
-            pagination: components["schemas"]["Pagination"];
+            pagination?: components["schemas"]["Pagination"];
+            omitted?: string[];
         };
-        /** @description One page of certificates. */
         CertificateList: {
-            $meta: components["schemas"]["ListMeta"];
-            data: components["schemas"]["Certificate"][];
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["Certificate"][];
         };
-        /** @description One page of enrollments. */
         EnrollmentList: {
-            $meta: components["schemas"]["ListMeta"];
-            data: components["schemas"]["Enrollment"][];
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["Enrollment"][];
         };
-        /** @description One page of programs. */
         ProgramList: {
-            $meta: components["schemas"]["ListMeta"];
-            data: components["schemas"]["Program"][];
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["Program"][];
+        };
+        ProgramTemplateList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramTemplate"][];
+        };
+        ProgramParameterList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramParameter"][];
+        };
+        ProgramParameterGroupList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramParameterGroup"][];
+        };
+        /** @description Terms of the program the client must accept, with whether and by whom they were. */
+        CertificateTerms: {
+            /** @example PTC-9643-3741-0001 */
+            id: string;
+            name?: string;
+            description?: string | null;
+            displayOrder?: number;
+            status?: string;
+            /** Format: date-time */
+            accepted?: string | null;
+            acceptedBy?: components["schemas"]["UserRef"];
         };
         /**
-         * @description Proof that a client meets the requirements of a program, issued for one of its buyers
-         *     or licensees. Only `id` is guaranteed, because `select` can trim the object; without
-         *     `select` every field that has a value is present.
-         *
-         *     Rules:
-         *     - A certificate is created, and re-enrolled, only for a **Published** program.
-         *     - `applicableTo` and `eligibility` come from the program: `buyer` is present when
-         *       `applicableTo` is `Buyer`, `licensee` when it is `Licensee`.
-         *     - A new certificate is Pending until its enrollment completes, unless the program's
-         *       `settings.newCertificateAutoapprove` is true, in which case it is Active at once.
-         *     - Re-enrollment is possible from Active or Expired only: never from Terminated, nor while
-         *       the certificate is Pending or Updating.
-         *     - Expiry is automatic: from the day after `expirationDate` an Active certificate is
-         *       Expired, on every read and in every list filter, without any call.
-         *
-         *     Lifecycle:
+         * @description Proof that a client meets the requirements of a program, for one of its buyers or
+         *     licensees. Only `id` is guaranteed (`select` can trim the object).
          *
          *     | from | to | trigger |
          *     |---|---|---|
-         *     | (none) | Pending | certificate created, with its New enrollment |
-         *     | Pending | Active | its enrollment completed (or at once with `newCertificateAutoapprove`) |
+         *     | (none) | Pending | a `New` enrollment created (draft) |
+         *     | (none) | Active | `createCertificate` (operations migrates a certificate) |
+         *     | Pending | (removed) | its draft enrollment deleted |
+         *     | Pending | Active | its enrollment completed (at once on submit with `newCertificateAutoapprove`) |
          *     | Pending | Terminated | its enrollment failed |
          *     | Active | Expired | automatically, the day after `expirationDate` |
-         *     | Active, Expired | Updating | a re-enrollment (enrollment of type `Change`) created |
-         *     | Updating | Active | the re-enrollment completed (it may set a new `expirationDate`) |
+         *     | Active, Expired | Updating | a re-enrollment submitted |
+         *     | Updating | Active | the re-enrollment completed |
          *     | Updating | Terminated | the re-enrollment failed |
          *     | Active | Terminated | `terminateCertificate` |
+         *     | Expired | Terminated | automatically, `terminateOnExpiration.duration` days after expiry |
          */
         Certificate: {
             /** @example CER-9646-2171-8417 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/program/certificates/CER-9646-2171-8417
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Microsoft AI Cloud Partner - Oscorp Industries EMEA */
+            /** @example Microsoft AI Cloud Partner - Oscorp Industries */
             name?: string;
+            revision?: components["schemas"]["Revision"];
             program?: components["schemas"]["ProgramRef"];
-            /** @description The client (or partner) account that holds the certificate. */
+            vendor?: components["schemas"]["AccountRef"];
             client?: components["schemas"]["AccountRef"];
             applicableTo?: components["schemas"]["ApplicableTo"];
-            /** @description Present when `applicableTo` is `Buyer`. */
             buyer?: components["schemas"]["BuyerRef"];
-            /** @description Present when `applicableTo` is `Licensee`. */
             licensee?: components["schemas"]["LicenseeRef"];
             eligibility?: components["schemas"]["Eligibility"];
             externalIds?: components["schemas"]["ExternalIds"];
             status?: components["schemas"]["CertificateStatus"];
-            /** @description Reason for the last termination or failure, when there is one. */
-            statusNotes?: components["schemas"]["StatusNotes"];
+            /** @description Why the certificate is in its status (the message of a termination or a failure). */
+            statusNotes?: string | null;
             /**
              * Format: date
-             * @description Last day on which the certificate is valid; it is Expired from the next day. Absent when the certificate does not expire.
-             * @example 2026-12-31
+             * @description Last day of validity; Expired from the next day.
+             * @example 2027-06-30
              */
-            expirationDate?: string;
-            /** @description Template used to render the certificate document. */
+            expirationDate?: string | null;
             template?: components["schemas"]["TemplateRef"];
             parameters?: components["schemas"]["Parameters"];
-            /** @description The latest enrollment of the certificate. */
-            enrollment?: components["schemas"]["EnrollmentRef"];
+            terms?: components["schemas"]["CertificateTerms"][];
             audit?: components["schemas"]["Audit"];
         };
-        /**
-         * @description Body of `createCertificate`. Creating a certificate also opens its `New` enrollment
-         *     (Processing); the certificate is Pending, or Active at once when the program has
-         *     `settings.newCertificateAutoapprove`. Give `buyer` for a Buyer program and `licensee`
-         *     for a Licensee program.
-         */
+        /** @description Body of `createCertificate`. */
         CertificateCreate: {
-            /**
-             * @description Defaults to the program's name.
-             * @example Microsoft AI Cloud Partner - Oscorp Industries EMEA
-             */
-            name?: string;
+            /** @description Defaults to the program's name. */
+            name?: string | null;
             program: components["schemas"]["IdRef"];
             client: components["schemas"]["IdRef"];
             buyer?: components["schemas"]["IdRef"];
             licensee?: components["schemas"]["IdRef"];
             parameters?: components["schemas"]["ParametersInput"];
         };
-        /** @description Body of `updateCertificate`; every field is optional and fields left out keep their value. */
+        /** @description Body of `updateCertificate`; members left out keep their value. */
         CertificateUpdate: {
-            /** @example Microsoft AI Cloud Partner - Oscorp Industries EMEA */
-            name?: string;
-            /**
-             * Format: date
-             * @example 2027-06-30
-             */
+            name?: string | null;
+            /** Format: date */
             expirationDate?: string;
             externalIds?: components["schemas"]["ExternalIds"];
-            /** @description A template of the certificate's program. */
             template?: components["schemas"]["IdRef"];
             parameters?: components["schemas"]["ParametersInput"];
         };
         /** @description Body of `terminateCertificate`. */
         CertificateTerminate: {
-            statusNotes: components["schemas"]["StatusNotes"];
+            statusNotes: components["schemas"]["Message"];
         };
         /**
-         * @description A client's application for a certificate of a program. Only `id` is guaranteed, because
-         *     `select` can trim the object. A `New` enrollment creates its certificate (Pending); a
-         *     `Change` enrollment re-enrolls an Active or Expired certificate, which becomes Updating.
-         *
-         *     Lifecycle:
+         * @description A client's application for a certificate. Only `id` is guaranteed.
          *
          *     | from | to | trigger | certificate |
          *     |---|---|---|---|
-         *     | (none) | Processing | `createEnrollment` (or `createCertificate`) | Pending (New) or Updating (Change) |
+         *     | (none) | Draft | `createEnrollment` | New: a Pending certificate; Change: unchanged |
+         *     | Draft | (removed) | `deleteEnrollment` | New: removed; Change: unchanged |
+         *     | Draft | Processing | `submitEnrollment` | Change: Updating |
+         *     | Draft | Completed | `submitEnrollment` of a New one with `newCertificateAutoapprove` | Active |
          *     | Processing | Querying | `queryEnrollment` | unchanged |
          *     | Querying | Processing | `processEnrollment` | unchanged |
-         *     | Processing | Completed | `completeEnrollment` | Active; a new `expirationDate` may be set |
-         *     | Processing, Querying | Failed | `failEnrollment` | Pending or Updating becomes Terminated |
+         *     | Processing | Completed | `completeEnrollment` | Active |
+         *     | Processing, Querying | Failed | `failEnrollment` | Terminated |
          *
-         *     Any other transition is 400 `EnrollmentTransitionNotAllowed`. Completed and Failed are
-         *     final.
+         *     Any other transition is 400 `EnrollmentTransitionNotAllowed`.
          */
         Enrollment: {
             /** @example ENR-3965-5056-7966 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/program/enrollments/ENR-3965-5056-7966
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Microsoft AI Cloud Partner - Oscorp Industries EMEA */
-            name?: string;
+            name?: string | null;
+            revision?: components["schemas"]["Revision"];
             type?: components["schemas"]["EnrollmentType"];
             status?: components["schemas"]["EnrollmentStatus"];
-            program?: components["schemas"]["ProgramRef"];
-            /** @description The certificate created (New) or re-enrolled (Change) by this enrollment. */
             certificate?: components["schemas"]["CertificateRef"];
-            client?: components["schemas"]["AccountRef"];
+            program?: components["schemas"]["ProgramRef"];
+            vendor?: components["schemas"]["AccountRef"];
             applicableTo?: components["schemas"]["ApplicableTo"];
-            /** @description Present when `applicableTo` is `Buyer`. */
             buyer?: components["schemas"]["BuyerRef"];
-            /** @description Present when `applicableTo` is `Licensee`. */
             licensee?: components["schemas"]["LicenseeRef"];
+            eligibility?: components["schemas"]["Eligibility"];
+            notes?: string | null;
+            statusNotes?: components["schemas"]["Message"];
+            assignee?: components["schemas"]["UserRef"];
             parameters?: components["schemas"]["Parameters"];
-            /** @description Template of the last query or of the completion message. */
+            error?: components["schemas"]["Message"];
             template?: components["schemas"]["TemplateRef"];
-            /** @description Notes of the last query or of the failure. */
-            statusNotes?: components["schemas"]["StatusNotes"];
-            externalIds?: components["schemas"]["ExternalIds"];
             audit?: components["schemas"]["Audit"];
         };
         /**
-         * @description Body of `createEnrollment`. Without `certificate` it is a new enrollment (type `New`)
-         *     that creates a Pending certificate; with `certificate` it is a re-enrollment (type
-         *     `Change`) that moves that certificate to Updating. For a client caller its own account
-         *     is the client; operations must give `client`.
+         * @description Body of `createEnrollment` and `validateEnrollmentDraft`. Without `certificate` a new
+         *     enrollment; with it, a re-enrollment of that certificate (which must belong to
+         *     `program`). A client enrolls for its own account; operations must give `client`.
          */
         EnrollmentCreate: {
-            /** @example Microsoft AI Cloud Partner - Oscorp Industries EMEA */
-            name?: string;
+            name?: string | null;
             program: components["schemas"]["IdRef"];
-            /** @description The certificate to re-enroll; it must belong to `program`. */
             certificate?: components["schemas"]["IdRef"];
-            /** @description Required when operations calls; ignored for a client caller and for a re-enrollment. */
             client?: components["schemas"]["IdRef"];
-            /** @description Required for a new enrollment in a Buyer program. */
             buyer?: components["schemas"]["IdRef"];
-            /** @description Required for a new enrollment in a Licensee program. */
             licensee?: components["schemas"]["IdRef"];
+            notes?: string | null;
             parameters?: components["schemas"]["ParametersInput"];
         };
-        /** @description Body of `queryEnrollment`. */
-        EnrollmentQuery: {
-            /** @description A template of the enrollment's program that tells the client what is needed. */
-            template: components["schemas"]["IdRef"];
-            statusNotes?: components["schemas"]["StatusNotes"];
+        /** @description Body of `updateEnrollment`; members left out keep their value. */
+        EnrollmentUpdate: {
+            notes?: string | null;
+            assignee?: components["schemas"]["IdRef"];
+            statusNotes?: components["schemas"]["Message"];
+            error?: components["schemas"]["Message"];
+            template?: components["schemas"]["IdRef"];
+            parameters?: components["schemas"]["ParametersInput"];
         };
-        /** @description Body of `processEnrollment`; optional and without fields (any given are ignored). */
-        EnrollmentProcess: Record<string, never>;
-        /** @description Body of `completeEnrollment`; every field is optional. */
+        /** @description Optional body of `submitEnrollment` and `validateEnrollment`; its members are ignored. */
+        EnrollmentAction: Record<string, never>;
+        /** @description Optional body of an action without members. */
+        EmptyAction: Record<string, never>;
+        EnrollmentQuery: {
+            template: components["schemas"]["IdRef"];
+            statusNotes?: components["schemas"]["Message"];
+        };
+        EnrollmentProcess: {
+            template?: components["schemas"]["IdRef"];
+        };
         EnrollmentComplete: {
-            /** @description A template of the enrollment's program; recorded on the enrollment and the certificate. */
             template?: components["schemas"]["IdRef"];
             externalIds?: components["schemas"]["ExternalIds"];
             /**
              * Format: date
-             * @description New expiration date of the certificate.
-             * @example 2026-12-31
+             * @description Kit extension. New expiration date of the certificate (today or later).
              */
             expirationDate?: string;
         };
-        /** @description Body of `failEnrollment`. */
         EnrollmentFail: {
-            statusNotes: components["schemas"]["StatusNotes"];
+            statusNotes: components["schemas"]["Message"];
         };
-        /**
-         * @description `Ordering` parameters are supplied by the client when applying; `Fulfillment` parameters are filled in while the enrollment is processed.
-         * @enum {string}
-         */
-        ParameterPhase: "Ordering" | "Fulfillment";
-        /**
-         * @description `EnrollmentQuerying` and `EnrollmentCompleted` are messages sent with a query or a completion; `Certificate` is the certificate document rendered by `renderCertificate`.
-         * @enum {string}
-         */
-        TemplateType: "EnrollmentQuerying" | "EnrollmentCompleted" | "Certificate";
-        /** @description A parameter defined by a program. */
-        ProgramParameter: {
-            /** @example PPM-9643-3741-0001 */
-            id: string;
-            /** @example Microsoft Partner Network ID */
-            name?: string;
-            /** @example MPNID */
-            externalId?: string;
-            /**
-             * @description Kind of input, e.g. `SingleLineText`.
-             * @example SingleLineText
-             */
-            type?: string;
-            phase?: components["schemas"]["ParameterPhase"];
-            description?: string;
-            constraints?: components["schemas"]["ParameterConstraints"];
+        TerminateOnExpiration: {
+            enabled?: boolean;
+            /** @description Days after expiry before the certificate is terminated. */
+            duration?: number | null;
         };
-        /** @description A parameter definition in a request body. `id` is ignored on create; on update it keeps an existing parameter's id. */
-        ProgramParameterInput: {
-            /** @example PPM-9643-3741-0001 */
-            id?: string;
-            /** @example Microsoft Partner Network ID */
-            name: string;
-            /** @example MPNID */
-            externalId: string;
-            /** @example SingleLineText */
-            type: string;
-            phase: components["schemas"]["ParameterPhase"];
-            description?: string;
-            constraints?: components["schemas"]["ParameterConstraints"];
+        PreValidation: {
+            enrollmentDraft?: boolean | null;
+            enrollmentQuerying?: boolean | null;
+            reEnrollment?: boolean | null;
         };
-        /** @description A message or certificate template of a program. */
-        ProgramTemplate: {
-            /** @example PTM-9643-3741-0001 */
-            id: string;
-            /** @example Partner certificate */
-            name?: string;
-            type?: components["schemas"]["TemplateType"];
-            /**
-             * @description Markdown with `{{placeholders}}` resolved against the certificate, such as
-             *     `{{certificate.name}}`, `{{client.name}}`, `{{program.name}}`, `{{expirationDate}}` or
-             *     `{{parameters.MPNID}}` (see `renderCertificate`).
-             * @example **{{client.name}}** holds {{certificate.name}} until {{expirationDate}}.
-             */
-            content?: string;
-        };
-        /** @description A template in a request body. `id` is ignored on create; on update it keeps an existing template's id. */
-        ProgramTemplateInput: {
-            /** @example PTM-9643-3741-0001 */
-            id?: string;
-            /** @example Partner certificate */
-            name: string;
-            type: components["schemas"]["TemplateType"];
-            /** @example # {{program.name}} */
-            content: string;
-        };
-        /** @description Behaviour switches of a program. */
         ProgramSettings: {
-            /** @description When true, a new certificate is Active at once and its New enrollment Completed, without waiting for the vendor. Re-enrollments are always processed by the vendor. */
+            /** @description A submitted New enrollment completes at once and its certificate is Active. */
             newCertificateAutoapprove?: boolean;
+            /** @description Clients may enroll from the program's page (stored; the mock has no pages). */
+            programEnrollment?: boolean;
+            /** @description The program is linked from its products (stored; the mock has no catalog). */
+            programLink?: boolean;
+            terminateOnExpiration?: components["schemas"]["TerminateOnExpiration"];
+            preValidation?: components["schemas"]["PreValidation"];
+        };
+        /** @description Body of `updateProgramSettings`; members left out (or null) keep their value. */
+        ProgramSettingsUpdate: {
+            newCertificateAutoapprove?: boolean | null;
+            programEnrollment?: boolean | null;
+            programLink?: boolean | null;
+            terminateOnExpiration?: components["schemas"]["TerminateOnExpiration"];
+            preValidation?: components["schemas"]["PreValidation"];
         };
         /**
-         * @description A program defined by a vendor. Only `id` is guaranteed, because `select` can trim the
-         *     object.
-         *
-         *     Lifecycle:
+         * @description A program defined by a vendor. Only `id` is guaranteed.
          *
          *     | from | to | trigger |
          *     |---|---|---|
          *     | (none) | Draft | `createProgram` |
          *     | Draft, Unpublished | Published | `publishProgram` |
          *     | Published | Unpublished | `unpublishProgram` |
-         *     | Draft | (deleted) | `deleteProgram` |
-         *
-         *     Any other transition, deleting a program that is not Draft, or changing `applicableTo`
-         *     is 400 `ProgramTransitionNotAllowed`.
+         *     | Draft | Deleted | `deleteProgram` |
          */
         Program: {
             /** @example PRG-9643-3741 */
             id: string;
-            /**
-             * Format: uri-reference
-             * @example /v1/program/programs/PRG-9643-3741
-             */
+            /** @description Kit extension (seed documents). */
             href?: string;
-            /** @example Microsoft AI Cloud Partner */
             name?: string;
-            description?: string;
+            revision?: components["schemas"]["Revision"];
+            shortDescription?: string | null;
+            longDescription?: string | null;
+            website?: string | null;
+            icon?: string | null;
             status?: components["schemas"]["ProgramStatus"];
-            applicableTo?: components["schemas"]["ApplicableTo"];
             eligibility?: components["schemas"]["Eligibility"];
-            /** @description The vendor account that owns the program. */
+            applicableTo?: components["schemas"]["ApplicableTo"];
+            products?: components["schemas"]["ProductRef"][];
             vendor?: components["schemas"]["AccountRef"];
             settings?: components["schemas"]["ProgramSettings"];
-            parameters?: components["schemas"]["ProgramParameter"][];
-            templates?: components["schemas"]["ProgramTemplate"][];
+            statistics?: {
+                certificates?: number;
+            };
             audit?: components["schemas"]["Audit"];
         };
-        /** @description Body of `createProgram`. */
         ProgramCreate: {
-            /** @example Microsoft Security Partner */
             name: string;
-            description?: string;
+            shortDescription?: string | null;
+            longDescription?: string | null;
+            website?: string | null;
             applicableTo: components["schemas"]["ApplicableTo"];
             eligibility?: components["schemas"]["Eligibility"];
-            /** @description Required when operations calls; ignored for a vendor caller, whose own account is used. */
-            vendor?: components["schemas"]["IdRef"];
-            settings?: components["schemas"]["ProgramSettings"];
-            parameters?: components["schemas"]["ProgramParameterInput"][];
-            templates?: components["schemas"]["ProgramTemplateInput"][];
+            settings?: components["schemas"]["ProgramSettingsUpdate"];
         };
-        /** @description Body of `updateProgram`; every field is optional and fields left out keep their value. `parameters` and `templates` replace the whole list. */
         ProgramUpdate: {
             name?: string;
-            description?: string;
-            /** @description Cannot be changed; a value other than the current one is 400 `ProgramTransitionNotAllowed`. */
+            shortDescription?: string | null;
+            longDescription?: string | null;
+            website?: string | null;
             applicableTo?: components["schemas"]["ApplicableTo"];
             eligibility?: components["schemas"]["Eligibility"];
-            settings?: components["schemas"]["ProgramSettings"];
-            parameters?: components["schemas"]["ProgramParameterInput"][];
-            templates?: components["schemas"]["ProgramTemplateInput"][];
+        };
+        /** @enum {string} */
+        TemplateType: "EnrollmentProcessing" | "EnrollmentQuerying" | "EnrollmentCompleted";
+        /** @enum {string} */
+        TemplateStatus: "Active" | "Deleted";
+        /** @description A message template of a program; `content` is Markdown with `{{placeholders}}`. */
+        ProgramTemplate: {
+            /** @example PTM-9643-3741-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            content?: string;
+            default?: boolean;
+            type?: components["schemas"]["TemplateType"];
+            status?: components["schemas"]["TemplateStatus"];
+            program?: components["schemas"]["ProgramRef"];
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramTemplateCreate: {
+            name: string;
+            type?: components["schemas"]["TemplateType"];
+            /** @description Makes this the default template of its type (the previous default stops being one). */
+            default?: boolean;
+            content: string;
+        };
+        ProgramTemplateUpdate: {
+            name?: string;
+            default?: boolean;
+            content?: string;
+        };
+        /** @description A parameter a program asks for. */
+        ProgramParameter: {
+            /** @example PPM-9643-3741-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            description?: string;
+            group?: components["schemas"]["GroupRef"];
+            /** @enum {string} */
+            scope?: "Enrollment";
+            phase?: components["schemas"]["ParameterPhase"];
+            externalId?: string | null;
+            displayOrder?: number;
+            constraints?: components["schemas"]["ParameterConstraints"];
+            /** @description Type-specific options (hint text, choices...), stored as given. */
+            options?: unknown;
+            type?: components["schemas"]["ParameterType"];
+            /** @example Active */
+            status?: string;
+            program?: components["schemas"]["ProgramRef"];
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramParameterCreate: {
+            /** @enum {string} */
+            scope?: "Enrollment";
+            phase: components["schemas"]["ParameterPhase"];
+            name: string;
+            description?: string;
+            externalId?: string | null;
+            displayOrder?: number;
+            constraints?: components["schemas"]["ParameterConstraints"];
+            type: components["schemas"]["ParameterType"];
+            options?: unknown;
+            group?: components["schemas"]["IdRef"];
+        };
+        ProgramParameterUpdate: {
+            name?: string;
+            description?: string;
+            externalId?: string | null;
+            displayOrder?: number;
+            constraints?: components["schemas"]["ParameterConstraints"];
+            options?: unknown;
+            group?: components["schemas"]["IdRef"];
+        };
+        /** @description A group of a program's parameters (a section of the enrollment form). */
+        ProgramParameterGroup: {
+            /** @example PPG-9643-3741-0002 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            label?: string;
+            description?: string | null;
+            displayOrder?: number;
+            default?: boolean;
+            parameterCount?: number;
+            program?: components["schemas"]["ProgramRef"];
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramParameterGroupCreate: {
+            name: string;
+            label?: string;
+            description?: string | null;
+            displayOrder?: number;
+            default?: boolean;
+        };
+        ProgramParameterGroupUpdate: {
+            name?: string;
+            label?: string;
+            description?: string | null;
+            displayOrder?: number;
+            default?: boolean;
         };
         /**
-         * @description Stable machine-readable name of a failure, carried in `Problem.code`.
+         * @description Stable machine-readable name of a failure, carried in `Problem.code` (kit extension).
          *
          *     | code | status | meaning |
          *     |---|---|---|
          *     | `InvalidJson` | 400 | the request body is not valid JSON |
          *     | `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |
          *     | `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |
-         *     | `ReferenceNotFound` | 400 | an id in the body (program, client, buyer, licensee, vendor, template, parameter) does not exist or is not visible to the caller |
+         *     | `ReferenceNotFound` | 400 | an id in the body does not exist or is not visible to the caller |
          *     | `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |
          *     | `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |
          *     | `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |
          *     | `CertificateNotActive` | 400 | terminating a certificate that is not Active |
          *     | `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |
          *     | `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |
-         *     | `ApplicableToMismatch` | 400 | a buyer given for a Licensee program, or a licensee for a Buyer program |
-         *     | `ParameterRequired` | 400 | a required ordering parameter has no value; `detail` names it |
-         *     | `EnrollmentTransitionNotAllowed` | 400 | query, process, complete or fail from a status that does not allow it |
-         *     | `ProgramTransitionNotAllowed` | 400 | publish or unpublish from the wrong status, deleting a program that is not Draft, or changing `applicableTo` |
-         *     | `Unauthorized` | 401 | missing, malformed, expired or unknown bearer token |
-         *     | `Forbidden` | 403 | the token's role may not call the operation |
-         *     | `NotFound` | 404 | the object does not exist, its id does not match the pattern, or the caller may not see it |
+         *     | `ApplicableToMismatch` | 400 | a buyer for a Licensee program, or a licensee for a Buyer program |
+         *     | `ParameterRequired` | 400 | a required `Order` parameter has no value; `errors` names each |
+         *     | `EnrollmentTransitionNotAllowed` | 400 | an enrollment action or change from a status that does not allow it |
+         *     | `ProgramTransitionNotAllowed` | 400 | publish, unpublish or delete from the wrong status, or a change the program's status forbids |
+         *     | `TemplateDefault` | 400 | deleting a default template |
+         *     | `ParameterGroupInUse` | 400 | deleting a parameter group that parameters belong to |
+         *     | `Unauthorized` | 401 | missing, malformed or unknown bearer token |
+         *     | `Forbidden` | 403 | the role may not call the operation, or may not change a member it sent |
+         *     | `NotFound` | 404 | the object does not exist or the caller may not see it |
+         *     | `MethodNotAllowed` | 405 | the path exists but not with this method (`Allow` lists those it has) |
          *     | `PayloadTooLarge` | 413 | the request body is too large |
-         *     | `UnsupportedMediaType` | 415 | the request body is not `application/json` |
+         *     | `UnsupportedMediaType` | 415 | the request body is not JSON |
          *     | `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |
          *     | `TooManyRequests` | 429 | rate limit reached; retry later |
-         *     | `InternalError` | 500 | unexpected failure of the service |
+         *     | `InternalError` | 500 | unexpected failure |
          *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
         /**
-         * @description RFC 7807 problem details, sent as `application/problem+json` for every error. `code` is
-         *     an extension member that the kit adds: a stable machine-readable code (`ProblemCode`)
-         *     for clients and tests to branch on. The real service may omit it, so clients should
-         *     fall back to `status`.
+         * @description Problem details as ASP.NET writes them (RFC 9457). `title` is the reason phrase of the
+         *     status; `type` is the RFC 9110 section of the status for protocol and validation
+         *     failures and `urn:eligibility-mock-kit:problem:<code>` for a business rule. `code` is the
+         *     kit's extension; clients should fall back to `status` when it is absent.
          */
         Problem: {
-            /**
-             * @description URI identifying the kind of problem (the RFC 9110 section of the status).
-             * @example https://tools.ietf.org/html/rfc9110#section-15.5.1
-             */
+            /** @example https://tools.ietf.org/html/rfc9110#section-15.5.1 */
             type: string;
-            /**
-             * @description Short human-readable summary.
-             * @example One or more validation errors occurred.
-             */
+            /** @example Bad Request */
             title: string;
-            /**
-             * @description The HTTP status code.
-             * @example 400
-             */
+            /** @example 400 */
             status: number;
-            /** @description Explanation of this occurrence. */
             detail?: string;
-            /**
-             * @description W3C trace context id of the request, for support.
-             * @example 00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00
-             */
-            traceId: string;
+            instance?: string;
+            /** @example 00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00 */
+            traceId?: string;
             /** @description Validation messages keyed by field path (for example `statusNotes.message`). */
             errors?: {
                 [key: string]: string[];
@@ -1269,8 +1317,8 @@ export type components = {
         };
     };
     responses: {
-        /** @description The bearer token is missing, malformed, expired or unknown. */
-        Unauthorized: {
+        /** @description The body does not match its schema, or a business rule refuses the request (`code` says which). */
+        BadRequest: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1278,7 +1326,27 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The token is valid but its role may not call this operation (see `x-roles`) or it lacks the right. */
+        /** @description Malformed RQL expression, `order` or `select`. */
+        InvalidQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The bearer token is missing, malformed or unknown. */
+        Unauthorized: {
+            headers: {
+                /** @description Always `Bearer`. */
+                "WWW-Authenticate"?: string;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The token's role may not call this operation (see `x-roles`), or may not change the member it sent. */
         Forbidden: {
             headers: {
                 [name: string]: unknown;
@@ -1287,7 +1355,7 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description No object with this id exists, the id does not match its pattern, or the caller may not see the object. */
+        /** @description No object with this id exists, or the caller may not see it. */
         NotFound: {
             headers: {
                 [name: string]: unknown;
@@ -1296,7 +1364,7 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is larger than the service accepts. */
+        /** @description The request body is larger than the service accepts (bytes on the wire). */
         PayloadTooLarge: {
             headers: {
                 [name: string]: unknown;
@@ -1305,7 +1373,7 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The request body is not sent as `application/json`. */
+        /** @description The request body is not JSON (`application/json`, `text/json` or `application/*+json`). */
         UnsupportedMediaType: {
             headers: {
                 [name: string]: unknown;
@@ -1315,9 +1383,10 @@ export type components = {
             };
         };
         /**
-         * @description Failures that can happen on any operation: too many requests (429, with `Retry-After`),
-         *     request headers too large (431), an internal error (500) or the service being
-         *     unavailable (503). The kit answers 429 and 503 only when told to (fault injection).
+         * @description Failures that can happen on any operation: a method the path does not have (405, with
+         *     `Allow`), too many requests (429, with `Retry-After`), request headers too large (431), an
+         *     internal error (500) or the service being unavailable (503). The kit answers 429 and 503
+         *     only when told to (fault injection).
          */
         UnexpectedError: {
             headers: {
@@ -1331,27 +1400,24 @@ export type components = {
         };
     };
     parameters: {
-        /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+        /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
         CertificateId: string;
-        /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+        /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
         EnrollmentId: string;
-        /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+        /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
         ProgramId: string;
-        /** @description Page size. Values above 100 are treated as 100; `0` returns only the total (`data` is empty). */
+        /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+        ParentProgramId: string;
+        TemplateId: string;
+        ParameterId: string;
+        ParameterGroupId: string;
+        /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
         Limit: number;
-        /** @description Number of matching objects to skip before the page starts. */
+        /** @description Number of matching objects to skip. */
         Offset: number;
-        /**
-         * @description Comma-separated sort keys, each a dotted field path prefixed with `-` (descending) or
-         *     `+` / nothing (ascending), applied left to right. A malformed value answers 400
-         *     `InvalidQuery`.
-         */
+        /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
         Order: string;
-        /**
-         * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-         *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-         *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-         */
+        /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
         Select: string;
     };
     requestBodies: never;
@@ -1363,21 +1429,13 @@ export interface operations {
     listCertificates: {
         parameters: {
             query?: {
-                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total (`data` is empty). */
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of matching objects to skip before the page starts. */
+                /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /**
-                 * @description Comma-separated sort keys, each a dotted field path prefixed with `-` (descending) or
-                 *     `+` / nothing (ascending), applied left to right. A malformed value answers 400
-                 *     `InvalidQuery`.
-                 */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
                 order?: components["parameters"]["Order"];
-                /**
-                 * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-                 *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-                 *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-                 */
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -1395,15 +1453,7 @@ export interface operations {
                     "application/json": components["schemas"]["CertificateList"];
                 };
             };
-            /** @description The RQL expression, `order` or `select` is malformed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             default: components["responses"]["UnexpectedError"];
@@ -1422,7 +1472,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The certificate was created, Pending (or Active when the program approves new certificates automatically). */
+            /** @description The certificate, Active. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1431,15 +1481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description The body is invalid or breaks a certificate rule. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
@@ -1450,16 +1492,12 @@ export interface operations {
     getCertificate: {
         parameters: {
             query?: {
-                /**
-                 * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-                 *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-                 *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-                 */
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
@@ -1475,15 +1513,7 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description `select` is malformed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1495,7 +1525,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
@@ -1515,15 +1545,7 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description The body is invalid or breaks a certificate rule. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1537,7 +1559,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
@@ -1548,7 +1570,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The terminated certificate. */
+            /** @description The Terminated certificate. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1557,15 +1579,7 @@ export interface operations {
                     "application/json": components["schemas"]["Certificate"];
                 };
             };
-            /** @description The body is invalid or the certificate is not Active. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1579,14 +1593,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Certificate id. An id that does not match the pattern, does not exist, or belongs to a certificate the caller may not see answers 404. */
+                /** @description Certificate id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["CertificateId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The rendered certificate (Markdown source as plain text). */
+            /** @description The rendered template (Markdown). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1595,15 +1609,7 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description The certificate has no template to render. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1613,21 +1619,13 @@ export interface operations {
     listEnrollments: {
         parameters: {
             query?: {
-                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total (`data` is empty). */
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of matching objects to skip before the page starts. */
+                /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /**
-                 * @description Comma-separated sort keys, each a dotted field path prefixed with `-` (descending) or
-                 *     `+` / nothing (ascending), applied left to right. A malformed value answers 400
-                 *     `InvalidQuery`.
-                 */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
                 order?: components["parameters"]["Order"];
-                /**
-                 * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-                 *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-                 *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-                 */
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -1645,15 +1643,7 @@ export interface operations {
                     "application/json": components["schemas"]["EnrollmentList"];
                 };
             };
-            /** @description The RQL expression, `order` or `select` is malformed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             default: components["responses"]["UnexpectedError"];
@@ -1672,7 +1662,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The enrollment was created (with its Pending certificate, or moving the re-enrolled certificate to Updating). */
+            /** @description The draft enrollment. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1681,26 +1671,39 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description The body is invalid or breaks an enrollment or certificate rule. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
-            /** @description The certificate to re-enroll does not exist or is not visible to the caller. */
-            404: {
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    validateEnrollmentDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentCreate"];
+            };
+        };
+        responses: {
+            /** @description The enrollment the body describes, with the problems found. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Enrollment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["UnexpectedError"];
@@ -1709,16 +1712,12 @@ export interface operations {
     getEnrollment: {
         parameters: {
             query?: {
-                /**
-                 * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-                 *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-                 *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-                 */
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -1734,18 +1733,138 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description `select` is malformed. */
-            400: {
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description The updated enrollment. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Enrollment"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    submitEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentAction"];
+            };
+        };
+        responses: {
+            /** @description The enrollment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrollment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    validateEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentAction"];
+            };
+        };
+        responses: {
+            /** @description The enrollment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Enrollment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -1754,7 +1873,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -1765,7 +1884,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The enrollment, now Querying. */
+            /** @description The enrollment. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1774,15 +1893,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description The body is invalid or the enrollment is not Processing. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1796,7 +1907,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -1807,7 +1918,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The enrollment, Processing again. */
+            /** @description The enrollment. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1816,15 +1927,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description The body is not JSON or the enrollment is not Querying. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1838,18 +1941,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["EnrollmentComplete"];
             };
         };
         responses: {
-            /** @description The enrollment, now Completed. */
+            /** @description The enrollment. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1858,15 +1961,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description The body is invalid or the enrollment is not Processing. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1880,7 +1975,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Enrollment id. An id that does not match the pattern, does not exist, or belongs to an enrollment the caller may not see answers 404. */
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["EnrollmentId"];
             };
             cookie?: never;
@@ -1891,7 +1986,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The enrollment, now Failed. */
+            /** @description The enrollment. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1900,15 +1995,7 @@ export interface operations {
                     "application/json": components["schemas"]["Enrollment"];
                 };
             };
-            /** @description The body is invalid or the enrollment is already Completed or Failed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1917,24 +2004,44 @@ export interface operations {
             default: components["responses"]["UnexpectedError"];
         };
     };
+    renderEnrollment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Enrollment id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["EnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rendered template (Markdown). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
     listPrograms: {
         parameters: {
             query?: {
-                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total (`data` is empty). */
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
                 limit?: components["parameters"]["Limit"];
-                /** @description Number of matching objects to skip before the page starts. */
+                /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /**
-                 * @description Comma-separated sort keys, each a dotted field path prefixed with `-` (descending) or
-                 *     `+` / nothing (ascending), applied left to right. A malformed value answers 400
-                 *     `InvalidQuery`.
-                 */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
                 order?: components["parameters"]["Order"];
-                /**
-                 * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-                 *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-                 *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-                 */
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -1952,15 +2059,7 @@ export interface operations {
                     "application/json": components["schemas"]["ProgramList"];
                 };
             };
-            /** @description The RQL expression, `order` or `select` is malformed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             default: components["responses"]["UnexpectedError"];
@@ -1979,7 +2078,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The program, created as Draft. */
+            /** @description The new program. */
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -1988,15 +2087,7 @@ export interface operations {
                     "application/json": components["schemas"]["Program"];
                 };
             };
-            /** @description The body is invalid. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             413: components["responses"]["PayloadTooLarge"];
@@ -2007,16 +2098,12 @@ export interface operations {
     getProgram: {
         parameters: {
             query?: {
-                /**
-                 * @description Comma-separated field paths that shape the representation: `-field` removes a field,
-                 *     `+field` or `field` adds one, `-*` removes everything so that only the listed fields
-                 *     (and `id`) remain. A malformed value answers 400 `InvalidQuery`.
-                 */
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
@@ -2032,15 +2119,7 @@ export interface operations {
                     "application/json": components["schemas"]["Program"];
                 };
             };
-            /** @description `select` is malformed. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2052,7 +2131,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
@@ -2072,15 +2151,7 @@ export interface operations {
                     "application/json": components["schemas"]["Program"];
                 };
             };
-            /** @description The body is invalid or tries to change `applicableTo`. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2094,29 +2165,21 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description The program was deleted; no body. */
+            /** @description Deleted. */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description The program is not Draft. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2128,14 +2191,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
         responses: {
-            /** @description The program, now Published. */
+            /** @description The program. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2144,18 +2211,12 @@ export interface operations {
                     "application/json": components["schemas"]["Program"];
                 };
             };
-            /** @description The program is already Published. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             default: components["responses"]["UnexpectedError"];
         };
     };
@@ -2164,14 +2225,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description Program id. An id that does not match the pattern, does not exist, or belongs to a program the caller may not see answers 404. */
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
                 id: components["parameters"]["ProgramId"];
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
         responses: {
-            /** @description The program, now Unpublished. */
+            /** @description The program. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2180,15 +2245,538 @@ export interface operations {
                     "application/json": components["schemas"]["Program"];
                 };
             };
-            /** @description The program is not Published. */
-            400: {
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The program with its new settings. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Program"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTemplateList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramTemplateCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramTemplate: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTemplate"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramTemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTemplate"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TemplateId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramParameters: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameterList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramParameter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramParameterCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameter"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramParameter: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameter"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramParameter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramParameterUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameter"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramParameter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramParameterGroups: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameterGroupList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramParameterGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramParameterGroupCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameterGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramParameterGroup: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterGroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameterGroup"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramParameterGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterGroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramParameterGroupUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramParameterGroup"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramParameterGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["ParameterGroupId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];

@@ -12,8 +12,19 @@ import {
 } from '../rql/index.js';
 import { compareValues } from '../rql/order.js';
 import type { World } from '../world.js';
-import type { AccountRef, Actor, ProblemCode } from './model.js';
+import { canSeeProgram, findProgram } from './common.js';
+import type { Actor, ProblemCode } from './model.js';
 import { problemCatalogue, problemResponse } from './problems.js';
+import * as programs from './programs.js';
+import {
+  createSub,
+  deleteSub,
+  findSub,
+  itemsOf,
+  subResources,
+  updateSub,
+  type SubResourceKind,
+} from './resources.js';
 import * as service from './service.js';
 
 type ProgramCall = Call<Actor, World>;
@@ -142,90 +153,95 @@ function page<T extends { id: string }>(
   }
   const data = limit === 0 ? [] : window.map((item) => applySelect(item, query.select));
   return json(200, {
-    $meta: { pagination: { offset, limit, total } },
+    $meta: { pagination: { offset, limit, total }, omitted: [] },
     data,
   });
 }
 
-/**
- * Who may see a certificate or an enrollment, decided once per list rather than per item:
- * operations sees everything, a vendor's answer depends only on the program (remembered per
- * program id), a client's only on the holder.
- */
-function visibility<T extends { client: AccountRef; program: { id: string } }>(
-  call: ProgramCall,
-): ((item: T) => boolean) | undefined {
-  const { actor } = call;
-  const state = call.world.program;
-  switch (actor.role) {
-    case 'operations':
-      return undefined;
-    case 'vendor': {
-      const byProgram = new Map<string, boolean>();
-      return (item) => {
-        let seen = byProgram.get(item.program.id);
-        if (seen === undefined) {
-          seen = service.canSeeHeld(state, actor, item);
-          byProgram.set(item.program.id, seen);
-        }
-        return seen;
-      };
-    }
-    case 'client':
-      return (item) => service.canSeeHeld(state, actor, item);
-    default:
-      return actor.role satisfies never;
-  }
-}
-
 const ok = (value: object, select?: SelectSpec) => json(200, applySelect(value, select));
-const body = <T>(call: ProgramCall) => call.body as T;
+const body = <T>(call: ProgramCall) => (call.body ?? {}) as T;
+const id = (call: ProgramCall) => call.params.id!;
+const programId = (call: ProgramCall) => call.params.programId!;
+const text = (value: string): KitResponse => ({
+  status: 200,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: value,
+});
+const noContent = (): KitResponse => ({ status: 204, headers: {} });
+
+/** Handlers of one sub-resource kind, from its description (resources.ts). */
+function subResourceHandlers(kind: SubResourceKind): Record<string, Handler<Actor, World>> {
+  const { operations } = subResources[kind];
+  return {
+    [operations.list]: (call) => {
+      const ctx = context(call);
+      findProgram(ctx, programId(call));
+      return page(itemsOf(ctx.state, kind, programId(call)), listQuery(call.request));
+    },
+    [operations.get]: (call) =>
+      ok(findSub(context(call), kind, programId(call), id(call)), selectOf(call.request)),
+    [operations.create]: (call) =>
+      json(201, createSub(context(call), kind, programId(call), body(call))),
+    [operations.update]: (call) =>
+      ok(updateSub(context(call), kind, programId(call), id(call), body(call))),
+    [operations.delete]: (call) => {
+      deleteSub(context(call), kind, programId(call), id(call));
+      return noContent();
+    },
+  };
+}
 
 const handlers: Record<string, Handler<Actor, World>> = {
   listCertificates: (call) =>
-    page(call.world.program.certificates.values(), listQuery(call.request), visibility(call)),
+    page(call.world.program.certificates.values(), listQuery(call.request), (c) =>
+      service.canSeeCertificate(call.actor, c),
+    ),
   getCertificate: (call) =>
-    ok(service.findCertificate(context(call), call.params.id!), selectOf(call.request)),
+    ok(service.findCertificate(context(call), id(call)), selectOf(call.request)),
   createCertificate: (call) => json(201, service.createCertificate(context(call), body(call))),
-  updateCertificate: (call) =>
-    ok(service.updateCertificate(context(call), call.params.id!, body(call))),
+  updateCertificate: (call) => ok(service.updateCertificate(context(call), id(call), body(call))),
   terminateCertificate: (call) =>
-    ok(service.terminateCertificate(context(call), call.params.id!, body(call))),
-  renderCertificate: (call) => ({
-    status: 200,
-    headers: { 'content-type': 'text/plain; charset=utf-8' },
-    body: service.renderCertificate(context(call), call.params.id!),
-  }),
+    ok(service.terminateCertificate(context(call), id(call), body(call))),
+  renderCertificate: (call) => text(service.renderCertificate(context(call), id(call))),
 
   listEnrollments: (call) =>
-    page(call.world.program.enrollments.values(), listQuery(call.request), visibility(call)),
+    page(call.world.program.enrollments.values(), listQuery(call.request), (e) =>
+      service.canSeeEnrollment(call.world.program, call.actor, e),
+    ),
   getEnrollment: (call) =>
-    ok(service.findEnrollment(context(call), call.params.id!), selectOf(call.request)),
+    ok(service.findEnrollment(context(call), id(call)), selectOf(call.request)),
   createEnrollment: (call) => json(201, service.createEnrollment(context(call), body(call))),
-  queryEnrollment: (call) =>
-    ok(service.queryEnrollment(context(call), call.params.id!, body(call))),
-  processEnrollment: (call) => ok(service.processEnrollment(context(call), call.params.id!)),
-  completeEnrollment: (call) =>
-    ok(service.completeEnrollment(context(call), call.params.id!, body(call) ?? {})),
-  failEnrollment: (call) => ok(service.failEnrollment(context(call), call.params.id!, body(call))),
+  validateEnrollmentDraft: (call) => ok(service.validateEnrollmentDraft(context(call), body(call))),
+  updateEnrollment: (call) => ok(service.updateEnrollment(context(call), id(call), body(call))),
+  deleteEnrollment: (call) => {
+    service.deleteEnrollment(context(call), id(call));
+    return noContent();
+  },
+  submitEnrollment: (call) => ok(service.submitEnrollment(context(call), id(call))),
+  validateEnrollment: (call) => ok(service.validateEnrollment(context(call), id(call))),
+  queryEnrollment: (call) => ok(service.queryEnrollment(context(call), id(call), body(call))),
+  processEnrollment: (call) => ok(service.processEnrollment(context(call), id(call), body(call))),
+  completeEnrollment: (call) => ok(service.completeEnrollment(context(call), id(call), body(call))),
+  failEnrollment: (call) => ok(service.failEnrollment(context(call), id(call), body(call))),
+  renderEnrollment: (call) => text(service.renderEnrollment(context(call), id(call))),
 
-  listPrograms: (call) => {
-    const query = listQuery(call.request);
-    const programs = [...call.world.program.programs.values()].filter((p) =>
-      service.canSeeProgram(call.actor, p),
-    );
-    return page(programs, query);
-  },
-  getProgram: (call) =>
-    ok(service.findProgram(context(call), call.params.id!), selectOf(call.request)),
-  createProgram: (call) => json(201, service.createProgram(context(call), body(call))),
-  updateProgram: (call) => ok(service.updateProgram(context(call), call.params.id!, body(call))),
-  publishProgram: (call) => ok(service.moveProgram(context(call), call.params.id!, 'publish')!),
-  unpublishProgram: (call) => ok(service.moveProgram(context(call), call.params.id!, 'unpublish')!),
+  listPrograms: (call) =>
+    page(call.world.program.programs.values(), listQuery(call.request), (p) =>
+      canSeeProgram(call.actor, p),
+    ),
+  getProgram: (call) => ok(findProgram(context(call), id(call)), selectOf(call.request)),
+  createProgram: (call) => json(201, programs.createProgram(context(call), body(call))),
+  updateProgram: (call) => ok(programs.updateProgram(context(call), id(call), body(call))),
+  updateProgramSettings: (call) => ok(programs.updateSettings(context(call), id(call), body(call))),
+  publishProgram: (call) => ok(programs.moveProgram(context(call), id(call), 'publish')!),
+  unpublishProgram: (call) => ok(programs.moveProgram(context(call), id(call), 'unpublish')!),
   deleteProgram: (call) => {
-    service.moveProgram(context(call), call.params.id!, 'delete');
-    return { status: 204, headers: {} };
+    programs.moveProgram(context(call), id(call), 'delete');
+    return noContent();
   },
+  ...subResourceHandlers('templates'),
+  ...subResourceHandlers('parameters'),
+  ...subResourceHandlers('parameterGroups'),
 };
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
@@ -242,14 +258,14 @@ export const programApi: ApiModule<Actor, World> = {
   handlers,
   beforeBody(call) {
     // An id that does not exist answers 404 before any complaint about the body.
-    const { id } = call.params;
-    if (id === undefined) return;
     const ctx = context({ ...call, body: undefined });
-    if (call.operation.path.startsWith('/v1/program/certificates/'))
-      service.findCertificate(ctx, id);
-    else if (call.operation.path.startsWith('/v1/program/enrollments/'))
-      service.findEnrollment(ctx, id);
-    else if (call.operation.path.startsWith('/v1/program/programs/')) service.findProgram(ctx, id);
+    const { id: objectId, programId: parent } = call.params;
+    const path = call.operation.path;
+    if (parent !== undefined) findProgram(ctx, parent);
+    if (objectId === undefined || parent !== undefined) return;
+    if (path.startsWith('/v1/program/certificates/')) service.findCertificate(ctx, objectId);
+    else if (path.startsWith('/v1/program/enrollments/')) service.findEnrollment(ctx, objectId);
+    else if (path.startsWith('/v1/program/programs/')) findProgram(ctx, objectId);
   },
   refusalResponse(world, refusal) {
     const code = isProblemCode(refusal.code) ? refusal.code : 'InternalError';

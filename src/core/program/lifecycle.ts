@@ -1,25 +1,36 @@
 /**
- * The three lifecycles as data: a transition table per object. A refused transition names the
- * rule it breaks; the switches are exhaustive (`satisfies never`), so adding a status or an
- * event to the spec fails compilation here until it is handled.
+ * The lifecycles as data: a transition table per object. A refused transition names the rule
+ * it breaks; the switches are exhaustive (`satisfies never`), so adding a status or an event to
+ * the spec fails compilation here until it is handled.
  */
-import type { CertificateStatus, EnrollmentStatus, ProblemCode, ProgramStatus } from './model.js';
+import type {
+  CertificateStatus,
+  EnrollmentStatus,
+  ProblemCode,
+  ProgramStatus,
+  StoredTemplate,
+} from './model.js';
 
-export type CertificateEvent = 'complete' | 'fail' | 'expire' | 'reenroll' | 'terminate';
-export type EnrollmentEvent = 'query' | 'process' | 'complete' | 'fail';
+export type CertificateEvent =
+  'complete' | 'fail' | 'expire' | 'lapse' | 'reenroll' | 'terminate' | 'discard';
+export type EnrollmentEvent =
+  'submit' | 'approve' | 'discard' | 'query' | 'process' | 'complete' | 'fail';
 export type ProgramEvent = 'publish' | 'unpublish' | 'delete';
+export type TemplateEvent = 'delete';
 
-type Table<S extends string, E extends string> = Record<S, Partial<Record<E, S | 'deleted'>>>;
+/** `removed`: the object is gone afterwards (a discarded draft, a deleted program). */
+type Table<S extends string, E extends string> = Record<S, Partial<Record<E, S | 'removed'>>>;
 
 export const certificateTransitions = {
-  Pending: { complete: 'Active', fail: 'Terminated' },
+  Pending: { complete: 'Active', fail: 'Terminated', discard: 'removed' },
   Updating: { complete: 'Active', fail: 'Terminated' },
   Active: { expire: 'Expired', reenroll: 'Updating', terminate: 'Terminated' },
-  Expired: { reenroll: 'Updating' },
+  Expired: { reenroll: 'Updating', lapse: 'Terminated' },
   Terminated: {},
 } as const satisfies Table<CertificateStatus, CertificateEvent>;
 
 export const enrollmentTransitions = {
+  Draft: { submit: 'Processing', approve: 'Completed', discard: 'removed' },
   Processing: { query: 'Querying', complete: 'Completed', fail: 'Failed' },
   Querying: { process: 'Processing', fail: 'Failed' },
   Completed: {},
@@ -27,23 +38,29 @@ export const enrollmentTransitions = {
 } as const satisfies Table<EnrollmentStatus, EnrollmentEvent>;
 
 export const programTransitions = {
-  Draft: { publish: 'Published', delete: 'deleted' },
+  Draft: { publish: 'Published', delete: 'removed' },
   Published: { unpublish: 'Unpublished' },
   Unpublished: { publish: 'Published' },
+  Deleted: {},
 } as const satisfies Table<ProgramStatus, ProgramEvent>;
 
-type Outcome<S> = { ok: true; to: S } | { ok: false; code: ProblemCode };
+export const templateTransitions = {
+  Active: { delete: 'Deleted' },
+  Deleted: {},
+} as const satisfies Table<StoredTemplate['status'], TemplateEvent>;
+
+export type Outcome<S> = { ok: true; to: S } | { ok: false; code: ProblemCode };
 
 function lookup<S extends string, E extends string>(table: Table<S, E>, from: S, event: E) {
-  return (table[from] as Partial<Record<E, S | 'deleted'>>)[event];
+  return (table[from] as Partial<Record<E, S | 'removed'>>)[event];
 }
 
 export function certificateTransition(
   from: CertificateStatus,
   event: CertificateEvent,
-): Outcome<CertificateStatus> {
+): Outcome<CertificateStatus | 'removed'> {
   const to = lookup<CertificateStatus, CertificateEvent>(certificateTransitions, from, event);
-  if (to && to !== 'deleted') return { ok: true, to };
+  if (to) return { ok: true, to };
   switch (event) {
     case 'reenroll':
       return {
@@ -55,7 +72,9 @@ export function certificateTransition(
     case 'complete':
     case 'fail':
     case 'expire':
-      // Only reachable through an enrollment or the clock, which check their own state first.
+    case 'lapse':
+    case 'discard':
+      // Reached only through an enrollment or the clock, which check their own state first.
       return { ok: false, code: 'EnrollmentTransitionNotAllowed' };
     default:
       return event satisfies never;
@@ -65,17 +84,15 @@ export function certificateTransition(
 export function enrollmentTransition(
   from: EnrollmentStatus,
   event: EnrollmentEvent,
-): Outcome<EnrollmentStatus> {
+): Outcome<EnrollmentStatus | 'removed'> {
   const to = lookup<EnrollmentStatus, EnrollmentEvent>(enrollmentTransitions, from, event);
-  return to && to !== 'deleted'
-    ? { ok: true, to }
-    : { ok: false, code: 'EnrollmentTransitionNotAllowed' };
+  return to ? { ok: true, to } : { ok: false, code: 'EnrollmentTransitionNotAllowed' };
 }
 
 export function programTransition(
   from: ProgramStatus,
   event: ProgramEvent,
-): Outcome<ProgramStatus | 'deleted'> {
+): Outcome<ProgramStatus | 'removed'> {
   const to = lookup<ProgramStatus, ProgramEvent>(programTransitions, from, event);
   return to ? { ok: true, to } : { ok: false, code: 'ProgramTransitionNotAllowed' };
 }
@@ -100,6 +117,8 @@ export function certificateAuditEvent(status: CertificateStatus) {
 
 export function enrollmentAuditEvent(status: EnrollmentStatus) {
   switch (status) {
+    case 'Draft':
+      return 'created';
     case 'Processing':
       return 'processing';
     case 'Querying':
@@ -121,6 +140,8 @@ export function programAuditEvent(status: ProgramStatus) {
       return 'published';
     case 'Unpublished':
       return 'unpublished';
+    case 'Deleted':
+      return 'deleted';
     default:
       return status satisfies never;
   }

@@ -8,27 +8,35 @@ export type Enrollment = Schemas['Enrollment'];
 export type EnrollmentStatus = Schemas['EnrollmentStatus'];
 export type Program = Schemas['Program'];
 export type ProgramStatus = Schemas['ProgramStatus'];
-export type ProgramParameter = Schemas['ProgramParameter'];
+export type ProgramSettings = Schemas['ProgramSettings'];
 export type ProgramTemplate = Schemas['ProgramTemplate'];
-export type OrderParameter = Schemas['OrderParameter'];
+export type ProgramParameter = Schemas['ProgramParameter'];
+export type ProgramParameterGroup = Schemas['ProgramParameterGroup'];
+export type TemplateType = Schemas['TemplateType'];
+export type ParameterValue = Schemas['ParameterValue'];
+export type ParameterPhase = Schemas['ParameterPhase'];
+export type Message = Schemas['Message'];
 export type Audit = Schemas['Audit'];
-export type AuditEvent = Schemas['AuditEvent'];
 export type UserRef = Schemas['UserRef'];
 export type AccountRef = Schemas['AccountRef'];
 export type BuyerRef = Schemas['BuyerRef'];
 export type LicenseeRef = Schemas['LicenseeRef'];
-export type StatusNotes = Schemas['StatusNotes'];
+export type ProgramRef = Schemas['ProgramRef'];
+export type TemplateRef = Schemas['TemplateRef'];
 export type ProblemCode = Schemas['ProblemCode'];
 export type Problem = Schemas['Problem'];
 export type CertificateCreate = Schemas['CertificateCreate'];
 export type CertificateUpdate = Schemas['CertificateUpdate'];
 export type CertificateTerminate = Schemas['CertificateTerminate'];
 export type EnrollmentCreate = Schemas['EnrollmentCreate'];
+export type EnrollmentUpdate = Schemas['EnrollmentUpdate'];
 export type EnrollmentQuery = Schemas['EnrollmentQuery'];
+export type EnrollmentProcess = Schemas['EnrollmentProcess'];
 export type EnrollmentComplete = Schemas['EnrollmentComplete'];
 export type EnrollmentFail = Schemas['EnrollmentFail'];
 export type ProgramCreate = Schemas['ProgramCreate'];
 export type ProgramUpdate = Schemas['ProgramUpdate'];
+export type ProgramSettingsUpdate = Schemas['ProgramSettingsUpdate'];
 export type ParametersInput = Schemas['ParametersInput'];
 
 export type Role = 'operations' | 'vendor' | 'client';
@@ -43,7 +51,9 @@ export interface Actor {
 
 /** Accounts, buyers and licensees the world knows (the Accounts API is not mocked). */
 export interface Account extends AccountRef {
+  name: string;
   type: 'Vendor' | 'Client' | 'Operations';
+  status: 'Active' | 'Enabled' | 'Disabled';
 }
 export interface Buyer extends BuyerRef {
   /** The client account the buyer belongs to. */
@@ -59,11 +69,14 @@ export type StoredCertificate = Stored<
   Certificate,
   | 'href'
   | 'name'
+  | 'revision'
   | 'program'
+  | 'vendor'
   | 'client'
   | 'applicableTo'
   | 'status'
   | 'parameters'
+  | 'terms'
   | 'audit'
   | 'eligibility'
   | 'externalIds'
@@ -71,12 +84,14 @@ export type StoredCertificate = Stored<
 export type StoredEnrollment = Stored<
   Enrollment,
   | 'href'
+  | 'revision'
   | 'type'
   | 'status'
   | 'program'
+  | 'vendor'
   | 'certificate'
-  | 'client'
   | 'applicableTo'
+  | 'eligibility'
   | 'parameters'
   | 'audit'
 >;
@@ -84,12 +99,25 @@ export type StoredProgram = Stored<
   Program,
   | 'href'
   | 'name'
+  | 'revision'
   | 'status'
   | 'applicableTo'
   | 'eligibility'
+  | 'products'
   | 'vendor'
   | 'settings'
-  | 'parameters'
-  | 'templates'
+  | 'statistics'
   | 'audit'
+> & { settings: Required<ProgramSettings> };
+export type StoredTemplate = Stored<
+  ProgramTemplate,
+  'href' | 'name' | 'content' | 'default' | 'type' | 'status' | 'program' | 'audit'
+>;
+export type StoredParameter = Stored<
+  ProgramParameter,
+  'href' | 'name' | 'phase' | 'type' | 'constraints' | 'status' | 'program' | 'audit'
+>;
+export type StoredParameterGroup = Stored<
+  ProgramParameterGroup,
+  'href' | 'name' | 'default' | 'parameterCount' | 'program' | 'audit'
 >;

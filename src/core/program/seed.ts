@@ -2,18 +2,21 @@
 import { utcDate } from '../clock.js';
 import type { IdGenerator } from '../ids.js';
 import { SeedError } from '../seed-error.js';
+import { accountRef, paths } from './common.js';
 import type {
   Account,
   Actor,
   Buyer,
   Licensee,
-  OrderParameter,
+  ParameterValue,
   StoredCertificate,
   StoredEnrollment,
+  StoredParameter,
+  StoredParameterGroup,
   StoredProgram,
+  StoredTemplate,
   UserRef,
 } from './model.js';
-import { paths } from './service.js';
 import type { ProgramSeed, ProgramState } from './state.js';
 
 /** Who the clock acts as when it expires a certificate. */
@@ -41,6 +44,9 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
   unique('buyers', seed.buyers, state.buyers);
   unique('licensees', seed.licensees, state.licensees);
   unique('programs', seed.programs, state.programs);
+  unique('templates', seed.templates, state.templates);
+  unique('parameters', seed.parameters, state.parameters);
+  unique('parameterGroups', seed.parameterGroups, state.parameterGroups);
   const shared = interner();
   unique('certificates', mapped(seed.certificates, shared.held), state.certificates);
   unique('enrollments', mapped(seed.enrollments, shared.held), state.enrollments);
@@ -55,12 +61,20 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
     need('client', state.accounts, licensee.client, `licensee ${licensee.id}`);
   for (const program of state.programs.values())
     need('vendor', state.accounts, program.vendor?.id, `program ${program.id}`);
-  for (const held of [...state.certificates.values(), ...state.enrollments.values()]) {
-    need('program', state.programs, held.program?.id, held.id);
-    need('client', state.accounts, held.client?.id, held.id);
+  for (const sub of [
+    ...state.templates.values(),
+    ...state.parameters.values(),
+    ...state.parameterGroups.values(),
+  ])
+    need('program', state.programs, sub.program?.id, sub.id);
+  for (const certificate of state.certificates.values()) {
+    need('program', state.programs, certificate.program?.id, certificate.id);
+    need('client', state.accounts, certificate.client?.id, certificate.id);
   }
-  for (const enrollment of state.enrollments.values())
+  for (const enrollment of state.enrollments.values()) {
+    need('program', state.programs, enrollment.program?.id, enrollment.id);
     need('certificate', state.certificates, enrollment.certificate?.id, enrollment.id);
+  }
 
   for (const token of seed.tokens ?? []) {
     if (typeof token.token !== 'string' || token.token.length === 0)
@@ -80,9 +94,7 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
     state.tokens.set(token.token, {
       role: token.role,
       user,
-      ...(account
-        ? { account: { id: account.id, href: paths.account(account.id), name: account.name } }
-        : {}),
+      ...(account ? { account: accountRef(account) } : {}),
     });
   }
   state.nextExpiry = null;
@@ -114,6 +126,7 @@ function interner() {
   };
   const fields = [
     'program',
+    'vendor',
     'client',
     'buyer',
     'licensee',
@@ -154,6 +167,9 @@ export function dumpProgram(state: ProgramState): Required<ProgramSeed> {
       ...(actor.account ? { account: actor.account.id } : {}),
     })),
     programs: [...state.programs.values()],
+    templates: [...state.templates.values()],
+    parameters: [...state.parameters.values()],
+    parameterGroups: [...state.parameterGroups.values()],
     certificates: [...state.certificates.values()],
     enrollments: [...state.enrollments.values()],
   };
@@ -173,24 +189,30 @@ const users = {
   client: { id: 'USR-3391-5820', name: 'Clara Client' },
 } satisfies Record<string, UserRef>;
 
+/**
+ * The client account and its buyer and licensee carry the ids of the vendor's own test tenant
+ * (its public end-to-end configuration), so a suite written against that tenant finds them.
+ */
 const accounts: Account[] = [
   {
-    id: 'ACC-1086-6867',
+    id: 'ACC-3102-5475',
     name: 'Microsoft',
     type: 'Vendor',
-    icon: '/static/ACC-1086-6867/account.png',
+    status: 'Enabled',
+    icon: '/v1/accounts/accounts/ACC-3102-5475/icon',
   },
-  { id: 'ACC-2741-3388', name: 'Adobe', type: 'Vendor' },
+  { id: 'ACC-2741-3388', name: 'Adobe', type: 'Vendor', status: 'Enabled' },
   {
-    id: 'ACC-4812-0447',
+    id: 'ACC-1086-6867',
     name: 'Oscorp Industries',
     type: 'Client',
-    icon: '/static/ACC-4812-0447/account.png',
+    status: 'Active',
+    icon: '/v1/accounts/accounts/ACC-1086-6867/icon',
   },
-  { id: 'ACC-5530-9172', name: 'Wayne Enterprises', type: 'Client' },
+  { id: 'ACC-5530-9172', name: 'Wayne Enterprises', type: 'Client', status: 'Active' },
 ];
 const buyers: Buyer[] = [
-  { id: 'BUY-1591-2112', name: 'Oscorp EU', client: 'ACC-4812-0447' },
+  { id: 'BUY-1591-2112', name: 'Oscorp EU', client: 'ACC-1086-6867' },
   { id: 'BUY-3310-7781', name: 'Wayne Enterprises Buyer', client: 'ACC-5530-9172' },
 ];
 const licensees: Licensee[] = [
@@ -198,142 +220,240 @@ const licensees: Licensee[] = [
     id: 'LCE-5758-4071-6507',
     name: 'Oscorp Canada Limited',
     externalId: 'WW-CON-12345678',
-    client: 'ACC-4812-0447',
+    client: 'ACC-1086-6867',
   },
   { id: 'LCE-8821-3390-1174', name: 'Wayne Enterprises Licensee', client: 'ACC-5530-9172' },
 ];
-
-const ref = (account: Account) => ({
-  id: account.id,
-  href: paths.account(account.id),
-  name: account.name,
-  ...(account.icon ? { icon: account.icon } : {}),
-});
 const [microsoft, adobe, oscorp, wayne] = accounts as [Account, Account, Account, Account];
 
+interface ProgramSpec {
+  id: string;
+  name: string;
+  status: StoredProgram['status'];
+  applicableTo: StoredProgram['applicableTo'];
+  vendor: Account;
+  created: number;
+  settings?: Partial<StoredProgram['settings']>;
+  /** Whether the Partner Network ID must be given. */
+  mpnRequired: boolean;
+}
+
+const programSpecs: ProgramSpec[] = [
+  {
+    id: 'PRG-9643-3741',
+    name: 'Microsoft AI Cloud Partner',
+    status: 'Published',
+    applicableTo: 'Licensee',
+    vendor: microsoft,
+    created: -400,
+    // The vendor's own e2e suite enrolls with `parameters.ordering: []`.
+    mpnRequired: false,
+  },
+  {
+    id: 'PRG-4127-5580',
+    name: 'Microsoft Education Partner',
+    status: 'Published',
+    applicableTo: 'Buyer',
+    vendor: microsoft,
+    created: -300,
+    settings: {
+      newCertificateAutoapprove: true,
+      preValidation: { enrollmentDraft: true, enrollmentQuerying: true, reEnrollment: true },
+    },
+    mpnRequired: true,
+  },
+  {
+    id: 'PRG-7315-2204',
+    name: 'Microsoft Security Specialist',
+    status: 'Draft',
+    applicableTo: 'Licensee',
+    vendor: microsoft,
+    created: -10,
+    mpnRequired: true,
+  },
+  {
+    id: 'PRG-8862-1093',
+    name: 'Microsoft Legacy Reseller',
+    status: 'Unpublished',
+    applicableTo: 'Licensee',
+    vendor: microsoft,
+    created: -700,
+    mpnRequired: true,
+  },
+  {
+    id: 'PRG-5190-6634',
+    name: 'Adobe Creative Partner',
+    status: 'Published',
+    applicableTo: 'Buyer',
+    vendor: adobe,
+    created: -200,
+    mpnRequired: false,
+  },
+];
+
+const templateContent = {
+  EnrollmentProcessing: 'The enrollment of {{client.name}} in {{program.name}} is being processed.',
+  EnrollmentQuerying: 'Please send the Microsoft Partner Network ID of {{client.name}}.',
+  EnrollmentCompleted: '{{client.name}} is now certified for {{program.name}}.',
+} as const;
+
 /**
- * Programs in every status (Published for Licensee and for Buyer), certificates in every status
- * (one Active certificate expires within 30 days), enrollments in every status, all dated
- * relative to `now` so the seed stays realistic whenever it is loaded.
+ * Programs in every status with their templates, parameters and groups; certificates in every
+ * status (one Active certificate expires within 30 days); enrollments in every status. All
+ * dated relative to `now`, so the seed stays realistic whenever it is loaded.
  */
 export function defaultProgramSeed(now: Date): ProgramSeed {
   const day = (offset: number) => utcDate(new Date(now.getTime() + offset * 86_400_000));
   const at = (offset: number) => new Date(now.getTime() + offset * 86_400_000).toISOString();
   const event = (offset: number, by: UserRef = users.ops) => ({ at: at(offset), by });
 
-  const program = (
-    id: string,
-    name: string,
-    status: StoredProgram['status'],
-    applicableTo: StoredProgram['applicableTo'],
-    vendor: Account,
-    options: { autoapprove?: boolean; created: number } = { created: -400 },
-  ): StoredProgram => {
-    const digits = id.slice(4);
-    return {
-      id,
-      href: paths.program(id),
-      name,
-      description: `${name}: eligibility program run by ${vendor.name}.`,
-      status,
-      applicableTo,
-      eligibility: { client: true, partner: applicableTo === 'Buyer' },
-      vendor: ref(vendor),
-      settings: { newCertificateAutoapprove: options.autoapprove ?? false },
-      parameters: [
-        {
-          id: `PPM-${digits}-0001`,
-          name: 'Microsoft Partner Network ID',
-          externalId: 'MPNID',
-          type: 'SingleLineText',
-          phase: 'Ordering',
-          description: 'The partner network id of the enrolling organisation.',
-          constraints: {
-            readonly: false,
-            hidden: false,
-            required: applicableTo === 'Licensee',
-            unique: true,
-          },
-        },
-        {
-          id: `PPM-${digits}-0002`,
-          name: 'Tenant Id',
-          externalId: 'tenant_id',
-          type: 'SingleLineText',
-          phase: 'Fulfillment',
-          constraints: { readonly: false, hidden: true, required: false, unique: false },
-        },
-      ],
-      templates: [
-        {
-          id: `PTM-${digits}-0001`,
-          name: 'Missing partner id',
-          type: 'EnrollmentQuerying',
-          content: 'Please send the Microsoft Partner Network ID of {{client.name}}.',
-        },
-        {
-          id: `PTM-${digits}-0002`,
-          name: 'Successful activation',
-          type: 'EnrollmentCompleted',
-          content: '{{client.name}} is now certified for {{program.name}}.',
-        },
-        {
-          id: `PTM-${digits}-0003`,
-          name: 'Certificate',
-          type: 'Certificate',
-          content:
-            '# {{program.name}}\n\nThis certifies that **{{client.name}}** meets the requirements of {{program.name}}.\n\nCertificate {{certificate.id}}, status {{status}}, valid until {{expirationDate}}.\nPartner Network ID: {{parameters.MPNID}}\n',
-        },
-      ],
-      audit: {
-        created: event(options.created, users.vendor),
-        updated: event(options.created + 1, users.vendor),
-        ...(status !== 'Draft' ? { published: event(options.created + 1, users.vendor) } : {}),
-        ...(status === 'Unpublished' ? { unpublished: event(-30, users.vendor) } : {}),
-      },
+  const programs: StoredProgram[] = [];
+  const templates: StoredTemplate[] = [];
+  const parameters: StoredParameter[] = [];
+  const parameterGroups: StoredParameterGroup[] = [];
+  for (const spec of programSpecs) {
+    const digits = spec.id.slice(4);
+    const audit = {
+      created: event(spec.created, users.vendor),
+      updated: event(spec.created + 1, users.vendor),
+      ...(spec.status !== 'Draft' ? { published: event(spec.created + 1, users.vendor) } : {}),
+      ...(spec.status === 'Unpublished' ? { unpublished: event(-30, users.vendor) } : {}),
     };
-  };
-
-  const programs = [
-    program('PRG-9643-3741', 'Microsoft AI Cloud Partner', 'Published', 'Licensee', microsoft),
-    program('PRG-4127-5580', 'Microsoft Education Partner', 'Published', 'Buyer', microsoft, {
-      autoapprove: true,
-      created: -300,
-    }),
-    program('PRG-7315-2204', 'Microsoft Security Specialist', 'Draft', 'Licensee', microsoft, {
-      created: -10,
-    }),
-    program('PRG-8862-1093', 'Microsoft Legacy Reseller', 'Unpublished', 'Licensee', microsoft, {
-      created: -700,
-    }),
-    program('PRG-5190-6634', 'Adobe Creative Partner', 'Published', 'Buyer', adobe, {
-      created: -200,
-    }),
-  ];
+    const program: StoredProgram = {
+      id: spec.id,
+      href: paths.program(spec.id),
+      name: spec.name,
+      revision: spec.status === 'Unpublished' ? 3 : spec.status === 'Draft' ? 1 : 2,
+      shortDescription: `${spec.name}: eligibility program run by ${spec.vendor.name}.`,
+      longDescription: `Organisations that meet the requirements of ${spec.name} may buy and resell ${spec.vendor.name} products under it.`,
+      website: `https://partners.example.com/${digits}`,
+      icon: `${paths.program(spec.id)}/icon`,
+      status: spec.status,
+      applicableTo: spec.applicableTo,
+      eligibility: { client: true, partner: spec.applicableTo === 'Buyer' },
+      products: [],
+      vendor: accountRef(spec.vendor),
+      settings: {
+        newCertificateAutoapprove: false,
+        programEnrollment: true,
+        programLink: false,
+        terminateOnExpiration: { enabled: false, duration: null },
+        preValidation: { enrollmentDraft: false, enrollmentQuerying: false, reEnrollment: false },
+        ...spec.settings,
+      },
+      statistics: { certificates: 0 },
+      audit,
+    };
+    programs.push(program);
+    const ref = { id: program.id, href: program.href, name: program.name };
+    const subAudit = { created: audit.created, updated: audit.created };
+    const template = (n: string, name: string, type: StoredTemplate['type'], isDefault: boolean) =>
+      templates.push({
+        id: `PTM-${digits}-${n}`,
+        href: paths.sub(spec.id, 'templates', `PTM-${digits}-${n}`),
+        name,
+        content: templateContent[type],
+        default: isDefault,
+        type,
+        status: 'Active',
+        program: ref,
+        audit: subAudit,
+      });
+    template('0001', 'Enrollment received', 'EnrollmentProcessing', true);
+    template('0002', 'Missing partner id', 'EnrollmentQuerying', true);
+    template('0003', 'Successful activation', 'EnrollmentCompleted', true);
+    templates.push({
+      id: `PTM-${digits}-0004`,
+      href: paths.sub(spec.id, 'templates', `PTM-${digits}-0004`),
+      name: 'Certificate document',
+      content: `# {{program.name}}\n\nThis certifies that **{{client.name}}** meets the requirements of {{program.name}}.\n\nCertificate {{certificate.id}}, status {{status}}, valid until {{expirationDate}}.\nPartner Network ID: {{parameters.MPNID}}\n`,
+      default: false,
+      type: 'EnrollmentCompleted',
+      status: 'Active',
+      program: ref,
+      audit: subAudit,
+    });
+    parameterGroups.push(
+      {
+        id: `PPG-${digits}-0001`,
+        href: paths.sub(spec.id, 'parameter-groups', `PPG-${digits}-0001`),
+        name: 'General',
+        label: 'General information',
+        displayOrder: 10,
+        default: true,
+        parameterCount: 1,
+        program: ref,
+        audit: subAudit,
+      },
+      {
+        id: `PPG-${digits}-0002`,
+        href: paths.sub(spec.id, 'parameter-groups', `PPG-${digits}-0002`),
+        name: 'Partner details',
+        label: 'Tell us about your organisation',
+        description: 'Identifiers of the enrolling partner.',
+        displayOrder: 20,
+        default: false,
+        parameterCount: 1,
+        program: ref,
+        audit: subAudit,
+      },
+    );
+    parameters.push(
+      {
+        id: `PPM-${digits}-0001`,
+        href: paths.sub(spec.id, 'parameters', `PPM-${digits}-0001`),
+        name: 'Microsoft Partner Network ID',
+        description: 'The partner network id of the enrolling organisation.',
+        group: { id: `PPG-${digits}-0002`, name: 'Partner details' },
+        scope: 'Enrollment',
+        phase: 'Order',
+        externalId: 'MPNID',
+        displayOrder: 10,
+        constraints: { hidden: false, readonly: false, required: spec.mpnRequired, unique: true },
+        options: { hintText: 'Seven digits', placeholderText: '6527247' },
+        type: 'SingleLineText',
+        status: 'Active',
+        program: ref,
+        audit: subAudit,
+      },
+      {
+        id: `PPM-${digits}-0002`,
+        href: paths.sub(spec.id, 'parameters', `PPM-${digits}-0002`),
+        name: 'Tenant Id',
+        description: 'The Microsoft Entra tenant of the partner, filled in by the vendor.',
+        group: { id: `PPG-${digits}-0001`, name: 'General' },
+        scope: 'Enrollment',
+        phase: 'Fulfillment',
+        externalId: 'tenant_id',
+        displayOrder: 20,
+        constraints: { hidden: true, readonly: false, required: false, unique: false },
+        type: 'SingleLineText',
+        status: 'Active',
+        program: ref,
+        audit: subAudit,
+      },
+    );
+  }
   const byId = new Map(programs.map((p) => [p.id, p]));
 
-  const parametersFor = (p: StoredProgram, mpn: string | undefined) => ({
-    ordering: p.parameters
-      .filter((d) => d.phase === 'Ordering')
-      .map((d): OrderParameter => ({
-        id: d.id,
-        name: d.name,
-        externalId: d.externalId,
-        type: d.type,
-        constraints: d.constraints,
-        ...(mpn ? { value: mpn } : {}),
-      })),
-    fulfillment: p.parameters
-      .filter((d) => d.phase === 'Fulfillment')
-      .map((d): OrderParameter => ({
-        id: d.id,
-        name: d.name,
-        externalId: d.externalId,
-        type: d.type,
-        constraints: d.constraints,
-        value: '69b73824-ce76-4866-ad47-b615ae9d8998',
-      })),
-  });
+  const parametersFor = (p: StoredProgram, mpn: string | undefined) => {
+    const value = (d: StoredParameter, v: string | undefined): ParameterValue => ({
+      id: d.id,
+      externalId: d.externalId ?? null,
+      name: d.name,
+      type: d.type,
+      phase: d.phase,
+      constraints: d.constraints,
+      ...(v ? { value: v, displayValue: v } : {}),
+    });
+    const own = parameters.filter((d) => d.program.id === p.id);
+    return {
+      ordering: own.filter((d) => d.phase === 'Order').map((d) => value(d, mpn)),
+      fulfillment: own
+        .filter((d) => d.phase === 'Fulfillment')
+        .map((d) => value(d, '69b73824-ce76-4866-ad47-b615ae9d8998')),
+    };
+  };
 
   const certificates: StoredCertificate[] = [];
   const enrollments: StoredEnrollment[] = [];
@@ -350,10 +470,11 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
     notes?: string;
   }) => {
     const p = byId.get(spec.program)!;
+    p.statistics = { certificates: (p.statistics.certificates ?? 0) + 1 };
     const scope =
       p.applicableTo === 'Buyer'
         ? {
-            buyer: (({ id, name }) => ({ id, href: paths.buyer(id), name }))(
+            buyer: (({ id, name }) => ({ id, href: paths.buyer(id), name, revision: 1 }))(
               buyers.find((b) => b.client === spec.client.id)!,
             ),
           }
@@ -363,42 +484,54 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
               href: paths.licensee(id),
               name,
               ...(externalId ? { externalId } : {}),
+              revision: 1,
             }))(licensees.find((l) => l.client === spec.client.id)!),
           };
-    const parameters = parametersFor(p, 'MPN-6527247');
-    const templateOf = (type: string) => {
-      const t = p.templates.find((x) => x.type === type)!;
-      return { id: t.id, href: paths.template(p.id, t.id), name: t.name };
+    const params = parametersFor(p, 'MPN-6527247');
+    const templateOf = (id: string) => {
+      const t = templates.find((x) => x.id === id)!;
+      return { id: t.id, href: t.href, name: t.name, type: t.type };
     };
-    const statusNotes = spec.notes ? { message: spec.notes } : undefined;
+    const digits = p.id.slice(4);
     const certificateAudit: StoredCertificate['audit'] = {
       created: event(spec.created, users.client),
       updated: event(spec.created, users.client),
       pending: event(spec.created, users.client),
     };
+    let revision = 1;
+    const mark = (name: string, value: { at: string; by: UserRef }) => {
+      certificateAudit[name] = certificateAudit.updated = value;
+      revision++;
+    };
     if (
       ['Active', 'Expired', 'Updating'].includes(spec.status) ||
       (spec.status === 'Terminated' && spec.enrollmentStatus !== 'Failed')
-    ) {
-      certificateAudit.activated = certificateAudit.updated = event(spec.created + 2, users.vendor);
-    }
-    if (spec.status === 'Updating')
-      certificateAudit.updating = certificateAudit.updated = event(-3, users.client);
-    if (spec.status === 'Terminated')
-      certificateAudit.terminated = certificateAudit.updated = event(
-        spec.created + 3,
-        users.vendor,
-      );
-    if (spec.status === 'Expired') {
-      const expiredAt = `${day((spec.expires ?? 0) + 1)}T00:00:00.000Z`;
-      certificateAudit.expired = certificateAudit.updated = { at: expiredAt, by: systemActor.user };
-    }
+    )
+      mark('activated', event(spec.created + 2, users.vendor));
+    if (spec.status === 'Updating') mark('updating', event(-3, users.client));
+    if (spec.status === 'Terminated') mark('terminated', event(spec.created + 3, users.vendor));
+    if (spec.status === 'Expired')
+      mark('expired', {
+        at: `${day((spec.expires ?? 0) + 1)}T00:00:00.000Z`,
+        by: systemActor.user,
+      });
+    const programRef = {
+      id: p.id,
+      href: p.href,
+      name: p.name,
+      revision: p.revision,
+      icon: p.icon ?? null,
+      status: p.status,
+      applicableTo: p.applicableTo,
+    };
     certificates.push({
       id: spec.certificate,
       href: paths.certificate(spec.certificate),
       name: `${p.name} - ${spec.client.name}`,
-      program: { id: p.id, href: p.href, name: p.name },
-      client: ref(spec.client),
+      revision,
+      program: programRef,
+      vendor: p.vendor,
+      client: accountRef(spec.client),
       applicableTo: p.applicableTo,
       ...scope,
       eligibility: { ...p.eligibility },
@@ -407,46 +540,56 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
           ? {}
           : { vendor: `ven-${spec.certificate.slice(4, 8)}-${spec.certificate.slice(9, 13)}` },
       status: spec.status,
-      ...(statusNotes && spec.status === 'Terminated' ? { statusNotes } : {}),
+      ...(spec.notes && spec.status === 'Terminated' ? { statusNotes: spec.notes } : {}),
       ...(spec.expires !== undefined ? { expirationDate: day(spec.expires) } : {}),
-      ...(spec.status !== 'Pending' ? { template: templateOf('Certificate') } : {}),
-      parameters,
-      enrollment: { id: spec.enrollment, href: paths.enrollment(spec.enrollment) },
+      ...(spec.status !== 'Pending' ? { template: templateOf(`PTM-${digits}-0004`) } : {}),
+      parameters: params,
+      terms: [],
       audit: certificateAudit,
     });
+    const created = event(spec.type === 'Change' ? -3 : spec.created, users.client);
     const enrollmentAudit: StoredEnrollment['audit'] = {
-      created: event(spec.type === 'Change' ? -3 : spec.created, users.client),
-      processing: event(spec.type === 'Change' ? -3 : spec.created, users.client),
+      created,
+      updated: created,
+      processing: created,
     };
-    enrollmentAudit.updated = enrollmentAudit.created;
-    if (spec.enrollmentStatus === 'Querying')
-      enrollmentAudit.querying = enrollmentAudit.updated = event(-1, users.vendor);
+    let enrollmentRevision = 2;
+    const step = (name: string, value: { at: string; by: UserRef }) => {
+      enrollmentAudit[name] = enrollmentAudit.updated = value;
+      enrollmentRevision++;
+    };
+    if (spec.enrollmentStatus === 'Querying') step('querying', event(-1, users.vendor));
     if (spec.enrollmentStatus === 'Completed')
-      enrollmentAudit.completed = enrollmentAudit.updated = event(spec.created + 2, users.vendor);
-    if (spec.enrollmentStatus === 'Failed')
-      enrollmentAudit.failed = enrollmentAudit.updated = event(spec.created + 3, users.vendor);
+      step('completed', event(spec.created + 2, users.vendor));
+    if (spec.enrollmentStatus === 'Failed') step('failed', event(spec.created + 3, users.vendor));
     enrollments.push({
       id: spec.enrollment,
       href: paths.enrollment(spec.enrollment),
+      name: `${p.name} - ${spec.client.name}`,
+      revision: enrollmentRevision,
       type: spec.type ?? 'New',
       status: spec.enrollmentStatus,
-      program: { id: p.id, href: p.href, name: p.name },
       certificate: {
         id: spec.certificate,
         href: paths.certificate(spec.certificate),
         name: `${p.name} - ${spec.client.name}`,
       },
-      client: ref(spec.client),
+      program: programRef,
+      vendor: p.vendor,
       applicableTo: p.applicableTo,
       ...scope,
-      parameters,
+      eligibility: { ...p.eligibility },
+      parameters: params,
+      ...(spec.enrollmentStatus === 'Processing' ? { assignee: users.vendor } : {}),
       ...(spec.enrollmentStatus === 'Querying'
-        ? { template: templateOf('EnrollmentQuerying') }
+        ? { template: templateOf(`PTM-${digits}-0002`) }
         : {}),
       ...(spec.enrollmentStatus === 'Completed'
-        ? { template: templateOf('EnrollmentCompleted') }
+        ? { template: templateOf(`PTM-${digits}-0003`) }
         : {}),
-      ...(statusNotes && spec.enrollmentStatus === 'Failed' ? { statusNotes } : {}),
+      ...(spec.notes && spec.enrollmentStatus === 'Failed'
+        ? { statusNotes: { message: spec.notes } }
+        : {}),
       audit: enrollmentAudit,
     });
   };
@@ -554,6 +697,9 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
       { token: seedTokens.client, role: 'client', user: users.client.id, account: oscorp.id },
     ],
     programs,
+    templates,
+    parameters,
+    parameterGroups,
     certificates,
     enrollments,
   };

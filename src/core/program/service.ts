@@ -1,181 +1,126 @@
 /**
- * The Program API's rules: every create, transition and update goes through here. Each function
- * checks everything first and only then writes, so a refused request changes nothing.
+ * The rules of certificates and enrollments. Each function checks everything first and only
+ * then writes, so a refused request changes nothing.
  */
 import { utcDate } from '../clock.js';
-import type { IdGenerator } from '../ids.js';
-import { Refusal } from '../problem.js';
+import {
+  accountRef,
+  addDays,
+  findProgram,
+  given,
+  notFound,
+  ONE_YEAR_DAYS,
+  paths,
+  programRef,
+  reference,
+  refuse,
+  save,
+  templateOfProgram,
+  templateRef,
+  templatesOf,
+  type Context,
+} from './common.js';
 import {
   certificateAuditEvent,
   certificateTransition,
   enrollmentAuditEvent,
   enrollmentTransition,
-  programAuditEvent,
-  programTransition,
   type CertificateEvent,
+  type EnrollmentEvent,
 } from './lifecycle.js';
 import type {
   AccountRef,
   Actor,
-  Audit,
   CertificateCreate,
   CertificateTerminate,
   CertificateUpdate,
   EnrollmentComplete,
   EnrollmentCreate,
   EnrollmentFail,
+  EnrollmentProcess,
   EnrollmentQuery,
-  OrderParameter,
-  ParametersInput,
+  EnrollmentUpdate,
+  Message,
   ProblemCode,
-  ProgramCreate,
-  ProgramParameter,
-  ProgramTemplate,
-  ProgramUpdate,
   StoredCertificate,
   StoredEnrollment,
   StoredProgram,
+  StoredTemplate,
+  TemplateType,
 } from './model.js';
+import {
+  checkParameters,
+  fillParameters,
+  requireParameters,
+  type ParameterBag,
+} from './parameters.js';
 import type { ProgramState } from './state.js';
 
-export interface Context {
-  state: ProgramState;
-  actor: Actor;
-  now: Date;
-  ids: IdGenerator;
-}
-
-type Fields = Record<string, string[]>;
-const refuse = (code: ProblemCode, detail: string, fields?: Fields) =>
-  new Refusal<ProblemCode>(code, detail, fields);
-
-export const paths = {
-  certificate: (id: string) => `/v1/program/certificates/${id}`,
-  enrollment: (id: string) => `/v1/program/enrollments/${id}`,
-  program: (id: string) => `/v1/program/programs/${id}`,
-  template: (programId: string, id: string) => `/v1/program/programs/${programId}/templates/${id}`,
-  account: (id: string) => `/v1/accounts/accounts/${id}`,
-  buyer: (id: string) => `/v1/accounts/buyers/${id}`,
-  licensee: (id: string) => `/v1/accounts/licensees/${id}`,
-};
-
-const ONE_YEAR_DAYS = 365;
+export type { Context } from './common.js';
 
 // ---------------------------------------------------------------- visibility
 
-export function canSeeProgram(actor: Actor, program: StoredProgram): boolean {
+/** Certificates: a client sees its own, a vendor those of its programs. */
+export function canSeeCertificate(actor: Actor, certificate: StoredCertificate): boolean {
   switch (actor.role) {
     case 'operations':
       return true;
     case 'vendor':
-      return program.vendor.id === actor.account?.id;
+      return certificate.vendor.id === actor.account?.id;
     case 'client':
-      return program.status === 'Published';
+      return certificate.client.id === actor.account?.id;
     default:
       return actor.role satisfies never;
   }
 }
 
-/** Certificates and enrollments: a client sees its own, a vendor those of its programs. */
-export function canSeeHeld(
+/** Enrollments: a client sees its own; a vendor those of its programs once submitted. */
+export function canSeeEnrollment(
   state: ProgramState,
   actor: Actor,
-  held: { client: AccountRef; program: { id: string } },
+  enrollment: StoredEnrollment,
 ): boolean {
   switch (actor.role) {
     case 'operations':
       return true;
     case 'vendor':
-      return state.programs.get(held.program.id)?.vendor.id === actor.account?.id;
+      return enrollment.status !== 'Draft' && enrollment.vendor.id === actor.account?.id;
     case 'client':
-      return held.client.id === actor.account?.id;
+      return state.certificates.get(enrollment.certificate.id)?.client.id === actor.account?.id;
     default:
       return actor.role satisfies never;
   }
 }
 
-const notFound = (what: string, id: string) => refuse('NotFound', `${what} ${id} was not found.`);
-
-export function findProgram(ctx: Context, id: string): StoredProgram {
-  const program = ctx.state.programs.get(id);
-  if (!program || !canSeeProgram(ctx.actor, program)) throw notFound('Program', id);
-  return program;
-}
-
 export function findCertificate(ctx: Context, id: string): StoredCertificate {
   const certificate = ctx.state.certificates.get(id);
-  if (!certificate || !canSeeHeld(ctx.state, ctx.actor, certificate))
-    throw notFound('Certificate', id);
+  if (!certificate || !canSeeCertificate(ctx.actor, certificate)) throw notFound('Certificate', id);
   return certificate;
 }
 
 export function findEnrollment(ctx: Context, id: string): StoredEnrollment {
   const enrollment = ctx.state.enrollments.get(id);
-  if (!enrollment || !canSeeHeld(ctx.state, ctx.actor, enrollment))
+  if (!enrollment || !canSeeEnrollment(ctx.state, ctx.actor, enrollment))
     throw notFound('Enrollment', id);
   return enrollment;
 }
 
-// ---------------------------------------------------------------- helpers
+// ---------------------------------------------------------------- shared steps
 
-function stamp(ctx: Context, audit: Audit, ...events: string[]): Audit {
-  const event = { at: ctx.now.toISOString(), by: ctx.actor.user };
-  const next: Audit = { ...audit };
-  for (const name of events) next[name] = event;
-  next.updated = event;
-  return next;
-}
-
-const addDays = (date: Date, days: number) => utcDate(new Date(date.getTime() + days * 86_400_000));
-
-function reference(ctx: Context, field: string, id: string, what: string): Refusal<ProblemCode> {
-  void ctx;
-  return refuse('ReferenceNotFound', `${what} ${id} does not exist or is not visible to you.`, {
-    [field]: [`${what} ${id} was not found.`],
-  });
-}
-
-function programRef(program: StoredProgram) {
-  return { id: program.id, href: program.href, name: program.name };
-}
-
-function accountRef(ctx: Context, field: string, id: string): AccountRef {
+function clientAccount(ctx: Context, field: string, id: string): AccountRef {
   const account = ctx.state.accounts.get(id);
-  if (!account || account.type !== 'Client') throw reference(ctx, field, id, 'Client account');
-  return {
-    id: account.id,
-    href: paths.account(account.id),
-    name: account.name,
-    ...(account.icon ? { icon: account.icon } : {}),
-  };
+  if (!account || account.type !== 'Client') throw reference(field, id, 'Client account');
+  return accountRef(account);
 }
-
-function templateOf(
-  ctx: Context,
-  program: StoredProgram,
-  field: string,
-  id: string,
-): ProgramTemplate {
-  const template = program.templates.find((t) => t.id === id);
-  if (!template) throw reference(ctx, field, id, 'Template');
-  return template;
-}
-
-const templateRef = (program: StoredProgram, template: ProgramTemplate) => ({
-  id: template.id,
-  href: paths.template(program.id, template.id),
-  name: template.name,
-});
 
 /** Who the certificate is for: the caller's own account for a client, `client.id` for operations. */
 function holderOf(ctx: Context, input: { client?: { id: string } }): AccountRef {
-  // A client always acts for its own account; a `client` in its body is ignored.
-  if (ctx.actor.role === 'client') return accountRef(ctx, 'client.id', ctx.actor.account!.id);
+  if (ctx.actor.role === 'client') return clientAccount(ctx, 'client.id', ctx.actor.account!.id);
   if (!input.client)
     throw refuse('ValidationFailed', 'client is required.', {
       client: ['client is required when operations acts for a client.'],
     });
-  return accountRef(ctx, 'client.id', input.client.id);
+  return clientAccount(ctx, 'client.id', input.client.id);
 }
 
 /** `applicableTo` of the program decides whether a buyer or a licensee is required. */
@@ -185,138 +130,60 @@ function scopeOf(
   client: AccountRef,
   input: { buyer?: { id: string }; licensee?: { id: string } },
 ) {
-  if (program.applicableTo === 'Buyer') {
-    if (input.licensee)
-      throw refuse(
-        'ApplicableToMismatch',
-        `Program ${program.id} applies to buyers: give a buyer, not a licensee.`,
-        { licensee: ['not allowed for a Buyer program.'] },
-      );
-    if (!input.buyer)
-      throw refuse('BuyerRequired', `Program ${program.id} applies to buyers: buyer is required.`, {
-        buyer: ['buyer is required.'],
-      });
-    const buyer = ctx.state.buyers.get(input.buyer.id);
-    if (!buyer || buyer.client !== client.id)
-      throw reference(ctx, 'buyer.id', input.buyer.id, 'Buyer');
-    return { buyer: { id: buyer.id, href: paths.buyer(buyer.id), name: buyer.name } };
-  }
-  if (input.buyer)
+  const [wanted, other] =
+    program.applicableTo === 'Buyer'
+      ? (['buyer', 'licensee'] as const)
+      : (['licensee', 'buyer'] as const);
+  if (input[other])
     throw refuse(
       'ApplicableToMismatch',
-      `Program ${program.id} applies to licensees: give a licensee, not a buyer.`,
-      { buyer: ['not allowed for a Licensee program.'] },
+      `Program ${program.id} applies to ${program.applicableTo}: give a ${wanted}, not a ${other}.`,
+      { [other]: [`not allowed for a ${program.applicableTo} program.`] },
     );
-  if (!input.licensee)
+  const ref = input[wanted];
+  if (!ref)
     throw refuse(
-      'LicenseeRequired',
-      `Program ${program.id} applies to licensees: licensee is required.`,
-      { licensee: ['licensee is required.'] },
+      wanted === 'buyer' ? 'BuyerRequired' : 'LicenseeRequired',
+      `Program ${program.id} applies to ${program.applicableTo}: ${wanted} is required.`,
+      { [wanted]: [`${wanted} is required.`] },
     );
-  const licensee = ctx.state.licensees.get(input.licensee.id);
+  if (wanted === 'buyer') {
+    const buyer = ctx.state.buyers.get(ref.id);
+    if (!buyer || buyer.client !== client.id) throw reference('buyer.id', ref.id, 'Buyer');
+    return {
+      buyer: { id: buyer.id, href: paths.buyer(buyer.id), name: buyer.name, revision: 1 },
+    };
+  }
+  const licensee = ctx.state.licensees.get(ref.id);
   if (!licensee || licensee.client !== client.id)
-    throw reference(ctx, 'licensee.id', input.licensee.id, 'Licensee');
+    throw reference('licensee.id', ref.id, 'Licensee');
   return {
     licensee: {
       id: licensee.id,
       href: paths.licensee(licensee.id),
       name: licensee.name,
       ...(licensee.externalId ? { externalId: licensee.externalId } : {}),
+      revision: 1,
     },
   };
 }
 
 function requirePublished(program: StoredProgram, doing: string) {
-  if (program.status !== 'Published') {
+  if (program.status !== 'Published')
     throw refuse(
       'ProgramNotPublished',
       `Program ${program.id} is ${program.status}: ${doing} is only possible for a Published program.`,
     );
-  }
 }
 
-/**
- * The program's parameter definitions of one phase with values filled in from the input (and
- * from `current` values where the input is silent). Unknown ids are refused; so is a required
- * ordering parameter left without a value, naming each one.
- */
-function fillParameters(
-  ctx: Context,
-  program: StoredProgram,
-  input: ParametersInput | undefined,
-  current: { ordering?: OrderParameter[]; fulfillment?: OrderParameter[] } | undefined,
-  enforceRequired: boolean,
-) {
-  const phases = [
-    ['ordering', 'Ordering'],
-    ['fulfillment', 'Fulfillment'],
-  ] as const;
-  const result = { ordering: [] as OrderParameter[], fulfillment: [] as OrderParameter[] };
-  const missing: Fields = {};
-  for (const [key, phase] of phases) {
-    const given = new Map<string, string | undefined>();
-    (input?.[key] ?? []).forEach((value, i) => {
-      const definition = program.parameters.find((p) => p.id === value.id && p.phase === phase);
-      if (!definition)
-        throw reference(ctx, `parameters.${key}[${i}].id`, value.id, `${phase} parameter`);
-      given.set(value.id, value.value);
-    });
-    for (const definition of program.parameters.filter(
-      (p: ProgramParameter) => p.phase === phase,
-    )) {
-      const value = given.has(definition.id)
-        ? given.get(definition.id)
-        : current?.[key]?.find((p) => p.id === definition.id)?.value;
-      const item: OrderParameter = {
-        id: definition.id,
-        name: definition.name,
-        externalId: definition.externalId,
-        ...(definition.type ? { type: definition.type } : {}),
-        constraints: {
-          readonly: false,
-          hidden: false,
-          required: false,
-          unique: false,
-          ...definition.constraints,
-        },
-        ...(value !== undefined ? { value } : {}),
-      };
-      if (
-        enforceRequired &&
-        phase === 'Ordering' &&
-        definition.constraints?.required &&
-        (value === undefined || value.trim() === '')
-      ) {
-        missing[`parameters.ordering.${definition.externalId}`] = [
-          `${definition.name} (${definition.id}) is required.`,
-        ];
-      }
-      result[key].push(item);
-    }
-  }
-  const names = Object.keys(missing);
-  if (names.length > 0) {
-    const list = Object.values(missing)
-      .map((m) => m[0]!.replace(/ is required\.$/, ''))
-      .join(', ');
-    throw refuse(
-      'ParameterRequired',
-      `Required ordering parameter without a value: ${list}.`,
-      missing,
-    );
-  }
-  return result;
+function programOf(ctx: Context, id: string): StoredProgram {
+  const program = ctx.state.programs.get(id);
+  if (!program || program.status === 'Deleted') throw reference('program.id', id, 'Program');
+  return program;
 }
 
-function moveCertificate(
-  ctx: Context,
-  certificate: StoredCertificate,
-  event: CertificateEvent,
-): StoredCertificate['status'] {
-  const outcome = certificateTransition(certificate.status, event);
-  if (!outcome.ok) throw refuse(outcome.code, certificateRefusal(certificate, outcome.code));
-  return outcome.to;
-}
+const programFor = (ctx: Context, held: { program: { id: string } }) =>
+  ctx.state.programs.get(held.program.id)!;
 
 function certificateRefusal(certificate: StoredCertificate, code: ProblemCode): string {
   switch (code) {
@@ -331,188 +198,240 @@ function certificateRefusal(certificate: StoredCertificate, code: ProblemCode): 
   }
 }
 
-function setCertificateStatus(
+/** The status a certificate event leads to, or the refusal the lifecycle table names. */
+function nextCertificateStatus(certificate: StoredCertificate, event: CertificateEvent) {
+  const outcome = certificateTransition(certificate.status, event);
+  if (!outcome.ok) throw refuse(outcome.code, certificateRefusal(certificate, outcome.code));
+  return outcome.to;
+}
+
+function nextEnrollmentStatus(enrollment: StoredEnrollment, event: EnrollmentEvent) {
+  const outcome = enrollmentTransition(enrollment.status, event);
+  if (!outcome.ok)
+    throw refuse(
+      outcome.code,
+      `Enrollment ${enrollment.id} is ${enrollment.status}: it cannot ${event} from there.`,
+    );
+  return outcome.to;
+}
+
+function moveCertificate(
   ctx: Context,
   certificate: StoredCertificate,
   status: StoredCertificate['status'],
   extra: Partial<StoredCertificate> = {},
 ) {
-  const next: StoredCertificate = {
-    ...certificate,
-    ...extra,
-    status,
-    audit: stamp(ctx, certificate.audit, certificateAuditEvent(status)),
-  };
-  ctx.state.certificates.set(next.id, next);
   ctx.state.nextExpiry = null;
-  return next;
+  return save(
+    ctx,
+    ctx.state.certificates,
+    { ...certificate, ...extra, status },
+    certificateAuditEvent(status),
+  );
 }
 
-function setEnrollmentStatus(
+function moveEnrollment(
   ctx: Context,
   enrollment: StoredEnrollment,
   status: StoredEnrollment['status'],
   extra: Partial<StoredEnrollment> = {},
 ) {
-  const next: StoredEnrollment = {
-    ...enrollment,
-    ...extra,
-    status,
-    audit: stamp(ctx, enrollment.audit, enrollmentAuditEvent(status)),
-  };
-  ctx.state.enrollments.set(next.id, next);
-  return next;
+  return save(
+    ctx,
+    ctx.state.enrollments,
+    { ...enrollment, ...extra, status },
+    enrollmentAuditEvent(status),
+  );
+}
+
+/** The default template of a type, for a certificate or enrollment that names none. */
+function defaultTemplate(ctx: Context, programId: string, type: TemplateType) {
+  return templatesOf(ctx.state, programId, type)[0];
+}
+
+function countCertificates(ctx: Context, programId: string, delta: number) {
+  const program = ctx.state.programs.get(programId);
+  if (program)
+    ctx.state.programs.set(programId, {
+      ...program,
+      statistics: { certificates: Math.max(0, (program.statistics.certificates ?? 0) + delta) },
+    });
+}
+
+/** Parameter checks recorded on an enrollment (`error` and each parameter's `error`). */
+function recordChecks<T extends { parameters: ParameterBag; error?: Message }>(
+  target: T,
+  run: boolean,
+): T {
+  if (!run) return target;
+  const { parameters, error } = checkParameters(target.parameters);
+  const { error: _previous, ...rest } = target;
+  return { ...rest, parameters, ...(error ? { error } : {}) } as T;
 }
 
 // ---------------------------------------------------------------- expiry
 
 /**
- * Expires every Active certificate whose `expirationDate` has passed (from 00:00 UTC the day
- * after it). Runs before every request, so reads and filters always see the current status.
+ * The clock's changes: an Active certificate expires from 00:00 UTC the day after its
+ * `expirationDate`; an Expired one is terminated `terminateOnExpiration.duration` days after it
+ * expired, when its program asks for it. Runs before every request, so reads and filters always
+ * see the current status.
  */
 export function expireDue(state: ProgramState, now: Date, system: Actor): number {
   const today = utcDate(now);
   if (state.nextExpiry === undefined) return 0;
-  if (typeof state.nextExpiry === 'string' && state.nextExpiry >= today) return 0;
-  let expired = 0;
+  if (typeof state.nextExpiry === 'string' && state.nextExpiry > today) return 0;
+  let changed = 0;
   let earliest: string | undefined;
-  for (const certificate of state.certificates.values()) {
-    if (certificate.status !== 'Active' || !certificate.expirationDate) continue;
-    if (certificate.expirationDate < today) {
-      const at = `${addDays(new Date(`${certificate.expirationDate}T00:00:00.000Z`), 1)}T00:00:00.000Z`;
-      const event = { at, by: system.user };
-      state.certificates.set(certificate.id, {
+  const due = (day: string) => {
+    if (earliest === undefined || day < earliest) earliest = day;
+  };
+  for (let certificate of state.certificates.values()) {
+    if (certificate.status === 'Active' && certificate.expirationDate) {
+      const expiresOn = addDays(new Date(`${certificate.expirationDate}T00:00:00.000Z`), 1);
+      if (expiresOn > today) {
+        due(expiresOn);
+        continue;
+      }
+      const event = { at: `${expiresOn}T00:00:00.000Z`, by: system.user };
+      certificate = {
         ...certificate,
         status: 'Expired',
+        revision: certificate.revision + 1,
         audit: { ...certificate.audit, expired: event, updated: event },
-      });
-      expired++;
-    } else if (earliest === undefined || certificate.expirationDate < earliest) {
-      earliest = certificate.expirationDate;
+      };
+      state.certificates.set(certificate.id, certificate);
+      changed++;
     }
+    if (certificate.status !== 'Expired') continue;
+    const lapse = state.programs.get(certificate.program.id)?.settings.terminateOnExpiration;
+    const expiredAt = certificate.audit.expired?.at;
+    if (!lapse?.enabled || !given(lapse.duration) || !expiredAt) continue;
+    const terminatesOn = addDays(new Date(expiredAt), lapse.duration);
+    if (terminatesOn > today) {
+      due(terminatesOn);
+      continue;
+    }
+    const event = { at: `${terminatesOn}T00:00:00.000Z`, by: system.user };
+    state.certificates.set(certificate.id, {
+      ...certificate,
+      status: 'Terminated',
+      statusNotes: `Terminated ${lapse.duration} days after expiry (terminateOnExpiration).`,
+      revision: certificate.revision + 1,
+      audit: { ...certificate.audit, terminated: event, updated: event },
+    });
+    changed++;
   }
   state.nextExpiry = earliest;
-  return expired;
+  return changed;
 }
 
 // ---------------------------------------------------------------- certificates
 
-function openEnrollment(
+function newCertificate(
   ctx: Context,
   program: StoredProgram,
-  certificate: StoredCertificate,
-  type: 'New' | 'Change',
-  name: string | undefined,
-  parameters: StoredCertificate['parameters'],
-): StoredEnrollment {
-  const id = ctx.ids.next('ENR');
-  const enrollment: StoredEnrollment = {
-    id,
-    href: paths.enrollment(id),
-    ...(name ? { name } : {}),
-    type,
-    status: 'Processing',
-    program: programRef(program),
-    certificate: { id: certificate.id, href: certificate.href, name: certificate.name },
-    client: certificate.client,
-    applicableTo: certificate.applicableTo,
-    ...(certificate.buyer ? { buyer: certificate.buyer } : {}),
-    ...(certificate.licensee ? { licensee: certificate.licensee } : {}),
-    parameters,
-    audit: stamp(ctx, {}, 'created', 'processing'),
-  };
-  ctx.state.enrollments.set(id, enrollment);
-  return enrollment;
-}
-
-/** A new certificate with its New enrollment; both complete at once under `newCertificateAutoapprove`. */
-function createNew(
-  ctx: Context,
-  input: {
-    name?: string;
-    program: { id: string };
-    client?: { id: string };
-    buyer?: { id: string };
-    licensee?: { id: string };
-    parameters?: ParametersInput;
-  },
-) {
-  const program = ctx.state.programs.get(input.program.id);
-  if (!program) throw reference(ctx, 'program.id', input.program.id, 'Program');
-  requirePublished(program, 'enrollment');
-  const client = holderOf(ctx, input);
-  const scope = scopeOf(ctx, program, client, input);
-  const parameters = fillParameters(ctx, program, input.parameters, undefined, true);
-
+  client: AccountRef,
+  scope: object,
+  name: string | null | undefined,
+  parameters: ParameterBag,
+  status: StoredCertificate['status'],
+): StoredCertificate {
   const id = ctx.ids.next('CER');
-  let certificate: StoredCertificate = {
+  return {
     id,
     href: paths.certificate(id),
-    name: input.name ?? program.name,
+    name: given(name) ? name : `${program.name} - ${client.name}`,
+    revision: 0,
     program: programRef(program),
+    vendor: program.vendor,
     client,
     applicableTo: program.applicableTo,
     ...scope,
     eligibility: { ...program.eligibility },
     externalIds: {},
-    status: 'Pending',
+    status,
     parameters,
-    audit: stamp(ctx, {}, 'created', 'pending'),
+    terms: [],
+    audit: {},
   };
-  ctx.state.certificates.set(id, certificate);
-  let enrollment = openEnrollment(ctx, program, certificate, 'New', input.name, parameters);
-  certificate = { ...certificate, enrollment: { id: enrollment.id, href: enrollment.href } };
-  ctx.state.certificates.set(id, certificate);
-  if (program.settings.newCertificateAutoapprove) {
-    certificate = setCertificateStatus(ctx, certificate, 'Active', {
-      expirationDate: addDays(ctx.now, ONE_YEAR_DAYS),
-    });
-    enrollment = setEnrollmentStatus(ctx, enrollment, 'Completed');
-  }
-  return { certificate, enrollment };
 }
 
+/** Operations migrates a certificate: Active at once, valid for a year, no enrollment. */
 export function createCertificate(ctx: Context, input: CertificateCreate) {
-  return createNew(ctx, input).certificate;
+  const program = programOf(ctx, input.program.id);
+  requirePublished(program, 'creating a certificate');
+  const client = holderOf(ctx, input);
+  const scope = scopeOf(ctx, program, client, input);
+  const parameters = fillParameters(ctx, program, input.parameters, undefined);
+  requireParameters(parameters);
+  const template = defaultTemplate(ctx, program.id, 'EnrollmentCompleted');
+  const certificate = newCertificate(ctx, program, client, scope, input.name, parameters, 'Active');
+  countCertificates(ctx, program.id, 1);
+  ctx.state.nextExpiry = null;
+  return save(
+    ctx,
+    ctx.state.certificates,
+    {
+      ...certificate,
+      expirationDate: addDays(ctx.now, ONE_YEAR_DAYS),
+      ...(template ? { template: templateRef(template) } : {}),
+    },
+    'created',
+    'activated',
+  );
 }
+
+const clientCertificateMembers = new Set(['name', 'parameters']);
 
 export function updateCertificate(ctx: Context, id: string, input: CertificateUpdate) {
   const certificate = findCertificate(ctx, id);
-  const program = ctx.state.programs.get(certificate.program.id)!;
+  const program = programFor(ctx, certificate);
+  if (ctx.actor.role === 'client') {
+    const forbidden = Object.keys(input).filter(
+      (key) => given(input[key as keyof CertificateUpdate]) && !clientCertificateMembers.has(key),
+    );
+    if ((input.parameters?.fulfillment ?? []).length > 0) forbidden.push('parameters.fulfillment');
+    if (forbidden.length > 0)
+      throw refuse('Forbidden', `A client may not change ${forbidden.join(', ')}.`, {
+        ...Object.fromEntries(forbidden.map((f) => [f, ['may be changed by the vendor only.']])),
+      });
+  }
   const template = input.template
-    ? templateRef(program, templateOf(ctx, program, 'template.id', input.template.id))
+    ? templateRef(templateOfProgram(ctx, program.id, input.template.id, 'template.id'))
     : certificate.template;
   const parameters = input.parameters
-    ? fillParameters(ctx, program, input.parameters, certificate.parameters, false)
+    ? fillParameters(ctx, program, input.parameters, certificate.parameters as ParameterBag)
     : certificate.parameters;
-  const next: StoredCertificate = {
+  ctx.state.nextExpiry = null;
+  return save(ctx, ctx.state.certificates, {
     ...certificate,
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.expirationDate !== undefined ? { expirationDate: input.expirationDate } : {}),
+    ...(given(input.name) ? { name: input.name } : {}),
+    ...(given(input.expirationDate) ? { expirationDate: input.expirationDate } : {}),
     ...(input.externalIds
       ? { externalIds: { ...certificate.externalIds, ...input.externalIds } }
       : {}),
     ...(template ? { template } : {}),
     parameters,
-    audit: stamp(ctx, certificate.audit),
-  };
-  ctx.state.certificates.set(id, next);
-  ctx.state.nextExpiry = null;
-  return next;
+  });
 }
 
 export function terminateCertificate(ctx: Context, id: string, input: CertificateTerminate) {
   const certificate = findCertificate(ctx, id);
-  const status = moveCertificate(ctx, certificate, 'terminate');
-  return setCertificateStatus(ctx, certificate, status, { statusNotes: input.statusNotes });
+  const status = nextCertificateStatus(certificate, 'terminate') as StoredCertificate['status'];
+  return moveCertificate(ctx, certificate, status, { statusNotes: input.statusNotes.message });
 }
 
-export function renderCertificate(ctx: Context, id: string): string {
-  const certificate = findCertificate(ctx, id);
-  const program = ctx.state.programs.get(certificate.program.id)!;
-  const template =
-    program.templates.find((t) => t.id === certificate.template?.id) ??
-    program.templates.find((t) => t.type === 'Certificate');
+/** Resolves `{{placeholders}}` of a template against a certificate. */
+function render(
+  template: StoredTemplate | undefined,
+  certificate: StoredCertificate,
+  what: string,
+) {
+  if (!template)
+    throw refuse('ReferenceNotFound', `${what} has no template and its program no default one.`, {
+      template: ['no template to render.'],
+    });
   const values: Record<string, string> = {
     'certificate.id': certificate.id,
     'certificate.name': certificate.name,
@@ -520,103 +439,272 @@ export function renderCertificate(ctx: Context, id: string): string {
     status: certificate.status,
     'client.name': certificate.client.name ?? '',
     'client.id': certificate.client.id,
-    'program.name': program.name,
-    'program.id': program.id,
+    'program.name': certificate.program.name ?? '',
+    'program.id': certificate.program.id,
     expirationDate: certificate.expirationDate ?? '',
   };
-  for (const parameter of [
+  for (const p of [
     ...(certificate.parameters.ordering ?? []),
     ...(certificate.parameters.fulfillment ?? []),
-  ]) {
-    values[`parameters.${parameter.externalId}`] = parameter.value ?? '';
-  }
-  if (!template) {
-    throw refuse(
-      'ReferenceNotFound',
-      `Certificate ${id} has no template and its program has no Certificate template.`,
-      {
-        template: ['no template to render.'],
-      },
-    );
-  }
-  return (template.content ?? '').replace(
+  ])
+    values[`parameters.${p.externalId ?? p.id}`] = typeof p.value === 'string' ? p.value : '';
+  return template.content.replace(
     /\{\{\s*([\w.]+)\s*\}\}/g,
-    (_whole, key: string) => values[key] ?? '',
+    (_w, key: string) => values[key] ?? '',
   );
+}
+
+export function renderCertificate(ctx: Context, id: string): string {
+  const certificate = findCertificate(ctx, id);
+  const template =
+    (certificate.template && ctx.state.templates.get(certificate.template.id)) ||
+    defaultTemplate(ctx, certificate.program.id, 'EnrollmentCompleted');
+  return render(template, certificate, `Certificate ${id}`);
 }
 
 // ---------------------------------------------------------------- enrollments
 
-export function createEnrollment(ctx: Context, input: EnrollmentCreate) {
-  if (!input.certificate) return createNew(ctx, input).enrollment;
-
-  // Re-enrollment: a Change enrollment that moves the certificate to Updating.
-  const certificate = findCertificate(ctx, input.certificate.id);
-  if (input.program.id !== certificate.program.id) {
-    throw refuse(
-      'ValidationFailed',
-      `Certificate ${certificate.id} belongs to program ${certificate.program.id}, not ${input.program.id}.`,
-      {
-        'program.id': [`must be ${certificate.program.id}, the certificate's program.`],
-      },
-    );
-  }
-  const program = ctx.state.programs.get(certificate.program.id)!;
-  requirePublished(program, 're-enrollment');
-  const status = moveCertificate(ctx, certificate, 'reenroll');
-  const parameters = fillParameters(ctx, program, input.parameters, certificate.parameters, true);
-  const enrollment = openEnrollment(ctx, program, certificate, 'Change', input.name, parameters);
-  setCertificateStatus(ctx, certificate, status, {
-    enrollment: { id: enrollment.id, href: enrollment.href },
-  });
-  return enrollment;
+interface Draft {
+  enrollment: StoredEnrollment;
+  /** A new certificate created with a New draft (none for a re-enrollment). */
+  certificate?: StoredCertificate;
 }
 
-function moveEnrollment(
-  enrollment: StoredEnrollment,
-  event: 'query' | 'process' | 'complete' | 'fail',
-) {
-  const outcome = enrollmentTransition(enrollment.status, event);
-  if (!outcome.ok) {
-    throw refuse(
-      outcome.code,
-      `Enrollment ${enrollment.id} is ${enrollment.status}: it cannot ${event === 'process' ? 'be processed' : event === 'query' ? 'be queried' : event === 'complete' ? 'be completed' : 'fail'} from there.`,
+/** Everything `createEnrollment` checks and builds, without writing it. */
+function draftOf(ctx: Context, input: EnrollmentCreate): Draft {
+  const program = programOf(ctx, input.program.id);
+  const base = (
+    certificate: StoredCertificate,
+    type: StoredEnrollment['type'],
+    parameters: ParameterBag,
+    checks: boolean,
+  ): StoredEnrollment => {
+    const id = ctx.ids.next('ENR');
+    return recordChecks(
+      {
+        id,
+        href: paths.enrollment(id),
+        ...(given(input.name) ? { name: input.name } : {}),
+        revision: 0,
+        type,
+        status: 'Draft' as const,
+        certificate: { id: certificate.id, href: certificate.href, name: certificate.name },
+        program: programRef(program),
+        vendor: program.vendor,
+        applicableTo: certificate.applicableTo,
+        ...(certificate.buyer ? { buyer: certificate.buyer } : {}),
+        ...(certificate.licensee ? { licensee: certificate.licensee } : {}),
+        eligibility: { ...program.eligibility },
+        ...(given(input.notes) ? { notes: input.notes } : {}),
+        parameters,
+        audit: {},
+      },
+      checks,
     );
+  };
+  if (!input.certificate) {
+    requirePublished(program, 'enrollment');
+    const client = holderOf(ctx, input);
+    const scope = scopeOf(ctx, program, client, input);
+    const parameters = fillParameters(ctx, program, input.parameters, undefined);
+    const certificate = newCertificate(
+      ctx,
+      program,
+      client,
+      scope,
+      input.name,
+      parameters,
+      'Pending',
+    );
+    const checks = program.settings.preValidation.enrollmentDraft === true;
+    return { enrollment: base(certificate, 'New', parameters, checks), certificate };
   }
-  return outcome.to;
+  // Re-enrollment: checked now and again at submit.
+  const certificate = findCertificate(ctx, input.certificate.id);
+  if (program.id !== certificate.program.id)
+    throw refuse(
+      'ValidationFailed',
+      `Certificate ${certificate.id} belongs to program ${certificate.program.id}, not ${program.id}.`,
+      { 'program.id': [`must be ${certificate.program.id}, the certificate's program.`] },
+    );
+  requirePublished(program, 're-enrollment');
+  nextCertificateStatus(certificate, 'reenroll');
+  const parameters = fillParameters(
+    ctx,
+    program,
+    input.parameters,
+    certificate.parameters as ParameterBag,
+  );
+  const checks =
+    program.settings.preValidation.reEnrollment === true ||
+    program.settings.preValidation.enrollmentDraft === true;
+  return { enrollment: base(certificate, 'Change', parameters, checks) };
+}
+
+export function createEnrollment(ctx: Context, input: EnrollmentCreate) {
+  const { enrollment, certificate } = draftOf(ctx, input);
+  if (certificate) {
+    save(ctx, ctx.state.certificates, certificate, 'created', 'pending');
+    countCertificates(ctx, certificate.program.id, 1);
+  }
+  return save(ctx, ctx.state.enrollments, enrollment, 'created');
+}
+
+/** The enrollment a body describes, with every check recorded; nothing is created. */
+export function validateEnrollmentDraft(ctx: Context, input: EnrollmentCreate) {
+  const { enrollment } = draftOf(ctx, input);
+  const stamped = { ...enrollment, parameters: enrollment.parameters as ParameterBag, revision: 1 };
+  return recordChecks(stamped, true);
+}
+
+const clientEnrollmentMembers = new Set(['notes', 'parameters']);
+
+export function updateEnrollment(ctx: Context, id: string, input: EnrollmentUpdate) {
+  const enrollment = findEnrollment(ctx, id);
+  if (enrollment.status === 'Completed' || enrollment.status === 'Failed')
+    throw refuse(
+      'EnrollmentTransitionNotAllowed',
+      `Enrollment ${id} is ${enrollment.status} and can no longer change.`,
+    );
+  if (ctx.actor.role === 'client') {
+    const forbidden = Object.keys(input).filter(
+      (key) => given(input[key as keyof EnrollmentUpdate]) && !clientEnrollmentMembers.has(key),
+    );
+    if ((input.parameters?.fulfillment ?? []).length > 0) forbidden.push('parameters.fulfillment');
+    if (forbidden.length > 0)
+      throw refuse('Forbidden', `A client may not change ${forbidden.join(', ')}.`, {
+        ...Object.fromEntries(forbidden.map((f) => [f, ['may be changed by the vendor only.']])),
+      });
+    if (enrollment.status !== 'Draft' && enrollment.status !== 'Querying')
+      throw refuse(
+        'EnrollmentTransitionNotAllowed',
+        `Enrollment ${id} is ${enrollment.status}: a client may change it only while Draft or Querying.`,
+      );
+  }
+  const program = programFor(ctx, enrollment);
+  let assignee = enrollment.assignee;
+  if (input.assignee) {
+    const user = ctx.state.users.get(input.assignee.id);
+    if (!user) throw reference('assignee.id', input.assignee.id, 'User');
+    assignee = user;
+  }
+  const template = input.template
+    ? templateRef(templateOfProgram(ctx, program.id, input.template.id, 'template.id'))
+    : enrollment.template;
+  const parameters = input.parameters
+    ? fillParameters(ctx, program, input.parameters, enrollment.parameters as ParameterBag)
+    : (enrollment.parameters as ParameterBag);
+  const next = recordChecks(
+    {
+      ...enrollment,
+      ...(given(input.notes) ? { notes: input.notes } : {}),
+      ...(assignee ? { assignee } : {}),
+      ...(input.statusNotes ? { statusNotes: input.statusNotes } : {}),
+      ...(input.error ? { error: input.error } : {}),
+      ...(template ? { template } : {}),
+      parameters,
+    },
+    enrollment.status === 'Draft' && program.settings.preValidation.enrollmentDraft === true,
+  );
+  return save(ctx, ctx.state.enrollments, next);
+}
+
+export function deleteEnrollment(ctx: Context, id: string) {
+  const enrollment = findEnrollment(ctx, id);
+  nextEnrollmentStatus(enrollment, 'discard');
+  if (enrollment.type === 'New') {
+    const certificate = ctx.state.certificates.get(enrollment.certificate.id);
+    if (certificate && nextCertificateStatus(certificate, 'discard') === 'removed') {
+      ctx.state.certificates.delete(certificate.id);
+      countCertificates(ctx, certificate.program.id, -1);
+    }
+  }
+  ctx.state.enrollments.delete(id);
+}
+
+export function submitEnrollment(ctx: Context, id: string) {
+  const enrollment = findEnrollment(ctx, id);
+  const program = programFor(ctx, enrollment);
+  const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
+  nextEnrollmentStatus(enrollment, 'submit');
+  requirePublished(program, enrollment.type === 'Change' ? 're-enrollment' : 'enrollment');
+  const certificateStatus = nextCertificateStatus(
+    certificate,
+    enrollment.type === 'Change' ? 'reenroll' : 'complete',
+  ) as StoredCertificate['status'];
+  const parameters = enrollment.parameters as ParameterBag;
+  requireParameters(parameters);
+  const { error: _cleared, ...clean } = recordChecks({ ...enrollment, parameters }, true);
+  if (enrollment.type === 'New' && program.settings.newCertificateAutoapprove) {
+    const template = defaultTemplate(ctx, program.id, 'EnrollmentCompleted');
+    moveCertificate(ctx, certificate, certificateStatus, {
+      expirationDate: addDays(ctx.now, ONE_YEAR_DAYS),
+      parameters,
+      ...(template ? { template: templateRef(template) } : {}),
+    });
+    return moveEnrollment(ctx, clean, 'Completed', {
+      ...(template ? { template: templateRef(template) } : {}),
+    });
+  }
+  if (enrollment.type === 'Change') moveCertificate(ctx, certificate, certificateStatus);
+  return moveEnrollment(ctx, clean, 'Processing');
+}
+
+export function validateEnrollment(ctx: Context, id: string) {
+  const enrollment = findEnrollment(ctx, id);
+  if (enrollment.status === 'Completed' || enrollment.status === 'Failed')
+    throw refuse(
+      'EnrollmentTransitionNotAllowed',
+      `Enrollment ${id} is ${enrollment.status}: there is nothing left to validate.`,
+    );
+  const checked = recordChecks(
+    { ...enrollment, parameters: enrollment.parameters as ParameterBag },
+    true,
+  );
+  return save(ctx, ctx.state.enrollments, checked);
 }
 
 export function queryEnrollment(ctx: Context, id: string, input: EnrollmentQuery) {
   const enrollment = findEnrollment(ctx, id);
-  const status = moveEnrollment(enrollment, 'query');
-  const program = ctx.state.programs.get(enrollment.program.id)!;
-  const template = templateRef(program, templateOf(ctx, program, 'template.id', input.template.id));
-  return setEnrollmentStatus(ctx, enrollment, status, {
-    template,
+  const status = nextEnrollmentStatus(enrollment, 'query') as StoredEnrollment['status'];
+  const program = programFor(ctx, enrollment);
+  const template = templateOfProgram(ctx, program.id, input.template.id, 'template.id');
+  const next = recordChecks(
+    { ...enrollment, parameters: enrollment.parameters as ParameterBag },
+    program.settings.preValidation.enrollmentQuerying === true,
+  );
+  return moveEnrollment(ctx, next, status, {
+    template: templateRef(template),
     ...(input.statusNotes ? { statusNotes: input.statusNotes } : {}),
   });
 }
 
-export function processEnrollment(ctx: Context, id: string) {
+export function processEnrollment(ctx: Context, id: string, input: EnrollmentProcess) {
   const enrollment = findEnrollment(ctx, id);
-  return setEnrollmentStatus(ctx, enrollment, moveEnrollment(enrollment, 'process'));
+  const status = nextEnrollmentStatus(enrollment, 'process') as StoredEnrollment['status'];
+  const template = input.template
+    ? templateRef(templateOfProgram(ctx, enrollment.program.id, input.template.id, 'template.id'))
+    : enrollment.template;
+  return moveEnrollment(ctx, enrollment, status, template ? { template } : {});
 }
 
 export function completeEnrollment(ctx: Context, id: string, input: EnrollmentComplete) {
   const enrollment = findEnrollment(ctx, id);
-  const status = moveEnrollment(enrollment, 'complete');
+  const status = nextEnrollmentStatus(enrollment, 'complete') as StoredEnrollment['status'];
   const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
-  const certificateStatus = moveCertificate(ctx, certificate, 'complete');
-  const program = ctx.state.programs.get(enrollment.program.id)!;
-  const template = input.template
-    ? templateRef(program, templateOf(ctx, program, 'template.id', input.template.id))
-    : undefined;
+  const certificateStatus = nextCertificateStatus(
+    certificate,
+    'complete',
+  ) as StoredCertificate['status'];
+  const found = input.template
+    ? templateOfProgram(ctx, enrollment.program.id, input.template.id, 'template.id')
+    : defaultTemplate(ctx, enrollment.program.id, 'EnrollmentCompleted');
+  const template = found ? templateRef(found) : undefined;
   const today = utcDate(ctx.now);
-  if (input.expirationDate !== undefined && input.expirationDate < today) {
+  if (given(input.expirationDate) && input.expirationDate < today)
     throw refuse('ValidationFailed', `expirationDate ${input.expirationDate} is in the past.`, {
       expirationDate: ['must be today or later.'],
     });
-  }
   // A re-enrollment keeps a still-valid expiration date unless a new one is given.
   const expirationDate =
     input.expirationDate ??
@@ -625,7 +713,7 @@ export function completeEnrollment(ctx: Context, id: string, input: EnrollmentCo
     certificate.expirationDate >= today
       ? certificate.expirationDate
       : addDays(ctx.now, ONE_YEAR_DAYS));
-  setCertificateStatus(ctx, certificate, certificateStatus, {
+  moveCertificate(ctx, certificate, certificateStatus, {
     expirationDate,
     parameters: enrollment.parameters,
     ...(template ? { template } : {}),
@@ -633,161 +721,40 @@ export function completeEnrollment(ctx: Context, id: string, input: EnrollmentCo
       ? { externalIds: { ...certificate.externalIds, ...input.externalIds } }
       : {}),
   });
-  return setEnrollmentStatus(ctx, enrollment, status, {
-    ...(template ? { template } : {}),
-    ...(input.externalIds ? { externalIds: input.externalIds } : {}),
-  });
+  return moveEnrollment(ctx, enrollment, status, template ? { template } : {});
 }
 
 export function failEnrollment(ctx: Context, id: string, input: EnrollmentFail) {
   const enrollment = findEnrollment(ctx, id);
-  const status = moveEnrollment(enrollment, 'fail');
+  const status = nextEnrollmentStatus(enrollment, 'fail') as StoredEnrollment['status'];
   const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
-  const certificateStatus = moveCertificate(ctx, certificate, 'fail');
-  setCertificateStatus(ctx, certificate, certificateStatus, { statusNotes: input.statusNotes });
-  return setEnrollmentStatus(ctx, enrollment, status, { statusNotes: input.statusNotes });
+  const certificateStatus = nextCertificateStatus(
+    certificate,
+    'fail',
+  ) as StoredCertificate['status'];
+  moveCertificate(ctx, certificate, certificateStatus, { statusNotes: input.statusNotes.message });
+  return moveEnrollment(ctx, enrollment, status, { statusNotes: input.statusNotes });
 }
 
-// ---------------------------------------------------------------- programs
+const templateTypeFor: Record<StoredEnrollment['status'], TemplateType> = {
+  Draft: 'EnrollmentProcessing',
+  Processing: 'EnrollmentProcessing',
+  Querying: 'EnrollmentQuerying',
+  Completed: 'EnrollmentCompleted',
+  Failed: 'EnrollmentProcessing',
+};
 
-function programVendor(ctx: Context, input: { vendor?: { id: string } }): AccountRef {
-  const id = ctx.actor.role === 'vendor' ? ctx.actor.account!.id : input.vendor?.id;
-  if (!id)
-    throw refuse('ValidationFailed', 'vendor is required.', {
-      vendor: ['vendor is required when operations creates a program.'],
-    });
-  if (ctx.actor.role === 'vendor' && input.vendor && input.vendor.id !== id)
-    throw reference(ctx, 'vendor.id', input.vendor.id, 'Vendor account');
-  const account = ctx.state.accounts.get(id);
-  if (!account || account.type !== 'Vendor')
-    throw reference(ctx, 'vendor.id', id, 'Vendor account');
-  return {
-    id: account.id,
-    href: paths.account(account.id),
-    name: account.name,
-    ...(account.icon ? { icon: account.icon } : {}),
-  };
-}
-
-const sequenceId = (prefix: string, programId: string, n: number) =>
-  `${prefix}-${programId.slice(4)}-${String(n).padStart(4, '0')}`;
-
-/**
- * Gives new items the next sequence ids; on update an item may name an existing id to keep it
- * (an id the program does not have is refused). On create, ids in the input are ignored.
- */
-function withIds<T extends { id?: string }>(
-  field: string,
-  prefix: string,
-  programId: string,
-  items: T[] | undefined,
-  existing: { id: string }[] | undefined,
-) {
-  let next = (existing ?? []).reduce(
-    (max, item) => Math.max(max, Number(item.id.slice(-4)) || 0),
-    0,
+export function renderEnrollment(ctx: Context, id: string): string {
+  const enrollment = findEnrollment(ctx, id);
+  const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
+  const template =
+    (enrollment.template && ctx.state.templates.get(enrollment.template.id)) ||
+    defaultTemplate(ctx, enrollment.program.id, templateTypeFor[enrollment.status]);
+  return render(
+    template,
+    { ...certificate, parameters: enrollment.parameters },
+    `Enrollment ${id}`,
   );
-  return (items ?? []).map((item, i) => {
-    if (existing && item.id !== undefined && !existing.some((e) => e.id === item.id)) {
-      throw refuse('ReferenceNotFound', `${item.id} is not one of the program's ${field}.`, {
-        [`${field}[${i}].id`]: [`${item.id} was not found.`],
-      });
-    }
-    return {
-      ...item,
-      id: (existing ? item.id : undefined) ?? sequenceId(prefix, programId, ++next),
-    };
-  });
 }
 
-export function createProgram(ctx: Context, input: ProgramCreate): StoredProgram {
-  const vendor = programVendor(ctx, input);
-  const id = ctx.ids.next('PRG');
-  const program: StoredProgram = {
-    id,
-    href: paths.program(id),
-    name: input.name,
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    status: 'Draft',
-    applicableTo: input.applicableTo,
-    eligibility: input.eligibility ?? { client: true, partner: true },
-    vendor,
-    settings: { newCertificateAutoapprove: input.settings?.newCertificateAutoapprove ?? false },
-    parameters: withIds('parameters', 'PPM', id, input.parameters, undefined) as ProgramParameter[],
-    templates: withIds('templates', 'PTM', id, input.templates, undefined) as ProgramTemplate[],
-    audit: stamp(ctx, {}, programAuditEvent('Draft')),
-  };
-  ctx.state.programs.set(id, program);
-  return program;
-}
-
-export function updateProgram(
-  ctx: Context,
-  id: string,
-  input: ProgramUpdate & { applicableTo?: StoredProgram['applicableTo'] },
-) {
-  const program = findProgram(ctx, id);
-  if (input.applicableTo !== undefined && input.applicableTo !== program.applicableTo) {
-    throw refuse(
-      'ProgramTransitionNotAllowed',
-      `Program ${id} applies to ${program.applicableTo}: applicableTo cannot change.`,
-      {
-        applicableTo: ['cannot change once the program exists.'],
-      },
-    );
-  }
-  const next: StoredProgram = {
-    ...program,
-    ...(input.name !== undefined ? { name: input.name } : {}),
-    ...(input.description !== undefined ? { description: input.description } : {}),
-    ...(input.applicableTo !== undefined ? { applicableTo: input.applicableTo } : {}),
-    ...(input.eligibility ? { eligibility: input.eligibility } : {}),
-    ...(input.settings ? { settings: { ...program.settings, ...input.settings } } : {}),
-    ...(input.parameters
-      ? {
-          parameters: withIds(
-            'parameters',
-            'PPM',
-            id,
-            input.parameters,
-            program.parameters,
-          ) as ProgramParameter[],
-        }
-      : {}),
-    ...(input.templates
-      ? {
-          templates: withIds(
-            'templates',
-            'PTM',
-            id,
-            input.templates,
-            program.templates,
-          ) as ProgramTemplate[],
-        }
-      : {}),
-    audit: stamp(ctx, program.audit),
-  };
-  ctx.state.programs.set(id, next);
-  return next;
-}
-
-export function moveProgram(ctx: Context, id: string, event: 'publish' | 'unpublish' | 'delete') {
-  const program = findProgram(ctx, id);
-  const outcome = programTransition(program.status, event);
-  if (!outcome.ok)
-    throw refuse(
-      outcome.code,
-      `Program ${id} is ${program.status}: it cannot ${event} from there.`,
-    );
-  if (outcome.to === 'deleted') {
-    ctx.state.programs.delete(id);
-    return undefined;
-  }
-  const next: StoredProgram = {
-    ...program,
-    status: outcome.to,
-    audit: stamp(ctx, program.audit, programAuditEvent(outcome.to)),
-  };
-  ctx.state.programs.set(id, next);
-  return next;
-}
+export { findProgram };

@@ -7,11 +7,21 @@ import type {
   Role,
   StoredCertificate,
   StoredEnrollment,
+  StoredParameter,
+  StoredParameterGroup,
   StoredProgram,
+  StoredTemplate,
   UserRef,
 } from './model.js';
 
-export interface ProgramState {
+/** The program sub-resources, each a collection of its own (see resources.ts). */
+export interface SubResourceStores {
+  templates: Map<string, StoredTemplate>;
+  parameters: Map<string, StoredParameter>;
+  parameterGroups: Map<string, StoredParameterGroup>;
+}
+
+export interface ProgramState extends SubResourceStores {
   accounts: Map<string, Account>;
   users: Map<string, UserRef>;
   buyers: Map<string, Buyer>;
@@ -21,8 +31,9 @@ export interface ProgramState {
   certificates: Map<string, StoredCertificate>;
   enrollments: Map<string, StoredEnrollment>;
   /**
-   * The earliest `expirationDate` among Active certificates (undefined: none, or unknown after a
-   * write). Lets the per-request expiry sweep skip the scan until the clock reaches it.
+   * The earliest day on which the clock changes a certificate (an Active one expires, an Expired
+   * one is terminated by `terminateOnExpiration`): undefined when none will, null when unknown
+   * after a write. Lets the per-request sweep skip the scan until the clock reaches it.
    */
   nextExpiry: string | undefined | null;
 }
@@ -35,6 +46,9 @@ export interface ProgramSeed {
   licensees?: Licensee[];
   tokens?: { token: string; role: Role; user: string; account?: string }[];
   programs?: StoredProgram[];
+  templates?: StoredTemplate[];
+  parameters?: StoredParameter[];
+  parameterGroups?: StoredParameterGroup[];
   /**
    * Arrays in a JSON fixture; in code, any iterable (a generator builds a large fixture one
    * certificate at a time instead of holding them all). Read once.
@@ -51,6 +65,9 @@ export function emptyProgramState(): ProgramState {
     licensees: new Map(),
     tokens: new Map(),
     programs: new Map(),
+    templates: new Map(),
+    parameters: new Map(),
+    parameterGroups: new Map(),
     certificates: new Map(),
     enrollments: new Map(),
     nextExpiry: null,
