@@ -6,7 +6,7 @@
  *  - `objects`: copied object by object, strings shared, as when certificates are built in code
  *    (or created through the API, which copies names and ids from the program and accounts).
  */
-import { paths } from '../src/core/program/service.js';
+import { paths } from '../src/core/program/common.js';
 import { defaultSeed } from '../src/core/seed.js';
 import type { Seed } from '../src/core/world.js';
 

@@ -921,6 +921,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentQuery"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentQueryBody"
+                }
               }
             }
           }
@@ -1120,6 +1125,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentFail"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentFailBody"
+                }
               }
             }
           }
@@ -1406,6 +1416,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/ProgramUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramUpdateBody"
+                }
               }
             }
           }
@@ -1886,6 +1901,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/ProgramTemplateUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramTemplateSampleUpdateBody"
+                }
               }
             }
           }
@@ -2163,6 +2183,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/ProgramParameterUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramParameterSampleUpdateBody"
+                }
               }
             }
           }
@@ -2440,6 +2465,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/ProgramParameterGroupUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramParameterGroupSampleUpdateBody"
+                }
               }
             }
           }
@@ -4587,6 +4617,51 @@ const document: OpenApiDocument = {
           "name": "Compliance",
           "label": "Compliance questions",
           "displayOrder": 40
+        }
+      },
+      "EnrollmentQueryBody": {
+        "summary": "Ask for the partner id",
+        "value": {
+          "template": {
+            "id": "PTM-9643-3741-0002"
+          },
+          "statusNotes": {
+            "message": "Please send your Partner Network ID."
+          }
+        }
+      },
+      "EnrollmentFailBody": {
+        "summary": "Reject the enrollment",
+        "value": {
+          "statusNotes": {
+            "message": "The partner network id could not be verified."
+          }
+        }
+      },
+      "ProgramUpdateBody": {
+        "summary": "A new description",
+        "value": {
+          "shortDescription": "Partners building AI solutions on Azure."
+        }
+      },
+      "ProgramTemplateSampleUpdateBody": {
+        "summary": "New wording",
+        "value": {
+          "content": "We received the enrollment of {{client.name}}."
+        }
+      },
+      "ProgramParameterSampleUpdateBody": {
+        "summary": "Make it required",
+        "value": {
+          "constraints": {
+            "required": true
+          }
+        }
+      },
+      "ProgramParameterGroupSampleUpdateBody": {
+        "summary": "A new label",
+        "value": {
+          "label": "About your organisation"
         }
       },
       "InvalidJson": {

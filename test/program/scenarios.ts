@@ -26,13 +26,17 @@ export const ids = {
   expired: 'CER-6693-2247-5530',
   otherClientsCertificate: 'CER-2217-6604-9183', // Wayne Enterprises, on the AI program
   otherVendorsCertificate: 'CER-7704-3358-6641', // Wayne Enterprises, on Adobe's program
-  oscorp: 'ACC-4812-0447',
+  oscorp: 'ACC-1086-6867', // the client account of the vendor's own test tenant
+  microsoft: 'ACC-3102-5475',
   licensee: 'LCE-5758-4071-6507',
   otherClientsLicensee: 'LCE-8821-3390-1174',
   buyer: 'BUY-1591-2112',
-  mpnid: 'PPM-9643-3741-0001',
-  completedTemplate: 'PTM-9643-3741-0002',
-  queryTemplate: 'PTM-9643-3741-0001',
+  mpnid: 'PPM-9643-3741-0001', // not required on the AI program (the vendor's e2e sends none)
+  eduMpnid: 'PPM-4127-5580-0001', // required on the Education program
+  processTemplate: 'PTM-9643-3741-0001',
+  queryTemplate: 'PTM-9643-3741-0002',
+  completedTemplate: 'PTM-9643-3741-0003',
+  certificateTemplate: 'PTM-9643-3741-0004',
   clientUser: 'USR-3391-5820',
   vendorUser: 'USR-7712-0045',
 } as const;
@@ -48,6 +52,16 @@ const newEnrollment = (extra: Record<string, unknown> = {}) => ({
   parameters: { ordering: [{ id: ids.mpnid, value: 'MPN-1234567' }] },
   ...extra,
 });
+
+/** Creates a draft enrollment and submits it, as the client does. */
+async function enroll(door: Door, body: unknown, token: string = tokens.client) {
+  const draft = await door.call(P, 'POST', enrollments, { token, body });
+  expect(draft.status).toBe(201);
+  expect(draft.body.status).toBe('Draft');
+  const submitted = await door.call(P, 'POST', `${enrollments}/${draft.body.id}/submit`, { token });
+  expect(submitted.status).toBe(200);
+  return submitted.body;
+}
 
 async function certificate(door: Door, id: string, token: string = tokens.ops) {
   const answer = await door.call(P, 'GET', `${certificates}/${id}`, { token });
@@ -83,39 +97,47 @@ const lifecycle: Scenario[] = [
         body: newEnrollment(),
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({
-        type: 'New',
-        status: 'Processing',
-        client: { id: ids.oscorp },
-      });
+      expect(created.body).toMatchObject({ type: 'New', status: 'Draft', revision: 1 });
       const cert = await certificate(door, created.body.certificate.id, tokens.client);
       expect(cert).toMatchObject({
         status: 'Pending',
         applicableTo: 'Licensee',
         licensee: { id: ids.licensee },
+        client: { id: ids.oscorp, type: 'Client', status: 'Active' },
+        vendor: { id: ids.microsoft, type: 'Vendor' },
+        terms: [],
       });
-      expect(cert.enrollment.id).toBe(created.body.id);
       expect(cert.audit.pending).toEqual({
         at: '2026-11-21T09:00:00.000Z',
         by: { id: ids.clientUser, name: 'Clara Client' },
       });
+      const submitted = await door.call(P, 'POST', `${enrollments}/${created.body.id}/submit`, {
+        token: tokens.client,
+      });
+      expect(submitted.body).toMatchObject({ status: 'Processing', revision: 2 });
+      expect((await certificate(door, created.body.certificate.id)).status).toBe('Pending');
     },
   },
   {
-    name: 'lifecycle (new) -> Pending: operations creates a certificate directly, with its New enrollment',
+    name: 'lifecycle (new) -> Active: operations migrates a certificate, Active at once with an expiration date and no enrollment',
     async run(door) {
       const created = await door.call(P, 'POST', certificates, {
         body: newEnrollment({ client: { id: ids.oscorp } }),
       });
       expect(created.status).toBe(201);
-      expect(created.body.status).toBe('Pending');
-      expect(created.body.id).toMatch(/^CER-\d{4}-\d{4}-\d{4}$/);
-      const enrollment = await door.call(P, 'GET', `${enrollments}/${created.body.enrollment.id}`);
-      expect(enrollment.body).toMatchObject({
-        type: 'New',
-        status: 'Processing',
-        certificate: { id: created.body.id },
+      expect(created.body).toMatchObject({
+        status: 'Active',
+        expirationDate: '2027-11-21',
+        revision: 1,
+        template: { id: ids.completedTemplate },
       });
+      expect(created.body.id).toMatch(/^CER-\d{4}-\d{4}-\d{4}$/);
+      const opened = await door.call(
+        P,
+        'GET',
+        `${enrollments}?eq(certificate.id,"${created.body.id}")&limit=0`,
+      );
+      expect(opened.body.$meta.pagination.total).toBe(0);
     },
   },
   {
@@ -150,9 +172,11 @@ const lifecycle: Scenario[] = [
       });
       expect(failed.status).toBe(200);
       expect(failed.body.status).toBe('Failed');
+      expect(failed.body.statusNotes).toEqual(notes);
+      // The real answer carries a certificate's status notes as a string.
       expect(await certificate(door, ids.pending)).toMatchObject({
         status: 'Terminated',
-        statusNotes: notes,
+        statusNotes: notes.message,
       });
     },
   },
@@ -184,31 +208,37 @@ const lifecycle: Scenario[] = [
       expect(change.status).toBe(201);
       expect(change.body).toMatchObject({
         type: 'Change',
-        status: 'Processing',
+        status: 'Draft',
         certificate: { id: ids.active },
       });
+      // A draft re-enrollment leaves the certificate as it is until it is submitted.
+      expect((await certificate(door, ids.active)).status).toBe('Active');
+      const submitted = await door.call(P, 'POST', `${enrollments}/${change.body.id}/submit`, {
+        token: tokens.client,
+      });
+      expect(submitted.body.status).toBe('Processing');
       expect((await certificate(door, ids.active)).status).toBe('Updating');
     },
   },
   {
     name: 'lifecycle Expired -> Updating: an Expired certificate can be re-enrolled',
     async run(door) {
-      const change = await door.call(P, 'POST', enrollments, {
-        token: tokens.client,
-        body: { program: { id: ids.aiProgram }, certificate: { id: ids.expired } },
+      const change = await enroll(door, {
+        program: { id: ids.aiProgram },
+        certificate: { id: ids.expired },
       });
-      expect(change.status).toBe(201);
+      expect(change.type).toBe('Change');
       expect((await certificate(door, ids.expired)).status).toBe('Updating');
     },
   },
   {
     name: 'lifecycle Updating -> Active: completing the re-enrollment reactivates with a new expiration date',
     async run(door) {
-      const change = await door.call(P, 'POST', enrollments, {
-        token: tokens.client,
-        body: { program: { id: ids.aiProgram }, certificate: { id: ids.expired } },
+      const change = await enroll(door, {
+        program: { id: ids.aiProgram },
+        certificate: { id: ids.expired },
       });
-      const done = await door.call(P, 'POST', `${enrollments}/${change.body.id}/complete`, {
+      const done = await door.call(P, 'POST', `${enrollments}/${change.id}/complete`, {
         token: tokens.vendor,
         body: { expirationDate: '2028-01-31' },
       });
@@ -240,7 +270,7 @@ const lifecycle: Scenario[] = [
       expect(done.status).toBe(200);
       expect(done.body).toMatchObject({
         status: 'Terminated',
-        statusNotes: { message: 'Partner agreement ended.' },
+        statusNotes: 'Partner agreement ended.',
       });
       expect(done.body.audit.terminated).toEqual({
         at: '2026-11-21T09:00:00.000Z',
@@ -380,13 +410,14 @@ const rules: Scenario[] = [
   {
     name: 'rule: newCertificateAutoapprove activates a new certificate at once',
     async run(door) {
-      const created = await door.call(P, 'POST', enrollments, {
-        token: tokens.client,
-        body: { program: { id: ids.eduProgram }, buyer: { id: ids.buyer } },
+      const created = await enroll(door, {
+        program: { id: ids.eduProgram },
+        buyer: { id: ids.buyer },
+        parameters: { ordering: [{ id: ids.eduMpnid, value: 'MPN-7654321' }] },
       });
-      expect(created.status).toBe(201);
-      expect(created.body.status).toBe('Completed');
-      const cert = await certificate(door, created.body.certificate.id);
+      // Approved on submit: no vendor step.
+      expect(created.status).toBe('Completed');
+      const cert = await certificate(door, created.certificate.id);
       expect(cert).toMatchObject({
         status: 'Active',
         applicableTo: 'Buyer',
@@ -442,22 +473,40 @@ const rules: Scenario[] = [
     },
   },
   {
-    name: 'rule: a required ordering parameter without a value is a 400 that names it',
+    name: 'rule: a required Order parameter without a value is refused at submit (400 naming it), reported on the draft by preValidation',
     async run(door) {
-      for (const parameters of [{}, { ordering: [{ id: ids.mpnid, value: '  ' }] }]) {
+      for (const parameters of [{}, { ordering: [{ id: ids.eduMpnid, value: '  ' }] }]) {
+        const draft = await door.call(P, 'POST', enrollments, {
+          token: tokens.client,
+          body: { program: { id: ids.eduProgram }, buyer: { id: ids.buyer }, parameters },
+        });
+        expect(draft.status).toBe(201);
+        // The Education program pre-validates drafts: the problem shows before submitting.
+        expect(draft.body.error).toMatchObject({ id: 'ParameterRequired' });
+        expect(draft.body.parameters.ordering[0].error.id).toBe('ParameterRequired');
         const body = await refused(
           door,
           {
             method: 'POST',
-            path: enrollments,
+            path: `${enrollments}/${draft.body.id}/submit`,
             token: tokens.client,
-            body: newEnrollment({ parameters }),
           },
           { status: 400, code: 'ParameterRequired' },
+          `${enrollments}/${draft.body.id}`,
         );
         expect(body.detail).toContain('Microsoft Partner Network ID');
         expect(Object.keys(body.errors)).toEqual(['parameters.ordering.MPNID']);
       }
+      await refused(
+        door,
+        {
+          method: 'POST',
+          path: certificates,
+          token: tokens.ops,
+          body: { program: { id: ids.eduProgram }, client: { id: ids.oscorp }, buyer: { id: ids.buyer } },
+        },
+        { status: 400, code: 'ParameterRequired' },
+      );
     },
   },
   {
@@ -551,25 +600,21 @@ const rules: Scenario[] = [
     async run(door) {
       const created = await door.call(P, 'POST', programs, {
         token: tokens.vendor,
-        body: {
-          name: 'Microsoft Fabric Partner',
-          applicableTo: 'Licensee',
-          parameters: [
-            {
-              name: 'Tenant',
-              externalId: 'tenant',
-              type: 'SingleLineText',
-              phase: 'Ordering',
-              constraints: { readonly: false, hidden: false, required: true, unique: false },
-            },
-          ],
-        },
+        body: { name: 'Microsoft Fabric Partner', applicableTo: 'Licensee' },
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ status: 'Draft', vendor: { id: 'ACC-1086-6867' } });
+      expect(created.body).toMatchObject({
+        status: 'Draft',
+        revision: 1,
+        vendor: { id: ids.microsoft, type: 'Vendor' },
+      });
       const id = created.body.id as string;
-      expect(created.body.parameters[0].id).toBe(`PPM-${id.slice(4)}-0001`);
       const path = `${programs}/${id}`;
+      const parameter = await door.call(P, 'POST', `${path}/parameters`, {
+        token: tokens.vendor,
+        body: { name: 'Tenant', externalId: 'tenant', type: 'SingleLineText', phase: 'Order' },
+      });
+      expect(parameter.body.id).toBe(`PPM-${id.slice(4)}-0001`);
       expect(
         (await door.call(P, 'POST', `${path}/publish`, { token: tokens.vendor })).body.status,
       ).toBe('Published');

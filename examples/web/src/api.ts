@@ -106,13 +106,23 @@ export function createApi(
       ),
     getCertificate: (id: string) =>
       call<Certificate>(`${program}/certificates/${id}`, tokens().program),
-    /** A re-enrollment: a Change enrollment for an Active or Expired certificate (client). */
-    reenroll: (certificate: Certificate) =>
-      call<Enrollment>(
+    /**
+     * A re-enrollment as the real API takes it (client): a Change enrollment created as a draft
+     * for an Active or Expired certificate, then submitted.
+     */
+    reenroll: async (certificate: Certificate) => {
+      const draft = await call<Enrollment>(
         `${program}/enrollments`,
         tokens().program,
         post({ program: { id: certificate.program?.id }, certificate: { id: certificate.id } }),
-      ),
+      );
+      if (draft.error) return draft;
+      return call<Enrollment>(
+        `${program}/enrollments/${draft.data.id}/submit`,
+        tokens().program,
+        { method: 'POST' },
+      );
+    },
     /** Ends an Active certificate (vendor of its program). */
     terminate: (id: string, message: string) =>
       call<Certificate>(

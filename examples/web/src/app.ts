@@ -25,7 +25,7 @@ type AuditEvent = NonNullable<NonNullable<Certificate['audit']>['created']>;
 export function auditTrail(certificate: Certificate): [string, AuditEvent][] {
   return Object.entries(certificate.audit ?? {})
     .filter((entry): entry is [string, AuditEvent] => entry[1] !== undefined)
-    .sort(([a, x], [b, y]) => Date.parse(x.at) - Date.parse(y.at) || rank(a) - rank(b));
+    .sort(([a, x], [b, y]) => Date.parse(x.at ?? '') - Date.parse(y.at ?? '') || rank(a) - rank(b));
 }
 
 const badge = (status: string | undefined, testid?: string) =>
@@ -71,8 +71,8 @@ export function startApp(api: Api): Promise<void> {
       total.textContent = '';
       return fail(error);
     }
-    total.textContent = `${data.$meta.pagination.total} certificate(s)`;
-    for (const certificate of data.data) {
+    total.textContent = `${data.$meta?.pagination?.total ?? 0} certificate(s)`;
+    for (const certificate of data.data ?? []) {
       const open = h(
         'button',
         { class: 'link', type: 'button' },
@@ -118,10 +118,9 @@ export function startApp(api: Api): Promise<void> {
       ['Status', badge(certificate.status, 'certificate-status')],
       ['Program', certificate.program?.name],
       ['Client', certificate.client?.name],
-      [certificate.applicableTo ?? 'Holder', holder?.name],
-      ['Expires', certificate.expirationDate],
-      ['Status notes', certificate.statusNotes?.message],
-      ['Enrollment', certificate.enrollment?.id],
+      [certificate.applicableTo ?? 'Holder', holder?.name ?? undefined],
+      ['Expires', certificate.expirationDate ?? undefined],
+      ['Status notes', certificate.statusNotes ?? undefined],
     ];
     const reenroll = h('button', { type: 'button', 'data-testid': 'reenroll' }, 'Re-enroll');
     reenroll.addEventListener(
@@ -171,7 +170,7 @@ export function startApp(api: Api): Promise<void> {
             h('time', { datetime: at }, when(at)),
             ' ',
             h('strong', {}, event),
-            ` by ${by.name ?? by.id}`,
+            ` by ${by?.name ?? by?.id ?? 'unknown'}`,
           ),
         ),
       ),
