@@ -290,7 +290,14 @@ export const programChecks: Check[] = [
           },
         });
         if (created.status !== 201) throw new Error(`create answered ${created.status}`);
-        return created.body as { id: string; certificate: { id: string } };
+        const draft = created.body as { id: string; certificate: { id: string } };
+        // A new enrollment is a draft until the client submits it.
+        const submitted = await ctx.call(P, 'POST', `${enrollments}/${draft.id}/submit`, {
+          as: 'client',
+        });
+        if (submitted.body?.status !== 'Processing')
+          problems.push(`submit answered ${submitted.status} ${String(submitted.body?.status)}`);
+        return draft;
       };
       const step = async (id: string, action: string, body: unknown, want: string) => {
         const answer = await ctx.call(P, 'POST', `${enrollments}/${id}/${action}`, {
@@ -307,17 +314,18 @@ export const programChecks: Check[] = [
           string | undefined;
 
       const completed = await enroll();
-      const program = (
-        await ctx.call(P, 'GET', `/v1/program/programs/${publishedLicenseeProgram}`, {
-          as: 'vendor',
-        })
+      const templates = (
+        await ctx.call(
+          P,
+          'GET',
+          `/v1/program/programs/${publishedLicenseeProgram}/templates?type=EnrollmentQuerying`,
+          { as: 'vendor' },
+        )
       ).body;
-      const template = (program?.templates as { id: string; type: string }[] | undefined)?.find(
-        (t) => t.type === 'EnrollmentQuerying',
-      );
+      const template = (templates?.data as { id: string }[] | undefined)?.[0];
       if (template) {
         await step(completed.id, 'query', { template: { id: template.id } }, 'Querying');
-        await step(completed.id, 'process', {}, 'Processing');
+        await step(completed.id, 'process', undefined, 'Processing');
       }
       await step(completed.id, 'complete', {}, 'Completed');
       if ((await certificateStatus(completed.certificate.id)) !== 'Active')

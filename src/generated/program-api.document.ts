@@ -1059,6 +1059,11 @@ const document: OpenApiDocument = {
             "application/json": {
               "schema": {
                 "$ref": "#/components/schemas/EnrollmentComplete"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentCompleteBody"
+                }
               }
             }
           }
@@ -4627,6 +4632,17 @@ const document: OpenApiDocument = {
           },
           "statusNotes": {
             "message": "Please send your Partner Network ID."
+          }
+        }
+      },
+      "EnrollmentCompleteBody": {
+        "summary": "Approve with the completion template",
+        "value": {
+          "template": {
+            "id": "PTM-9643-3741-0003"
+          },
+          "externalIds": {
+            "vendor": "MS-778"
           }
         }
       },

@@ -57,10 +57,18 @@ const terminate = jsonWire(
   vendor!,
   sampleBody('terminateCertificate'),
 );
-const reenroll = jsonWire('POST', `${base}/v1/program/enrollments`, clientToken!, {
+/** A re-enrollment is a Change draft, then its submit: the submit is what races. */
+const draft = jsonWire('POST', `${base}/v1/program/enrollments`, clientToken!, {
   program: { id: ids.program },
   certificate: { id: ids.active },
 });
+const submit = (enrollment: string) =>
+  jsonWire('POST', `${base}/v1/program/enrollments/${enrollment}/submit`, clientToken!, {});
+async function openDraft() {
+  const created = await client.send(draft);
+  expect(created.status).toBe(201);
+  return String((created.body as Item).id);
+}
 const settle = (enrollment: string, verb: 'complete' | 'fail') =>
   jsonWire(
     'POST',
@@ -161,6 +169,8 @@ type FirstWinner = 'terminate' | 're-enroll';
 async function terminateVersusReenroll(first: FirstWinner) {
   mock.kit.control.reset();
   const enrollmentsBefore = enrollmentsOf(ids.active).map((e) => e.id);
+  const draftId = await openDraft();
+  const reenroll = submit(draftId);
   const wires =
     first === 'terminate'
       ? interleave(100, terminate, reenroll)
@@ -176,7 +186,10 @@ async function terminateVersusReenroll(first: FirstWinner) {
   if (won === 'terminate') {
     expect(winner.status).toBe(200);
     expect(cert.status).toBe('Terminated');
-    expect(added, 'no enrollment was opened').toEqual([]);
+    expect(
+      added.map((e) => [e.id, e.status]),
+      'the draft was never submitted',
+    ).toEqual([[draftId, 'Draft']]);
     expectRefusals(
       losers,
       wires,
@@ -188,7 +201,7 @@ async function terminateVersusReenroll(first: FirstWinner) {
     );
     newEvent(cert.audit, 'terminated', vendor!);
   } else {
-    expect(winner.status).toBe(201);
+    expect(winner.status).toBe(200);
     const opened = winner.body as Item;
     expect(opened).toMatchObject({
       type: 'Change',
@@ -199,15 +212,15 @@ async function terminateVersusReenroll(first: FirstWinner) {
     expect(
       added.map((e) => e.id),
       'exactly one enrollment was opened',
-    ).toEqual([opened.id]);
-    expect(cert.enrollment.id).toBe(opened.id);
+    ).toEqual([draftId]);
+    expect(opened.id).toBe(draftId);
     expectRefusals(
       losers,
       wires,
       answers,
       new Map([
         [terminate, 'CertificateNotActive'],
-        [reenroll, 'CertificateNotReenrollable'],
+        [reenroll, 'EnrollmentTransitionNotAllowed'],
       ]),
     );
     newEvent(cert.audit, 'updating', clientToken!);
@@ -216,10 +229,10 @@ async function terminateVersusReenroll(first: FirstWinner) {
   expect('terminated' in cert.audit).toBe(cert.status === 'Terminated');
   expect('updating' in cert.audit).toBe(cert.status === 'Updating');
 
-  await expectSerialEquivalent([wires[answers.indexOf(winner)]!]);
+  await expectSerialEquivalent([draft, wires[answers.indexOf(winner)]!]);
   return {
     won,
-    winner: wires[answers.indexOf(winner)]!,
+    winner: [draft, wires[answers.indexOf(winner)]!],
     next:
       won === 're-enroll'
         ? { enrollment: String((winner.body as Item).id), certificate: ids.active }
@@ -264,7 +277,7 @@ async function completeVersusFail(
   const cert = certificate(target.certificate);
   expect(enr.status).toBe(won === 'complete' ? 'Completed' : 'Failed');
   expect(cert.status).toBe(won === 'complete' ? 'Active' : 'Terminated');
-  expect(cert.enrollment.id).toBe(target.enrollment);
+  expect(enr.certificate.id).toBe(target.certificate);
   newEvent(enr.audit, won === 'complete' ? 'completed' : 'failed', vendor!);
   newEvent(cert.audit, won === 'complete' ? 'activated' : 'terminated', vendor!);
   expect('completed' in enr.audit).toBe(enr.status === 'Completed');
@@ -290,17 +303,18 @@ describe('one certificate, 100 conflicting requests at once', () => {
     async (firstA, firstB) => {
       const a = await terminateVersusReenroll(firstA);
       // (b) on the enrollment (a) left: the re-enrollment if it won, else the seeded Pending one.
-      const b = await completeVersusFail(a.next, firstB, [a.winner]);
+      const b = await completeVersusFail(a.next, firstB, a.winner);
       seen.push(`${a.won} then ${b}`);
     },
   );
 
   it.each(['complete', 'fail'] as const)('(b) on a re-enrollment, %s sent first', async (first) => {
     mock.kit.control.reset();
-    const opened = await client.send(reenroll);
-    expect(opened.status).toBe(201);
-    const target = { enrollment: String((opened.body as Item).id), certificate: ids.active };
-    await completeVersusFail(target, first, [reenroll]);
+    const draftId = await openDraft();
+    const opened = await client.send(submit(draftId));
+    expect(opened.status).toBe(200);
+    const target = { enrollment: draftId, certificate: ids.active };
+    await completeVersusFail(target, first, [draft, submit(draftId)]);
   });
 
   it.each(['complete', 'fail'] as const)(
