@@ -30,5 +30,5 @@ export const requestLabels: Record<RequestName, string> = {
   getById: 'GET certificate by id',
   list: 'list: filter + order + select, 50',
   qualifications: 'GET customer qualifications',
-  writeFlow: 'write flow: create enrollment + complete',
+  writeFlow: 'write flow: create enrollment + submit + complete',
 };

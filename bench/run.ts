@@ -83,7 +83,7 @@ const probesOf = (layout: Layout): Probe[] => [
   { url: readUrl(layout, reads.qualifications), headers: reads.qualifications.headers },
 ];
 
-/** Create an enrollment as the client, complete it as the vendor: two requests per flow. */
+/** Create and submit an enrollment as the client, complete it as the vendor: three requests per flow. */
 function writeFlow(layout: Layout): Scenario {
   const prefix = new URL(layout.program).pathname.replace(/\/$/, '');
   const json = { 'content-type': 'application/json' };
@@ -100,6 +100,19 @@ function writeFlow(layout: Layout): Scenario {
       onResponse: (status, body, context) => {
         const ids = context as { enrollment?: string };
         ids.enrollment = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+      },
+    },
+    {
+      // A new enrollment is a draft until the client submits it.
+      method: 'POST',
+      headers: { authorization: `Bearer ${seedTokens.client}` },
+      setupRequest: (request, context) => {
+        const { enrollment } = context as { enrollment?: string };
+        return (
+          enrollment
+            ? { ...request, path: `${prefix}/v1/program/enrollments/${enrollment}/submit` }
+            : undefined
+        ) as autocannon.Request;
       },
     },
     {

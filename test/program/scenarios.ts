@@ -503,7 +503,11 @@ const rules: Scenario[] = [
           method: 'POST',
           path: certificates,
           token: tokens.ops,
-          body: { program: { id: ids.eduProgram }, client: { id: ids.oscorp }, buyer: { id: ids.buyer } },
+          body: {
+            program: { id: ids.eduProgram },
+            client: { id: ids.oscorp },
+            buyer: { id: ids.buyer },
+          },
         },
         { status: 400, code: 'ParameterRequired' },
       );

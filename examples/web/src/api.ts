@@ -117,11 +117,9 @@ export function createApi(
         post({ program: { id: certificate.program?.id }, certificate: { id: certificate.id } }),
       );
       if (draft.error) return draft;
-      return call<Enrollment>(
-        `${program}/enrollments/${draft.data.id}/submit`,
-        tokens().program,
-        { method: 'POST' },
-      );
+      return call<Enrollment>(`${program}/enrollments/${draft.data.id}/submit`, tokens().program, {
+        method: 'POST',
+      });
     },
     /** Ends an Active certificate (vendor of its program). */
     terminate: (id: string, message: string) =>

@@ -9,7 +9,6 @@ import { templateTransitions } from './lifecycle.js';
 import type {
   ProgramRef,
   StoredParameter,
-  StoredParameterGroup,
   StoredProgram,
   StoredTemplate,
   TemplateType,
