@@ -382,15 +382,14 @@ export function createCertificate(ctx: Context, input: CertificateCreate) {
   );
 }
 
-const clientCertificateMembers = new Set(['name', 'parameters']);
+/** Members of a certificate only its vendor and operations may change (others are ignored). */
+const vendorCertificateMembers = ['expirationDate', 'externalIds', 'template'] as const;
 
 export function updateCertificate(ctx: Context, id: string, input: CertificateUpdate) {
   const certificate = findCertificate(ctx, id);
   const program = programFor(ctx, certificate);
   if (ctx.actor.role === 'client') {
-    const forbidden = Object.keys(input).filter(
-      (key) => given(input[key as keyof CertificateUpdate]) && !clientCertificateMembers.has(key),
-    );
+    const forbidden: string[] = vendorCertificateMembers.filter((key) => given(input[key]));
     if ((input.parameters?.fulfillment ?? []).length > 0) forbidden.push('parameters.fulfillment');
     if (forbidden.length > 0)
       throw refuse('Forbidden', `A client may not change ${forbidden.join(', ')}.`, {
@@ -557,7 +556,8 @@ export function validateEnrollmentDraft(ctx: Context, input: EnrollmentCreate) {
   return recordChecks(stamped, true);
 }
 
-const clientEnrollmentMembers = new Set(['notes', 'parameters']);
+/** Members of an enrollment only its vendor and operations may change (others are ignored). */
+const vendorEnrollmentMembers = ['assignee', 'statusNotes', 'error', 'template'] as const;
 
 export function updateEnrollment(ctx: Context, id: string, input: EnrollmentUpdate) {
   const enrollment = findEnrollment(ctx, id);
@@ -567,9 +567,7 @@ export function updateEnrollment(ctx: Context, id: string, input: EnrollmentUpda
       `Enrollment ${id} is ${enrollment.status} and can no longer change.`,
     );
   if (ctx.actor.role === 'client') {
-    const forbidden = Object.keys(input).filter(
-      (key) => given(input[key as keyof EnrollmentUpdate]) && !clientEnrollmentMembers.has(key),
-    );
+    const forbidden: string[] = vendorEnrollmentMembers.filter((key) => given(input[key]));
     if ((input.parameters?.fulfillment ?? []).length > 0) forbidden.push('parameters.fulfillment');
     if (forbidden.length > 0)
       throw refuse('Forbidden', `A client may not change ${forbidden.join(', ')}.`, {
