@@ -685,7 +685,7 @@ const rules: Scenario[] = [
       expect(one.body).toEqual({
         id: ids.active,
         href: `/v1/program/certificates/${ids.active}`,
-        program: { id: ids.aiProgram, name: 'Microsoft AI Cloud Partner' },
+        program: { id: ids.aiProgram, name: 'E2E Seeded Program' },
       });
       for (const bad of [
         'eq(status,Active',

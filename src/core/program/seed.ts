@@ -236,18 +236,28 @@ interface ProgramSpec {
   settings?: Partial<StoredProgram['settings']>;
   /** Whether the Partner Network ID must be given. */
   mpnRequired: boolean;
+  /**
+   * Names of the objects the vendor's end-to-end suite finds by name on its test tenant
+   * (docs/decisions/0015): only the program that tenant has.
+   */
+  tenant?: { parameter: string; group: string; template: string };
 }
 
 const programSpecs: ProgramSpec[] = [
   {
     id: 'PRG-9643-3741',
-    name: 'Microsoft AI Cloud Partner',
+    name: 'E2E Seeded Program',
     status: 'Published',
     applicableTo: 'Licensee',
     vendor: microsoft,
     created: -400,
     // The vendor's own e2e suite enrolls with `parameters.ordering: []`.
     mpnRequired: false,
+    tenant: {
+      parameter: 'E2E Seeded Program Parameter',
+      group: 'E2E Seeded Program Parameter Group',
+      template: 'E2E Seeded Program Template',
+    },
   },
   {
     id: 'PRG-4127-5580',
@@ -365,7 +375,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
     templates.push({
       id: `PTM-${digits}-0004`,
       href: paths.sub(spec.id, 'templates', `PTM-${digits}-0004`),
-      name: 'Certificate document',
+      name: spec.tenant?.template ?? 'Certificate document',
       content: `# {{program.name}}\n\nThis certifies that **{{client.name}}** meets the requirements of {{program.name}}.\n\nCertificate {{certificate.id}}, status {{status}}, valid until {{expirationDate}}.\nPartner Network ID: {{parameters.MPNID}}\n`,
       default: false,
       type: 'EnrollmentCompleted',
@@ -388,7 +398,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
       {
         id: `PPG-${digits}-0002`,
         href: paths.sub(spec.id, 'parameter-groups', `PPG-${digits}-0002`),
-        name: 'Partner details',
+        name: spec.tenant?.group ?? 'Partner details',
         label: 'Tell us about your organisation',
         description: 'Identifiers of the enrolling partner.',
         displayOrder: 20,
@@ -402,9 +412,9 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
       {
         id: `PPM-${digits}-0001`,
         href: paths.sub(spec.id, 'parameters', `PPM-${digits}-0001`),
-        name: 'Microsoft Partner Network ID',
+        name: spec.tenant?.parameter ?? 'Microsoft Partner Network ID',
         description: 'The partner network id of the enrolling organisation.',
-        group: { id: `PPG-${digits}-0002`, name: 'Partner details' },
+        group: { id: `PPG-${digits}-0002`, name: spec.tenant?.group ?? 'Partner details' },
         scope: 'Enrollment',
         phase: 'Order',
         externalId: 'MPNID',
