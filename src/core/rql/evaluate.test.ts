@@ -80,6 +80,18 @@ describe('matches', () => {
     { given: '', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
     // equality, shorthand, quoting
     { given: 'status=Active', want: ['C1'] },
+    // any() and all() over a collection, with an expression or the field=value shorthand
+    { given: 'any(parameters.ordering,externalId=tier)', want: ['C1', 'C2', 'C5'] },
+    { given: "any(parameters.ordering,value='Gold')", want: ['C1'] },
+    { given: 'any(parameters.ordering,eq(value,Gold))', want: ['C1'] },
+    { given: 'all(parameters.ordering,externalId=tier)', want: ['C2', 'C3', 'C5'] },
+    { given: 'all(parameters.ordering,ne(externalId,seats))', want: ['C2', 'C3', 'C5'] },
+    { given: 'not(all(parameters.ordering,externalId=tier))', want: ['C1', 'C4'] },
+    { given: 'all(tags,eq(tags,eu))', want: ['C2'] }, // only the empty list holds vacuously
+    { given: 'all(missing,eq(a,1))', want: [] },
+    // render() is an option, not a filter
+    { given: 'render()', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
+    { given: 'status=Active&render()', want: ['C1'] },
     { given: "eq(status,'Active')", want: ['C1'] },
     { given: 'eq(status,"active")', want: [] },
     { given: 'ne(status,"Deleted")', want: ['C1', 'C2', 'C3', 'C5'] },

@@ -127,6 +127,11 @@ export function matches(node: RqlNode, obj: unknown): boolean {
       const field = getPath(obj, node.path);
       return Array.isArray(field) && field.some((el) => matches(node.where, el));
     }
+    case 'all': {
+      // Every element matches; an empty collection holds vacuously, a missing one does not.
+      const field = getPath(obj, node.path);
+      return Array.isArray(field) && field.every((el) => matches(node.where, el));
+    }
     default:
       return false;
   }

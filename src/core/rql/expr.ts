@@ -184,12 +184,28 @@ function toNode(r: Reader, call: Call): RqlNode {
       rest.length === 1 && only !== undefined && only.kind === 'list' ? only.items : rest;
     return { op: name, path, values: items.map((a) => toValue(r, a)) };
   }
-  if (name === 'any') {
+  if (name === 'any' || name === 'all') {
     need(2, 'a field and an expression');
-    return { op: 'any', path: toPath(r, args[0]!), where: toSubNode(r, args[1]!, name) };
+    return { op: name, path: toPath(r, args[0]!), where: toElementNode(r, args[1]!, name) };
   }
   if (name === 'null' || name === 'empty') r.fail(`${name}() is a value, not an expression`, pos);
   return r.fail(`unknown operator '${snip(name, 20)}'`, pos);
+}
+
+/**
+ * The condition on the elements of `any(coll,...)` / `all(coll,...)`: an expression, or the
+ * `field=value` shorthand (`any(parameters.ordering,externalId=MPNID)`).
+ */
+function toElementNode(r: Reader, a: Syntax, parent: string): RqlNode {
+  if (a.kind === 'word' && a.text.includes('=')) {
+    const at = a.text.indexOf('=');
+    const path = parseFieldPath(a.text.slice(0, at).trim());
+    if (!path.ok) r.fail(path.error, a.pos);
+    const value = parseShorthandValue(a.text.slice(at + 1).trim());
+    if (!value.ok) r.fail(value.error, a.pos);
+    return { op: 'eq', path: path.value, value: value.value };
+  }
+  return toSubNode(r, a, parent);
 }
 
 function toSubNode(r: Reader, a: Syntax, parent: string): RqlNode {

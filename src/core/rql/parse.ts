@@ -143,6 +143,10 @@ function parseListQueryUnsafe(rawQuery: string, opts: ListQueryOptions): Parsed<
     }
     if (callerReserved.has(text)) continue;
     if (text.trim() === '') continue;
+    if (text.trim() === 'render()') {
+      result.render = true;
+      continue;
+    }
     const node = parseRql(text);
     if (!node.ok) return node;
     filters.push(node.value);

@@ -11,7 +11,7 @@ export type RqlNode =
       value: RqlValue;
     }
   | { op: 'in' | 'out'; path: string[]; values: RqlValue[] }
-  | { op: 'any'; path: string[]; where: RqlNode };
+  | { op: 'any' | 'all'; path: string[]; where: RqlNode };
 
 export interface OrderTerm {
   path: string[];
@@ -30,6 +30,8 @@ export interface ListQuery {
   select: SelectSpec | undefined;
   limit: number;
   offset: number;
+  /** The `render()` option was given (answers are JSON either way; accepted, not acted on). */
+  render?: boolean;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
