@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setupServer } from 'msw/node';
 import { checkExchange } from '../../contracts/validate.js';
+import { vendorFieldProblems } from '../program/vendor-fields.js';
 import { createApp } from '../../mocks/server/app.js';
 import { createHandlers, realBaseUrls } from '../../mocks/msw/handlers.js';
 import { createKit, type Kit, type KitOptions } from '../../src/kit.js';
@@ -102,6 +103,9 @@ function makeDoor(
           headers: result.headers,
         }),
       );
+      // The spec is the kit's; the real API's own field table is checked beside it.
+      if (api === 'program-api')
+        problems.push(...vendorFieldProblems(method, path, result.status, result.body));
       return result;
     },
     async control(method, path, body) {

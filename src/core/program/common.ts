@@ -60,7 +60,8 @@ export function stamp(ctx: Context, audit: Audit, ...events: string[]): Audit {
 }
 
 /**
- * Writes a changed copy of a stored object: `revision` counts the change, `updated` (and the
+ * Writes a changed copy of a stored object: `revision` (where the object has one) counts the
+ * change, `updated` (and the
  * named events) are stamped. Stored objects are never changed in place.
  */
 export function save<T extends { id: string; revision?: number; audit?: Audit }>(
@@ -72,7 +73,8 @@ export function save<T extends { id: string; revision?: number; audit?: Audit }>
   const previous = store.get(next.id);
   const saved: T = {
     ...next,
-    revision: (previous?.revision ?? 0) + 1,
+    // Certificates, enrollments and programs count their changes; sub-resources do not.
+    ...('revision' in next ? { revision: (previous?.revision ?? 0) + 1 } : {}),
     audit: stamp(ctx, next.audit ?? {}, ...events),
   };
   store.set(saved.id, saved);
