@@ -1279,6 +1279,7 @@ export type components = {
          *     | `ProgramTransitionNotAllowed` | 400 | publish, unpublish or delete from the wrong status, or a change the program's status forbids |
          *     | `TemplateDefault` | 400 | deleting a default template |
          *     | `ParameterGroupInUse` | 400 | deleting a parameter group that parameters belong to |
+         *     | `DuplicateExternalId` | 400 | a parameter's `externalId` is already used by another parameter of the program |
          *     | `Unauthorized` | 401 | missing, malformed or unknown bearer token |
          *     | `Forbidden` | 403 | the role may not call the operation, or may not change a member it sent |
          *     | `NotFound` | 404 | the object does not exist or the caller may not see it |
@@ -1291,7 +1292,7 @@ export type components = {
          *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "DuplicateExternalId" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
         /**
          * @description Problem details as ASP.NET writes them (RFC 9457). `title` is the reason phrase of the
          *     status; `type` is the RFC 9110 section of the status for protocol and validation

@@ -1,5 +1,6 @@
-/** The Program API scenario table through both doors (see test/support/two-doors.ts). */
+/** The Program API scenario tables through both doors (see test/support/two-doors.ts). */
 import { runThroughBothDoors } from '../support/two-doors.js';
 import { scenarios } from './scenarios.js';
+import { vendorFlows } from './vendor-flows.js';
 
-runThroughBothDoors('Program API', scenarios);
+runThroughBothDoors('Program API', [...scenarios, ...vendorFlows]);

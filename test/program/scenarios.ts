@@ -38,12 +38,15 @@ export const ids = {
   completedTemplate: 'PTM-9643-3741-0003',
   certificateTemplate: 'PTM-9643-3741-0004',
   clientUser: 'USR-3391-5820',
+  opsUser: 'USR-6337-1324', // the assignee of the vendor's e2e suite
+  completedEnrollment: 'ENR-3965-5056-7966',
+  partnerGroup: 'PPG-9643-3741-0002',
   vendorUser: 'USR-7712-0045',
 } as const;
 
-const certificates = '/v1/program/certificates';
-const enrollments = '/v1/program/enrollments';
-const programs = '/v1/program/programs';
+export const certificates = '/v1/program/certificates';
+export const enrollments = '/v1/program/enrollments';
+export const programs = '/v1/program/programs';
 const P = 'program-api' as const;
 
 const newEnrollment = (extra: Record<string, unknown> = {}) => ({
@@ -54,7 +57,7 @@ const newEnrollment = (extra: Record<string, unknown> = {}) => ({
 });
 
 /** Creates a draft enrollment and submits it, as the client does. */
-async function enroll(door: Door, body: unknown, token: string = tokens.client) {
+export async function enroll(door: Door, body: unknown, token: string = tokens.client) {
   const draft = await door.call(P, 'POST', enrollments, { token, body });
   expect(draft.status).toBe(201);
   expect(draft.body.status).toBe('Draft');
@@ -63,14 +66,14 @@ async function enroll(door: Door, body: unknown, token: string = tokens.client) 
   return submitted.body;
 }
 
-async function certificate(door: Door, id: string, token: string = tokens.ops) {
+export async function certificate(door: Door, id: string, token: string = tokens.ops) {
   const answer = await door.call(P, 'GET', `${certificates}/${id}`, { token });
   expect(answer.status).toBe(200);
   return answer.body;
 }
 
 /** A refused request: status, code, and the object named unchanged afterwards. */
-async function refused(
+export async function refused(
   door: Door,
   request: { method: string; path: string; token: string; body?: unknown },
   want: { status: number; code: string },

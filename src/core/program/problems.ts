@@ -25,6 +25,7 @@ export const problemCatalogue = {
   ProgramTransitionNotAllowed: [400, 'rule'],
   TemplateDefault: [400, 'rule'],
   ParameterGroupInUse: [400, 'rule'],
+  DuplicateExternalId: [400, 'rule'],
   Unauthorized: [401, 'protocol'],
   Forbidden: [403, 'protocol'],
   NotFound: [404, 'protocol'],

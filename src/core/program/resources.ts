@@ -128,6 +128,18 @@ const templates: SubResource<'templates'> = {
   visible: (item) => item.status === 'Active',
 };
 
+/** A parameter's `externalId` names it in the vendor's systems: one per program. */
+function uniqueExternalId(ctx: Context, programId: string, externalId: unknown, self?: string) {
+  if (typeof externalId !== 'string' || externalId === '') return;
+  for (const other of ctx.state.parameters.values())
+    if (other.program.id === programId && other.id !== self && other.externalId === externalId)
+      throw refuse(
+        'DuplicateExternalId',
+        `Parameter with given external identifier '${externalId}' already exists for given program.`,
+        { externalId: [`already used by ${other.id}.`] },
+      );
+}
+
 function countParameters(ctx: Context, groupId: string | undefined, delta: number) {
   if (!groupId) return;
   const group = ctx.state.parameterGroups.get(groupId);
@@ -152,6 +164,7 @@ const parameters: SubResource<'parameters'> = {
   },
   create(ctx, program, input, base) {
     const group = groupOf(ctx, program.id, input);
+    uniqueExternalId(ctx, program.id, input.externalId, undefined);
     const parameter: StoredParameter = {
       ...base,
       name: String(input.name),
@@ -173,6 +186,7 @@ const parameters: SubResource<'parameters'> = {
     return parameter;
   },
   update(ctx, item, input) {
+    uniqueExternalId(ctx, item.program.id, input.externalId, item.id);
     const group = input.group ? groupOf(ctx, item.program.id, input) : item.group;
     if (group?.id !== item.group?.id) {
       countParameters(ctx, item.group?.id, -1);
