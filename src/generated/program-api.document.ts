@@ -5230,7 +5230,7 @@ const document: OpenApiDocument = {
       },
       "EnrollmentStatus": {
         "type": "string",
-        "description": "| status | meaning |\n|---|---|\n| `Draft` | created, not yet submitted; the client may change or delete it (kit decision 0013) |\n| `Processing` | submitted, waiting for the vendor |\n| `Querying` | the vendor asked the client for more information |\n| `Completed` | approved; the certificate is Active (final) |\n| `Failed` | rejected; a Pending or Updating certificate was terminated (final) |\n",
+        "description": "| status | meaning |\n|---|---|\n| `Draft` | created, not yet submitted; the client may change or delete it (kit decision 0014) |\n| `Processing` | submitted, waiting for the vendor |\n| `Querying` | the vendor asked the client for more information |\n| `Completed` | approved; the certificate is Active (final) |\n| `Failed` | rejected; a Pending or Updating certificate was terminated (final) |\n",
         "enum": [
           "Draft",
           "Processing",

@@ -761,7 +761,7 @@ export type components = {
         /**
          * @description | status | meaning |
          *     |---|---|
-         *     | `Draft` | created, not yet submitted; the client may change or delete it (kit decision 0013) |
+         *     | `Draft` | created, not yet submitted; the client may change or delete it (kit decision 0014) |
          *     | `Processing` | submitted, waiting for the vendor |
          *     | `Querying` | the vendor asked the client for more information |
          *     | `Completed` | approved; the certificate is Active (final) |
