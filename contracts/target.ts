@@ -8,6 +8,7 @@ export const kitFixture: Fixture = {
     publishedLicenseeProgram: 'PRG-9643-3741',
     licensee: 'LCE-5758-4071-6507',
     requiredParameter: 'PPM-9643-3741-0001',
+    client: 'ACC-1086-6867',
   },
   partnerCenter: {},
 };

@@ -28,10 +28,14 @@ export interface Target {
 /** Known objects on the target that behavioural checks need. */
 export interface Fixture {
   program: {
-    /** A Published program that applies to Licensee, with a required ordering parameter. */
+    /** A Published program that applies to Licensee, owned by the vendor token's account. */
     publishedLicenseeProgram: string;
+    /** A licensee of the client token's account. */
     licensee: string;
+    /** An Order parameter of that program (checks give it a value). */
     requiredParameter: string;
+    /** The client token's account (for certificates operations migrates for it). */
+    client?: string;
   };
   partnerCenter: Record<string, never>;
 }

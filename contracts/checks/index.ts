@@ -1,5 +1,6 @@
 import type { Check } from '../types.js';
 import { partnerCenterChecks } from './partner-center.js';
+import { programDraftChecks } from './program-drafts.js';
 import { programChecks } from './program.js';
 import { schemaChecks } from './schema.js';
 
@@ -7,6 +8,7 @@ import { schemaChecks } from './schema.js';
 export const allChecks: readonly Check[] = [
   ...schemaChecks('program-api'),
   ...programChecks,
+  ...programDraftChecks,
   ...schemaChecks('partner-center'),
   ...partnerCenterChecks,
 ];
