@@ -1297,7 +1297,7 @@ const document: OpenApiDocument = {
         "x-roles": [
           "vendor"
         ],
-        "description": "Creates a **Draft** program of the calling vendor, with one default template of each type.\n",
+        "description": "Creates a **Draft** program of the calling vendor, with one default template of each type. The vendor's client sends `multipart/form-data`: a JSON part `program` and a file part `icon` (served back by `getProgramIcon`); a plain JSON body is accepted too.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -1308,6 +1308,32 @@ const document: OpenApiDocument = {
               "examples": {
                 "sample": {
                   "$ref": "#/components/examples/ProgramCreateBody"
+                }
+              }
+            },
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "program"
+                ],
+                "properties": {
+                  "program": {
+                    "$ref": "#/components/schemas/ProgramCreate"
+                  },
+                  "icon": {
+                    "$ref": "#/components/schemas/Binary"
+                  }
+                }
+              },
+              "encoding": {
+                "program": {
+                  "contentType": "application/json"
+                }
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramCreateMultipart"
                 }
               }
             }
@@ -1414,7 +1440,7 @@ const document: OpenApiDocument = {
         "x-roles": [
           "vendor"
         ],
-        "description": "Changes the program's descriptive members; `applicableTo` cannot change once certificates exist (400 `ProgramTransitionNotAllowed`). A Deleted program cannot change.\n",
+        "description": "Changes the program's descriptive members; `applicableTo` cannot change once certificates exist (400 `ProgramTransitionNotAllowed`). JSON, or `multipart/form-data` with a JSON part `program` and an optional file part `icon` (the vendor's client always sends multipart).\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -1425,6 +1451,32 @@ const document: OpenApiDocument = {
               "examples": {
                 "sample": {
                   "$ref": "#/components/examples/ProgramUpdateBody"
+                }
+              }
+            },
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "program"
+                ],
+                "properties": {
+                  "program": {
+                    "$ref": "#/components/schemas/ProgramUpdate"
+                  },
+                  "icon": {
+                    "$ref": "#/components/schemas/Binary"
+                  }
+                }
+              },
+              "encoding": {
+                "program": {
+                  "contentType": "application/json"
+                }
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramUpdateMultipart"
                 }
               }
             }
@@ -2549,6 +2601,2185 @@ const document: OpenApiDocument = {
           }
         }
       }
+    },
+    "/v1/program/enrollments/{enrollmentId}/attachments": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentEnrollmentId"
+        }
+      ],
+      "get": {
+        "operationId": "listEnrollmentAttachments",
+        "summary": "List enrollment attachments",
+        "tags": [
+          "Enrollment attachments"
+        ],
+        "x-roles": [
+          "operations",
+          "client",
+          "vendor"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnrollmentAttachmentList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentAttachmentSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createEnrollmentAttachment",
+        "summary": "Create a enrollment attachment",
+        "tags": [
+          "Enrollment attachments"
+        ],
+        "x-roles": [
+          "operations",
+          "client",
+          "vendor"
+        ],
+        "description": "Uploads a file to an enrollment (multipart: a JSON part `attachment` with `name` and `description`, a file part `file`). Sizes are bytes on the wire.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "attachment",
+                  "file"
+                ],
+                "properties": {
+                  "attachment": {
+                    "$ref": "#/components/schemas/EnrollmentAttachmentCreate"
+                  },
+                  "file": {
+                    "$ref": "#/components/schemas/Binary"
+                  }
+                }
+              },
+              "encoding": {
+                "attachment": {
+                  "contentType": "application/json"
+                }
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentAttachmentSampleMultipart"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnrollmentAttachment"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentAttachmentSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/enrollments/{enrollmentId}/attachments/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentEnrollmentId"
+        },
+        {
+          "$ref": "#/components/parameters/AttachmentId"
+        }
+      ],
+      "get": {
+        "operationId": "getEnrollmentAttachment",
+        "summary": "Get a enrollment attachment",
+        "tags": [
+          "Enrollment attachments"
+        ],
+        "x-roles": [
+          "operations",
+          "client",
+          "vendor"
+        ],
+        "description": "The enrollment attachment as JSON (`Accept: application/json` or none). With `Accept` set to the\nfile's `contentType` (or any other non-JSON type) the answer is the uploaded file itself,\nbyte for byte, with `Content-Disposition: attachment; filename=...`, as the vendor's\nclient downloads it.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The enrollment attachment, or its file.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnrollmentAttachment"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentAttachmentSample"
+                  }
+                }
+              },
+              "*/*": {
+                "schema": {
+                  "$ref": "#/components/schemas/Binary"
+                },
+                "examples": {
+                  "file": {
+                    "$ref": "#/components/examples/FileBytes"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateEnrollmentAttachment",
+        "summary": "Update a enrollment attachment",
+        "tags": [
+          "Enrollment attachments"
+        ],
+        "x-roles": [
+          "operations",
+          "client",
+          "vendor"
+        ],
+        "description": "Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EnrollmentAttachmentUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/EnrollmentAttachmentSampleUpdateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/EnrollmentAttachment"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/EnrollmentAttachmentSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteEnrollmentAttachment",
+        "summary": "Delete a enrollment attachment",
+        "tags": [
+          "Enrollment attachments"
+        ],
+        "x-roles": [
+          "operations",
+          "client",
+          "vendor"
+        ],
+        "description": "Deletes it; what belongs to it goes too, so nothing is left reachable under it.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/documents": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramDocuments",
+        "summary": "List program documents",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramDocumentList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramDocumentSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramDocument",
+        "summary": "Create a program document",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Creates a Draft document (multipart: a JSON part `document`; a file part `file` for a `File` document, none for an `Online` one with a `url`).\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "document"
+                ],
+                "properties": {
+                  "document": {
+                    "$ref": "#/components/schemas/ProgramDocumentCreate"
+                  },
+                  "file": {
+                    "$ref": "#/components/schemas/Binary"
+                  }
+                }
+              },
+              "encoding": {
+                "document": {
+                  "contentType": "application/json"
+                }
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramDocumentSampleMultipart"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramDocument"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramDocumentSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/documents/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/DocumentId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramDocument",
+        "summary": "Get a program document",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "description": "The program document as JSON (`Accept: application/json` or none). With `Accept` set to the\nfile's `contentType` (or any other non-JSON type) the answer is the uploaded file itself,\nbyte for byte, with `Content-Disposition: attachment; filename=...`, as the vendor's\nclient downloads it.\n",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The program document, or its file.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramDocument"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramDocumentSample"
+                  }
+                }
+              },
+              "*/*": {
+                "schema": {
+                  "$ref": "#/components/schemas/Binary"
+                },
+                "examples": {
+                  "file": {
+                    "$ref": "#/components/examples/FileBytes"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramDocument",
+        "summary": "Update a program document",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramDocumentUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramDocumentSampleUpdateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramDocument"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramDocumentSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramDocument",
+        "summary": "Delete a program document",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deletes it; what belongs to it goes too, so nothing is left reachable under it.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/documents/{id}/publish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/DocumentId"
+        }
+      ],
+      "post": {
+        "operationId": "publishProgramDocument",
+        "summary": "Publish a program document",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program document.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramDocument"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramDocumentPublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/documents/{id}/unpublish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/DocumentId"
+        }
+      ],
+      "post": {
+        "operationId": "unpublishProgramDocument",
+        "summary": "Unpublish a program document",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program document.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramDocument"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramDocumentUnpublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/media": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramMedia",
+        "summary": "List program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramMediaList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramMediaSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramMedia",
+        "summary": "Create a program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Creates a Draft media item (multipart: a JSON part `media`, a file part `file` with the image; a `Video` may give a `url` instead).\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "media"
+                ],
+                "properties": {
+                  "media": {
+                    "$ref": "#/components/schemas/ProgramMediaCreate"
+                  },
+                  "file": {
+                    "$ref": "#/components/schemas/Binary"
+                  }
+                }
+              },
+              "encoding": {
+                "media": {
+                  "contentType": "application/json"
+                }
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramMediaSampleMultipart"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramMedia"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramMediaSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/media/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/MediaId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramMedia",
+        "summary": "Get a program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Found.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramMedia"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramMediaSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramMedia",
+        "summary": "Update a program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramMediaUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramMediaSampleUpdateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramMedia"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramMediaSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramMedia",
+        "summary": "Delete a program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deletes it; what belongs to it goes too, so nothing is left reachable under it.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/media/{id}/publish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/MediaId"
+        }
+      ],
+      "post": {
+        "operationId": "publishProgramMedia",
+        "summary": "Publish a program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program media.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramMedia"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramMediaPublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/media/{id}/unpublish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/MediaId"
+        }
+      ],
+      "post": {
+        "operationId": "unpublishProgramMedia",
+        "summary": "Unpublish a program media",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program media.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramMedia"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramMediaUnpublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/media/{id}/image": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/MediaId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramMediaImage",
+        "summary": "Get a media image",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "description": "The uploaded image of the media item, byte for byte with its content type (the real service redirects to it; the kit answers it directly).\n",
+        "responses": {
+          "200": {
+            "description": "The image, with its content type.",
+            "content": {
+              "*/*": {
+                "schema": {
+                  "$ref": "#/components/schemas/Binary"
+                },
+                "examples": {
+                  "file": {
+                    "$ref": "#/components/examples/FileBytes"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramTerms",
+        "summary": "List program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramTerms",
+        "summary": "Create a program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Creates Draft terms and conditions. Published terms show in every certificate of the program (`terms`), which a client accepts when it submits an enrollment.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramTermsCreate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramTermsSampleCreateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTerms"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/TermsId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramTerms",
+        "summary": "Get a program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Found.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTerms"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramTerms",
+        "summary": "Update a program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramTermsUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramTermsSampleUpdateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTerms"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramTerms",
+        "summary": "Delete a program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deletes it; what belongs to it goes too, so nothing is left reachable under it.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{id}/publish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/TermsId"
+        }
+      ],
+      "post": {
+        "operationId": "publishProgramTerms",
+        "summary": "Publish a program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program terms.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTerms"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsPublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{id}/unpublish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/TermsId"
+        }
+      ],
+      "post": {
+        "operationId": "unpublishProgramTerms",
+        "summary": "Unpublish a program terms",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program terms.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTerms"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsUnpublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{termsId}/variants": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/ParentTermsId"
+        }
+      ],
+      "get": {
+        "operationId": "listProgramTermsVariants",
+        "summary": "List program terms variants",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Offset"
+          },
+          {
+            "$ref": "#/components/parameters/Order"
+          },
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One page.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsVariantList"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsVariantSamplePage"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "post": {
+        "operationId": "createProgramTermsVariant",
+        "summary": "Create a program terms variant",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Creates a Draft variant of terms (multipart: a JSON part `variant`; a file part `file` for a `File` variant, none for an `Online` one with an `assetUrl`).\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "multipart/form-data": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "variant"
+                ],
+                "properties": {
+                  "variant": {
+                    "$ref": "#/components/schemas/ProgramTermsVariantCreate"
+                  },
+                  "file": {
+                    "$ref": "#/components/schemas/Binary"
+                  }
+                }
+              },
+              "encoding": {
+                "variant": {
+                  "contentType": "application/json"
+                }
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramTermsVariantSampleMultipart"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "Created.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsVariant"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsVariantSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{termsId}/variants/{id}": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/ParentTermsId"
+        },
+        {
+          "$ref": "#/components/parameters/VariantId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramTermsVariant",
+        "summary": "Get a program terms variant",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Select"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Found.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsVariant"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsVariantSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/InvalidQuery"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "put": {
+        "operationId": "updateProgramTermsVariant",
+        "summary": "Update a program terms variant",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.\n",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/ProgramTermsVariantUpdate"
+              },
+              "examples": {
+                "sample": {
+                  "$ref": "#/components/examples/ProgramTermsVariantSampleUpdateBody"
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Updated.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsVariant"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsVariantSample"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      },
+      "delete": {
+        "operationId": "deleteProgramTermsVariant",
+        "summary": "Delete a program terms variant",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Deletes it; what belongs to it goes too, so nothing is left reachable under it.\n",
+        "responses": {
+          "204": {
+            "description": "Deleted."
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{termsId}/variants/{id}/publish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/ParentTermsId"
+        },
+        {
+          "$ref": "#/components/parameters/VariantId"
+        }
+      ],
+      "post": {
+        "operationId": "publishProgramTermsVariant",
+        "summary": "Publish a program terms variant",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program terms variant.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsVariant"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsVariantPublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{programId}/terms/{termsId}/variants/{id}/unpublish": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ParentProgramId"
+        },
+        {
+          "$ref": "#/components/parameters/ParentTermsId"
+        },
+        {
+          "$ref": "#/components/parameters/VariantId"
+        }
+      ],
+      "post": {
+        "operationId": "unpublishProgramTermsVariant",
+        "summary": "Unpublish a program terms variant",
+        "tags": [
+          "Program content"
+        ],
+        "x-roles": [
+          "vendor"
+        ],
+        "description": "Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.\n",
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/EmptyAction"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The program terms variant.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ProgramTermsVariant"
+                },
+                "examples": {
+                  "sample": {
+                    "$ref": "#/components/examples/ProgramTermsVariantUnpublished"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "413": {
+            "$ref": "#/components/responses/PayloadTooLarge"
+          },
+          "415": {
+            "$ref": "#/components/responses/UnsupportedMediaType"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
+    },
+    "/v1/program/programs/{id}/icon": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/ProgramId"
+        }
+      ],
+      "get": {
+        "operationId": "getProgramIcon",
+        "summary": "Get a program icon",
+        "tags": [
+          "Programs"
+        ],
+        "x-roles": [
+          "operations",
+          "vendor",
+          "client"
+        ],
+        "description": "The icon uploaded with `createProgram` or `updateProgram` (multipart part `icon`), byte for byte with its content type; a program without one answers 404.\n",
+        "responses": {
+          "200": {
+            "description": "The image, with its content type.",
+            "content": {
+              "*/*": {
+                "schema": {
+                  "$ref": "#/components/schemas/Binary"
+                },
+                "examples": {
+                  "file": {
+                    "$ref": "#/components/examples/FileBytes"
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "default": {
+            "$ref": "#/components/responses/UnexpectedError"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2690,6 +4921,85 @@ const document: OpenApiDocument = {
           "type": "string",
           "examples": [
             "-*,id,name,status"
+          ]
+        }
+      },
+      "ParentTermsId": {
+        "name": "termsId",
+        "in": "path",
+        "required": true,
+        "description": "The terms the variant belongs to.",
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PTC-9643-3741-0001"
+          ]
+        }
+      },
+      "ParentEnrollmentId": {
+        "name": "enrollmentId",
+        "in": "path",
+        "required": true,
+        "description": "The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404.",
+        "schema": {
+          "type": "string",
+          "examples": [
+            "ENR-3965-5056-7966"
+          ]
+        }
+      },
+      "AttachmentId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "ENA-3965-5056-7966-0001"
+          ]
+        }
+      },
+      "DocumentId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PDM-9643-3741-0001"
+          ]
+        }
+      },
+      "MediaId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PMD-9643-3741-0001"
+          ]
+        }
+      },
+      "TermsId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PTC-9643-3741-0001"
+          ]
+        }
+      },
+      "VariantId": {
+        "name": "id",
+        "in": "path",
+        "required": true,
+        "schema": {
+          "type": "string",
+          "examples": [
+            "PTV-9643-3741-0001-0001"
           ]
         }
       }
@@ -4854,6 +7164,815 @@ const document: OpenApiDocument = {
           "traceId": "00-84771b83b54717a25683cbc7e141bd5c-8ba93c135b45b203-00",
           "code": "RequestHeadersTooLarge"
         }
+      },
+      "FileBytes": {
+        "summary": "The file as uploaded",
+        "value": "%PDF-1.4 ..."
+      },
+      "ProgramDocumentSample": {
+        "summary": "A published file document",
+        "value": {
+          "id": "PDM-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+          "name": "E2E Seeded Program Document",
+          "type": "File",
+          "description": "Programme guide for partners.",
+          "status": "Published",
+          "filename": "empty.pdf",
+          "size": 3840,
+          "contentType": "application/pdf",
+          "url": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+          "language": "en-us",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramDocumentSamplePage": {
+        "summary": "A program's documents",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PDM-9643-3741-0001",
+              "href": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+              "name": "E2E Seeded Program Document",
+              "type": "File",
+              "description": "Programme guide for partners.",
+              "status": "Published",
+              "filename": "empty.pdf",
+              "size": 3840,
+              "contentType": "application/pdf",
+              "url": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+              "language": "en-us",
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "E2E Seeded Program"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramDocumentSampleMultipart": {
+        "summary": "A file document: its JSON part and its file",
+        "value": {
+          "document": {
+            "name": "Partner guide",
+            "description": "How to enrol.",
+            "type": "File",
+            "documentType": "File",
+            "language": "en-us",
+            "url": ""
+          },
+          "file": "%PDF-1.4 ..."
+        }
+      },
+      "ProgramDocumentSampleUpdateBody": {
+        "summary": "Rename",
+        "value": {
+          "name": "Partner guide 2027"
+        }
+      },
+      "ProgramDocumentPublished": {
+        "summary": "Published",
+        "value": {
+          "id": "PDM-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+          "name": "E2E Seeded Program Document",
+          "type": "File",
+          "description": "Programme guide for partners.",
+          "status": "Published",
+          "filename": "empty.pdf",
+          "size": 3840,
+          "contentType": "application/pdf",
+          "url": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+          "language": "en-us",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramDocumentUnpublished": {
+        "summary": "Unpublished",
+        "value": {
+          "id": "PDM-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+          "name": "E2E Seeded Program Document",
+          "type": "File",
+          "description": "Programme guide for partners.",
+          "status": "Unpublished",
+          "filename": "empty.pdf",
+          "size": 3840,
+          "contentType": "application/pdf",
+          "url": "/v1/program/programs/PRG-9643-3741/documents/PDM-9643-3741-0001",
+          "language": "en-us",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramMediaSample": {
+        "summary": "A published image",
+        "value": {
+          "id": "PMD-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001",
+          "name": "E2E Seeded Program Media",
+          "type": "Image",
+          "description": "Programme logo.",
+          "status": "Published",
+          "filename": "logo.png",
+          "size": 95,
+          "contentType": "image/png",
+          "displayOrder": 1,
+          "url": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001/image",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramMediaSamplePage": {
+        "summary": "A program's media",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PMD-9643-3741-0001",
+              "href": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001",
+              "name": "E2E Seeded Program Media",
+              "type": "Image",
+              "description": "Programme logo.",
+              "status": "Published",
+              "filename": "logo.png",
+              "size": 95,
+              "contentType": "image/png",
+              "displayOrder": 1,
+              "url": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001/image",
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "E2E Seeded Program"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramMediaSampleMultipart": {
+        "summary": "An image: its JSON part and its file",
+        "value": {
+          "media": {
+            "name": "Logo",
+            "description": "The programme logo.",
+            "type": "Image",
+            "displayOrder": 1
+          },
+          "file": "PNG ..."
+        }
+      },
+      "ProgramMediaSampleUpdateBody": {
+        "summary": "Rename",
+        "value": {
+          "name": "Logo (dark)"
+        }
+      },
+      "ProgramMediaPublished": {
+        "summary": "Published",
+        "value": {
+          "id": "PMD-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001",
+          "name": "E2E Seeded Program Media",
+          "type": "Image",
+          "description": "Programme logo.",
+          "status": "Published",
+          "filename": "logo.png",
+          "size": 95,
+          "contentType": "image/png",
+          "displayOrder": 1,
+          "url": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001/image",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramMediaUnpublished": {
+        "summary": "Unpublished",
+        "value": {
+          "id": "PMD-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001",
+          "name": "E2E Seeded Program Media",
+          "type": "Image",
+          "description": "Programme logo.",
+          "status": "Unpublished",
+          "filename": "logo.png",
+          "size": 95,
+          "contentType": "image/png",
+          "displayOrder": 1,
+          "url": "/v1/program/programs/PRG-9643-3741/media/PMD-9643-3741-0001/image",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTermsSample": {
+        "summary": "Published terms",
+        "value": {
+          "id": "PTC-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001",
+          "name": "E2E Seeded Program Terms",
+          "description": "Partner agreement.",
+          "displayOrder": 10,
+          "status": "Published",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTermsSamplePage": {
+        "summary": "A program's terms",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PTC-9643-3741-0001",
+              "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001",
+              "name": "E2E Seeded Program Terms",
+              "description": "Partner agreement.",
+              "displayOrder": 10,
+              "status": "Published",
+              "program": {
+                "id": "PRG-9643-3741",
+                "href": "/v1/program/programs/PRG-9643-3741",
+                "name": "E2E Seeded Program"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramTermsSampleCreateBody": {
+        "summary": "New terms",
+        "value": {
+          "name": "Data processing addendum",
+          "description": "How partner data is handled.",
+          "displayOrder": 20
+        }
+      },
+      "ProgramTermsSampleUpdateBody": {
+        "summary": "Rename",
+        "value": {
+          "name": "Partner agreement 2027"
+        }
+      },
+      "ProgramTermsPublished": {
+        "summary": "Published",
+        "value": {
+          "id": "PTC-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001",
+          "name": "E2E Seeded Program Terms",
+          "description": "Partner agreement.",
+          "displayOrder": 10,
+          "status": "Published",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTermsUnpublished": {
+        "summary": "Unpublished",
+        "value": {
+          "id": "PTC-9643-3741-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001",
+          "name": "E2E Seeded Program Terms",
+          "description": "Partner agreement.",
+          "displayOrder": 10,
+          "status": "Unpublished",
+          "program": {
+            "id": "PRG-9643-3741",
+            "href": "/v1/program/programs/PRG-9643-3741",
+            "name": "E2E Seeded Program"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTermsVariantSample": {
+        "summary": "An online variant",
+        "value": {
+          "id": "PTV-9643-3741-0001-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001/variants/PTV-9643-3741-0001-0001",
+          "type": "Online",
+          "assetUrl": "https://partners.example.com/terms/en",
+          "languageCode": "en-us",
+          "name": "E2E Seeded Program Terms Variant",
+          "description": "The agreement in English.",
+          "status": "Published",
+          "filename": null,
+          "size": null,
+          "contentType": null,
+          "programTermsAndConditions": {
+            "id": "PTC-9643-3741-0001",
+            "name": "E2E Seeded Program Terms"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTermsVariantSamplePage": {
+        "summary": "The variants of terms",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "PTV-9643-3741-0001-0001",
+              "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001/variants/PTV-9643-3741-0001-0001",
+              "type": "Online",
+              "assetUrl": "https://partners.example.com/terms/en",
+              "languageCode": "en-us",
+              "name": "E2E Seeded Program Terms Variant",
+              "description": "The agreement in English.",
+              "status": "Published",
+              "filename": null,
+              "size": null,
+              "contentType": null,
+              "programTermsAndConditions": {
+                "id": "PTC-9643-3741-0001",
+                "name": "E2E Seeded Program Terms"
+              },
+              "audit": {
+                "created": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                },
+                "updated": {
+                  "at": "2025-10-17T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-7712-0045",
+                    "name": "Victor Vendor"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "ProgramTermsVariantSampleMultipart": {
+        "summary": "A file variant: its JSON part and its file",
+        "value": {
+          "variant": {
+            "name": "Agreement (PDF)",
+            "description": "Printable agreement.",
+            "type": "File",
+            "languageCode": "en-us",
+            "assetUrl": ""
+          },
+          "file": "%PDF-1.4 ..."
+        }
+      },
+      "ProgramTermsVariantSampleUpdateBody": {
+        "summary": "Rename",
+        "value": {
+          "name": "Agreement (English)"
+        }
+      },
+      "ProgramTermsVariantPublished": {
+        "summary": "Published",
+        "value": {
+          "id": "PTV-9643-3741-0001-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001/variants/PTV-9643-3741-0001-0001",
+          "type": "Online",
+          "assetUrl": "https://partners.example.com/terms/en",
+          "languageCode": "en-us",
+          "name": "E2E Seeded Program Terms Variant",
+          "description": "The agreement in English.",
+          "status": "Published",
+          "filename": null,
+          "size": null,
+          "contentType": null,
+          "programTermsAndConditions": {
+            "id": "PTC-9643-3741-0001",
+            "name": "E2E Seeded Program Terms"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "ProgramTermsVariantUnpublished": {
+        "summary": "Unpublished",
+        "value": {
+          "id": "PTV-9643-3741-0001-0001",
+          "href": "/v1/program/programs/PRG-9643-3741/terms/PTC-9643-3741-0001/variants/PTV-9643-3741-0001-0001",
+          "type": "Online",
+          "assetUrl": "https://partners.example.com/terms/en",
+          "languageCode": "en-us",
+          "name": "E2E Seeded Program Terms Variant",
+          "description": "The agreement in English.",
+          "status": "Unpublished",
+          "filename": null,
+          "size": null,
+          "contentType": null,
+          "programTermsAndConditions": {
+            "id": "PTC-9643-3741-0001",
+            "name": "E2E Seeded Program Terms"
+          },
+          "audit": {
+            "created": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            },
+            "updated": {
+              "at": "2025-10-17T09:00:00.000Z",
+              "by": {
+                "id": "USR-7712-0045",
+                "name": "Victor Vendor"
+              }
+            }
+          }
+        }
+      },
+      "EnrollmentAttachmentSample": {
+        "summary": "An attachment",
+        "value": {
+          "id": "ENA-3965-5056-7966-0001",
+          "href": "/v1/program/enrollments/ENR-3965-5056-7966/attachments/ENA-3965-5056-7966-0001",
+          "name": "E2E Seeded Program Enrollment Attachment",
+          "description": "Proof of partner status.",
+          "type": "File",
+          "filename": "empty.pdf",
+          "size": 3840,
+          "contentType": "application/pdf",
+          "enrollment": {
+            "id": "ENR-3965-5056-7966",
+            "href": "/v1/program/enrollments/ENR-3965-5056-7966"
+          },
+          "audit": {
+            "created": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            },
+            "updated": {
+              "at": "2026-06-14T09:00:00.000Z",
+              "by": {
+                "id": "USR-3391-5820",
+                "name": "Clara Client"
+              }
+            }
+          }
+        }
+      },
+      "EnrollmentAttachmentSamplePage": {
+        "summary": "An enrollment's attachments",
+        "value": {
+          "$meta": {
+            "pagination": {
+              "offset": 0,
+              "limit": 10,
+              "total": 1
+            },
+            "omitted": []
+          },
+          "data": [
+            {
+              "id": "ENA-3965-5056-7966-0001",
+              "href": "/v1/program/enrollments/ENR-3965-5056-7966/attachments/ENA-3965-5056-7966-0001",
+              "name": "E2E Seeded Program Enrollment Attachment",
+              "description": "Proof of partner status.",
+              "type": "File",
+              "filename": "empty.pdf",
+              "size": 3840,
+              "contentType": "application/pdf",
+              "enrollment": {
+                "id": "ENR-3965-5056-7966",
+                "href": "/v1/program/enrollments/ENR-3965-5056-7966"
+              },
+              "audit": {
+                "created": {
+                  "at": "2026-06-14T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                },
+                "updated": {
+                  "at": "2026-06-14T09:00:00.000Z",
+                  "by": {
+                    "id": "USR-3391-5820",
+                    "name": "Clara Client"
+                  }
+                }
+              }
+            }
+          ]
+        }
+      },
+      "EnrollmentAttachmentSampleMultipart": {
+        "summary": "An attachment: its JSON part and its file",
+        "value": {
+          "attachment": {
+            "name": "Partner certificate",
+            "description": "Scan of the partner certificate."
+          },
+          "file": "%PDF-1.4 ..."
+        }
+      },
+      "EnrollmentAttachmentSampleUpdateBody": {
+        "summary": "Rename",
+        "value": {
+          "name": "Partner certificate (signed)",
+          "description": "Signed scan."
+        }
+      },
+      "ProgramCreateMultipart": {
+        "summary": "The JSON part and an icon, as the vendor client sends them",
+        "value": {
+          "program": {
+            "name": "E2E Created Program",
+            "website": "www.example.com",
+            "eligibility": {
+              "client": true,
+              "partner": true
+            },
+            "applicableTo": "Licensee"
+          },
+          "icon": "PNG ..."
+        }
+      },
+      "ProgramUpdateMultipart": {
+        "summary": "The JSON part alone",
+        "value": {
+          "program": {
+            "name": "E2E Updated Program"
+          }
+        }
       }
     },
     "schemas": {
@@ -6596,9 +9715,733 @@ const document: OpenApiDocument = {
           }
         }
       },
+      "Binary": {
+        "type": "string",
+        "contentMediaType": "application/octet-stream",
+        "description": "A file, byte for byte (in a multipart part, or as a whole answer)."
+      },
+      "ContentStatus": {
+        "type": "string",
+        "description": "Draft when created; Published and Unpublished by `publish` and `unpublish`.",
+        "enum": [
+          "Draft",
+          "Published",
+          "Unpublished"
+        ]
+      },
+      "TermsStatus": {
+        "type": "string",
+        "description": "As `ContentStatus`, and `Deleted` (the vendor's enum; the kit answers 404 for deleted terms and variants).",
+        "enum": [
+          "Draft",
+          "Published",
+          "Unpublished",
+          "Deleted"
+        ]
+      },
+      "ProgramDocument": {
+        "type": "object",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PDM-9643-3741-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "File",
+              "Online"
+            ]
+          },
+          "description": {
+            "type": "string"
+          },
+          "status": {
+            "$ref": "#/components/schemas/ContentStatus"
+          },
+          "filename": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "empty.pdf"
+            ]
+          },
+          "size": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Bytes of the uploaded file."
+          },
+          "contentType": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "application/pdf"
+            ]
+          },
+          "url": {
+            "type": "string"
+          },
+          "language": {
+            "type": "string"
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "program": {
+            "$ref": "#/components/schemas/ProgramRef"
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramDocumentCreate": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "File",
+              "Online"
+            ]
+          },
+          "documentType": {
+            "type": "string",
+            "enum": [
+              "File",
+              "Online"
+            ],
+            "description": "The vendor's file names the kind `documentType`; its client sends both."
+          },
+          "language": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "url": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramDocumentUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "language": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "url": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramMedia": {
+        "type": "object",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PMD-9643-3741-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "Image",
+              "Video"
+            ]
+          },
+          "description": {
+            "type": "string"
+          },
+          "status": {
+            "$ref": "#/components/schemas/ContentStatus"
+          },
+          "filename": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "empty.pdf"
+            ]
+          },
+          "size": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Bytes of the uploaded file."
+          },
+          "contentType": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "application/pdf"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "url": {
+            "type": "string"
+          },
+          "program": {
+            "$ref": "#/components/schemas/ProgramRef"
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramMediaCreate": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "Image",
+              "Video"
+            ]
+          },
+          "mediaType": {
+            "type": "string",
+            "description": "The vendor's file names the kind `mediaType` (its client sends `mediatype`); read case-insensitively."
+          },
+          "url": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramMediaUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "url": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramTerms": {
+        "type": "object",
+        "description": "Terms and conditions of a program; Published ones show in its certificates.",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PTC-9643-3741-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": "integer"
+          },
+          "status": {
+            "$ref": "#/components/schemas/TermsStatus"
+          },
+          "program": {
+            "$ref": "#/components/schemas/ProgramRef"
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramTermsCreate": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramTermsUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "displayOrder": {
+            "type": [
+              "integer",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramTermsVariant": {
+        "type": "object",
+        "description": "One form of terms (a language, a file or an online page).",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "PTV-9643-3741-0001-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "File",
+              "Online"
+            ]
+          },
+          "assetUrl": {
+            "type": "string"
+          },
+          "languageCode": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "status": {
+            "$ref": "#/components/schemas/TermsStatus"
+          },
+          "filename": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "empty.pdf"
+            ]
+          },
+          "size": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Bytes of the uploaded file."
+          },
+          "contentType": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "application/pdf"
+            ]
+          },
+          "programTermsAndConditions": {
+            "type": "object",
+            "required": [
+              "id"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "name": {
+                "type": "string"
+              }
+            }
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "ProgramTermsVariantCreate": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "type": {
+            "type": "string",
+            "enum": [
+              "File",
+              "Online"
+            ]
+          },
+          "assetUrl": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "languageCode": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramTermsVariantUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "EnrollmentAttachment": {
+        "type": "object",
+        "description": "A file a client (or operations) attached to an enrollment.",
+        "required": [
+          "id"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "examples": [
+              "ENA-3965-5056-7966-0001"
+            ]
+          },
+          "href": {
+            "type": "string",
+            "description": "Kit extension."
+          },
+          "name": {
+            "type": "string"
+          },
+          "description": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "filename": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "empty.pdf"
+            ]
+          },
+          "size": {
+            "type": [
+              "integer",
+              "null"
+            ],
+            "minimum": 0,
+            "description": "Bytes of the uploaded file."
+          },
+          "contentType": {
+            "type": [
+              "string",
+              "null"
+            ],
+            "examples": [
+              "application/pdf"
+            ]
+          },
+          "enrollment": {
+            "type": "object",
+            "required": [
+              "id"
+            ],
+            "properties": {
+              "id": {
+                "type": "string"
+              },
+              "href": {
+                "type": "string"
+              }
+            }
+          },
+          "audit": {
+            "$ref": "#/components/schemas/Audit"
+          }
+        }
+      },
+      "EnrollmentAttachmentCreate": {
+        "type": "object",
+        "required": [
+          "name"
+        ],
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "EnrollmentAttachmentUpdate": {
+        "type": "object",
+        "properties": {
+          "name": {
+            "type": "string",
+            "minLength": 1
+          },
+          "description": {
+            "type": [
+              "string",
+              "null"
+            ]
+          }
+        }
+      },
+      "ProgramDocumentList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramDocument"
+            }
+          }
+        }
+      },
+      "ProgramMediaList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramMedia"
+            }
+          }
+        }
+      },
+      "ProgramTermsList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramTerms"
+            }
+          }
+        }
+      },
+      "ProgramTermsVariantList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProgramTermsVariant"
+            }
+          }
+        }
+      },
+      "EnrollmentAttachmentList": {
+        "type": "object",
+        "properties": {
+          "$meta": {
+            "$ref": "#/components/schemas/ListMeta"
+          },
+          "data": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/EnrollmentAttachment"
+            }
+          }
+        }
+      },
       "ProblemCode": {
         "type": "string",
-        "description": "Stable machine-readable name of a failure, carried in `Problem.code` (kit extension).\n\n| code | status | meaning |\n|---|---|---|\n| `InvalidJson` | 400 | the request body is not valid JSON |\n| `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |\n| `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |\n| `ReferenceNotFound` | 400 | an id in the body does not exist or is not visible to the caller |\n| `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |\n| `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |\n| `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |\n| `CertificateNotActive` | 400 | terminating a certificate that is not Active |\n| `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |\n| `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |\n| `ApplicableToMismatch` | 400 | a buyer for a Licensee program, or a licensee for a Buyer program |\n| `ParameterRequired` | 400 | a required `Order` parameter has no value; `errors` names each |\n| `EnrollmentTransitionNotAllowed` | 400 | an enrollment action or change from a status that does not allow it |\n| `ProgramTransitionNotAllowed` | 400 | publish, unpublish or delete from the wrong status, or a change the program's status forbids |\n| `TemplateDefault` | 400 | deleting a default template |\n| `ParameterGroupInUse` | 400 | deleting a parameter group that parameters belong to |\n| `DuplicateExternalId` | 400 | a parameter's `externalId` is already used by another parameter of the program |\n| `Unauthorized` | 401 | missing, malformed or unknown bearer token |\n| `Forbidden` | 403 | the role may not call the operation, or may not change a member it sent |\n| `NotFound` | 404 | the object does not exist or the caller may not see it |\n| `MethodNotAllowed` | 405 | the path exists but not with this method (`Allow` lists those it has) |\n| `PayloadTooLarge` | 413 | the request body is too large |\n| `UnsupportedMediaType` | 415 | the request body is not JSON |\n| `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |\n| `TooManyRequests` | 429 | rate limit reached; retry later |\n| `InternalError` | 500 | unexpected failure |\n| `ServiceUnavailable` | 503 | the service is temporarily unavailable |\n",
+        "description": "Stable machine-readable name of a failure, carried in `Problem.code` (kit extension).\n\n| code | status | meaning |\n|---|---|---|\n| `InvalidJson` | 400 | the request body is not valid JSON |\n| `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |\n| `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |\n| `ReferenceNotFound` | 400 | an id in the body does not exist or is not visible to the caller |\n| `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |\n| `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |\n| `CertificateNotReenrollable` | 400 | re-enrolling a certificate that is Pending or Updating |\n| `CertificateNotActive` | 400 | terminating a certificate that is not Active |\n| `BuyerRequired` | 400 | the program applies to Buyer and no buyer was given |\n| `LicenseeRequired` | 400 | the program applies to Licensee and no licensee was given |\n| `ApplicableToMismatch` | 400 | a buyer for a Licensee program, or a licensee for a Buyer program |\n| `ParameterRequired` | 400 | a required `Order` parameter has no value; `errors` names each |\n| `EnrollmentTransitionNotAllowed` | 400 | an enrollment action or change from a status that does not allow it |\n| `ProgramTransitionNotAllowed` | 400 | publish, unpublish or delete from the wrong status, or a change the program's status forbids |\n| `TemplateDefault` | 400 | deleting a default template |\n| `ParameterGroupInUse` | 400 | deleting a parameter group that parameters belong to |\n| `DuplicateExternalId` | 400 | a parameter's `externalId` is already used by another parameter of the program |\n| `SubResourceTransitionNotAllowed` | 400 | publishing or unpublishing a document, media item, terms or variant from a status that does not allow it |\n| `FileRequired` | 400 | a multipart body without the file part it needs (a `File` document or variant, an attachment, a media image) |\n| `Unauthorized` | 401 | missing, malformed or unknown bearer token |\n| `Forbidden` | 403 | the role may not call the operation, or may not change a member it sent |\n| `NotFound` | 404 | the object does not exist or the caller may not see it |\n| `MethodNotAllowed` | 405 | the path exists but not with this method (`Allow` lists those it has) |\n| `PayloadTooLarge` | 413 | the request body is too large |\n| `UnsupportedMediaType` | 415 | the request body is not JSON |\n| `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |\n| `TooManyRequests` | 429 | rate limit reached; retry later |\n| `InternalError` | 500 | unexpected failure |\n| `ServiceUnavailable` | 503 | the service is temporarily unavailable |\n",
         "enum": [
           "InvalidJson",
           "ValidationFailed",
@@ -6617,6 +10460,8 @@ const document: OpenApiDocument = {
           "TemplateDefault",
           "ParameterGroupInUse",
           "DuplicateExternalId",
+          "SubResourceTransitionNotAllowed",
+          "FileRequired",
           "Unauthorized",
           "Forbidden",
           "NotFound",

@@ -366,7 +366,7 @@ export type paths = {
         put?: never;
         /**
          * Create a program
-         * @description Creates a **Draft** program of the calling vendor, with one default template of each type.
+         * @description Creates a **Draft** program of the calling vendor, with one default template of each type. The vendor's client sends `multipart/form-data`: a JSON part `program` and a file part `icon` (served back by `getProgramIcon`); a plain JSON body is accepted too.
          */
         post: operations["createProgram"];
         delete?: never;
@@ -389,7 +389,7 @@ export type paths = {
         get: operations["getProgram"];
         /**
          * Update a program
-         * @description Changes the program's descriptive members; `applicableTo` cannot change once certificates exist (400 `ProgramTransitionNotAllowed`). A Deleted program cannot change.
+         * @description Changes the program's descriptive members; `applicableTo` cannot change once certificates exist (400 `ProgramTransitionNotAllowed`). JSON, or `multipart/form-data` with a JSON part `program` and an optional file part `icon` (the vendor's client always sends multipart).
          */
         put: operations["updateProgram"];
         post?: never;
@@ -622,6 +622,530 @@ export type paths = {
          * @description Deleting a group that parameters belong to is 400 `ParameterGroupInUse`.
          */
         delete: operations["deleteProgramParameterGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/enrollments/{enrollmentId}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+            };
+            cookie?: never;
+        };
+        /** List enrollment attachments */
+        get: operations["listEnrollmentAttachments"];
+        put?: never;
+        /**
+         * Create a enrollment attachment
+         * @description Uploads a file to an enrollment (multipart: a JSON part `attachment` with `name` and `description`, a file part `file`). Sizes are bytes on the wire.
+         */
+        post: operations["createEnrollmentAttachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/enrollments/{enrollmentId}/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+                id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a enrollment attachment
+         * @description The enrollment attachment as JSON (`Accept: application/json` or none). With `Accept` set to the
+         *     file's `contentType` (or any other non-JSON type) the answer is the uploaded file itself,
+         *     byte for byte, with `Content-Disposition: attachment; filename=...`, as the vendor's
+         *     client downloads it.
+         */
+        get: operations["getEnrollmentAttachment"];
+        /**
+         * Update a enrollment attachment
+         * @description Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.
+         */
+        put: operations["updateEnrollmentAttachment"];
+        post?: never;
+        /**
+         * Delete a enrollment attachment
+         * @description Deletes it; what belongs to it goes too, so nothing is left reachable under it.
+         */
+        delete: operations["deleteEnrollmentAttachment"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        /** List program documents */
+        get: operations["listProgramDocuments"];
+        put?: never;
+        /**
+         * Create a program document
+         * @description Creates a Draft document (multipart: a JSON part `document`; a file part `file` for a `File` document, none for an `Online` one with a `url`).
+         */
+        post: operations["createProgramDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a program document
+         * @description The program document as JSON (`Accept: application/json` or none). With `Accept` set to the
+         *     file's `contentType` (or any other non-JSON type) the answer is the uploaded file itself,
+         *     byte for byte, with `Content-Disposition: attachment; filename=...`, as the vendor's
+         *     client downloads it.
+         */
+        get: operations["getProgramDocument"];
+        /**
+         * Update a program document
+         * @description Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.
+         */
+        put: operations["updateProgramDocument"];
+        post?: never;
+        /**
+         * Delete a program document
+         * @description Deletes it; what belongs to it goes too, so nothing is left reachable under it.
+         */
+        delete: operations["deleteProgramDocument"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/documents/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a program document
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["publishProgramDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/documents/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a program document
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["unpublishProgramDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        /** List program media */
+        get: operations["listProgramMedia"];
+        put?: never;
+        /**
+         * Create a program media
+         * @description Creates a Draft media item (multipart: a JSON part `media`, a file part `file` with the image; a `Video` may give a `url` instead).
+         */
+        post: operations["createProgramMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        /** Get a program media */
+        get: operations["getProgramMedia"];
+        /**
+         * Update a program media
+         * @description Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.
+         */
+        put: operations["updateProgramMedia"];
+        post?: never;
+        /**
+         * Delete a program media
+         * @description Deletes it; what belongs to it goes too, so nothing is left reachable under it.
+         */
+        delete: operations["deleteProgramMedia"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/media/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a program media
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["publishProgramMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/media/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a program media
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["unpublishProgramMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/media/{id}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a media image
+         * @description The uploaded image of the media item, byte for byte with its content type (the real service redirects to it; the kit answers it directly).
+         */
+        get: operations["getProgramMediaImage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        /** List program terms */
+        get: operations["listProgramTerms"];
+        put?: never;
+        /**
+         * Create a program terms
+         * @description Creates Draft terms and conditions. Published terms show in every certificate of the program (`terms`), which a client accepts when it submits an enrollment.
+         */
+        post: operations["createProgramTerms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        /** Get a program terms */
+        get: operations["getProgramTerms"];
+        /**
+         * Update a program terms
+         * @description Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.
+         */
+        put: operations["updateProgramTerms"];
+        post?: never;
+        /**
+         * Delete a program terms
+         * @description Deletes it; what belongs to it goes too, so nothing is left reachable under it.
+         */
+        delete: operations["deleteProgramTerms"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a program terms
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["publishProgramTerms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a program terms
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["unpublishProgramTerms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{termsId}/variants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+            };
+            cookie?: never;
+        };
+        /** List program terms variants */
+        get: operations["listProgramTermsVariants"];
+        put?: never;
+        /**
+         * Create a program terms variant
+         * @description Creates a Draft variant of terms (multipart: a JSON part `variant`; a file part `file` for a `File` variant, none for an `Online` one with an `assetUrl`).
+         */
+        post: operations["createProgramTermsVariant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{termsId}/variants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        /** Get a program terms variant */
+        get: operations["getProgramTermsVariant"];
+        /**
+         * Update a program terms variant
+         * @description Members left out keep their value. The vendor's file declares 204 for documents; its client reads the updated object back, so the kit answers 200 with it.
+         */
+        put: operations["updateProgramTermsVariant"];
+        post?: never;
+        /**
+         * Delete a program terms variant
+         * @description Deletes it; what belongs to it goes too, so nothing is left reachable under it.
+         */
+        delete: operations["deleteProgramTermsVariant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{termsId}/variants/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a program terms variant
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["publishProgramTermsVariant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{programId}/terms/{termsId}/variants/{id}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a program terms variant
+         * @description Draft or Unpublished to Published, or Published to Unpublished; any other move is 400 `SubResourceTransitionNotAllowed`.
+         */
+        post: operations["unpublishProgramTermsVariant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/program/programs/{id}/icon": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a program icon
+         * @description The icon uploaded with `createProgram` or `updateProgram` (multipart part `icon`), byte for byte with its content type; a program without one answers 404.
+         */
+        get: operations["getProgramIcon"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1258,6 +1782,207 @@ export type components = {
             displayOrder?: number;
             default?: boolean;
         };
+        /** @description A file, byte for byte (in a multipart part, or as a whole answer). */
+        Binary: string;
+        /**
+         * @description Draft when created; Published and Unpublished by `publish` and `unpublish`.
+         * @enum {string}
+         */
+        ContentStatus: "Draft" | "Published" | "Unpublished";
+        /**
+         * @description As `ContentStatus`, and `Deleted` (the vendor's enum; the kit answers 404 for deleted terms and variants).
+         * @enum {string}
+         */
+        TermsStatus: "Draft" | "Published" | "Unpublished" | "Deleted";
+        ProgramDocument: {
+            /** @example PDM-9643-3741-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            /** @enum {string} */
+            type?: "File" | "Online";
+            description?: string;
+            status?: components["schemas"]["ContentStatus"];
+            /** @example empty.pdf */
+            filename?: string | null;
+            /** @description Bytes of the uploaded file. */
+            size?: number | null;
+            /** @example application/pdf */
+            contentType?: string | null;
+            url?: string;
+            language?: string;
+            displayOrder?: number;
+            program?: components["schemas"]["ProgramRef"];
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramDocumentCreate: {
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type?: "File" | "Online";
+            /**
+             * @description The vendor's file names the kind `documentType`; its client sends both.
+             * @enum {string}
+             */
+            documentType?: "File" | "Online";
+            language?: string | null;
+            url?: string | null;
+            displayOrder?: number | null;
+        };
+        ProgramDocumentUpdate: {
+            name?: string;
+            description?: string | null;
+            language?: string | null;
+            url?: string | null;
+            displayOrder?: number | null;
+        };
+        ProgramMedia: {
+            /** @example PMD-9643-3741-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            /** @enum {string} */
+            type?: "Image" | "Video";
+            description?: string;
+            status?: components["schemas"]["ContentStatus"];
+            /** @example empty.pdf */
+            filename?: string | null;
+            /** @description Bytes of the uploaded file. */
+            size?: number | null;
+            /** @example application/pdf */
+            contentType?: string | null;
+            displayOrder?: number;
+            url?: string;
+            program?: components["schemas"]["ProgramRef"];
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramMediaCreate: {
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type?: "Image" | "Video";
+            /** @description The vendor's file names the kind `mediaType` (its client sends `mediatype`); read case-insensitively. */
+            mediaType?: string;
+            url?: string | null;
+            displayOrder?: number | null;
+        };
+        ProgramMediaUpdate: {
+            name?: string;
+            description?: string | null;
+            url?: string | null;
+            displayOrder?: number | null;
+        };
+        /** @description Terms and conditions of a program; Published ones show in its certificates. */
+        ProgramTerms: {
+            /** @example PTC-9643-3741-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            description?: string | null;
+            displayOrder?: number;
+            status?: components["schemas"]["TermsStatus"];
+            program?: components["schemas"]["ProgramRef"];
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramTermsCreate: {
+            name: string;
+            description?: string | null;
+            displayOrder?: number | null;
+        };
+        ProgramTermsUpdate: {
+            name?: string | null;
+            description?: string | null;
+            displayOrder?: number | null;
+        };
+        /** @description One form of terms (a language, a file or an online page). */
+        ProgramTermsVariant: {
+            /** @example PTV-9643-3741-0001-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            /** @enum {string} */
+            type?: "File" | "Online";
+            assetUrl?: string;
+            languageCode?: string | null;
+            name?: string;
+            description?: string;
+            status?: components["schemas"]["TermsStatus"];
+            /** @example empty.pdf */
+            filename?: string | null;
+            /** @description Bytes of the uploaded file. */
+            size?: number | null;
+            /** @example application/pdf */
+            contentType?: string | null;
+            programTermsAndConditions?: {
+                id: string;
+                name?: string;
+            };
+            audit?: components["schemas"]["Audit"];
+        };
+        ProgramTermsVariantCreate: {
+            name: string;
+            description?: string | null;
+            /** @enum {string} */
+            type?: "File" | "Online";
+            assetUrl?: string | null;
+            languageCode?: string | null;
+        };
+        ProgramTermsVariantUpdate: {
+            name?: string;
+            description?: string | null;
+        };
+        /** @description A file a client (or operations) attached to an enrollment. */
+        EnrollmentAttachment: {
+            /** @example ENA-3965-5056-7966-0001 */
+            id: string;
+            /** @description Kit extension. */
+            href?: string;
+            name?: string;
+            description?: string;
+            type?: string;
+            /** @example empty.pdf */
+            filename?: string | null;
+            /** @description Bytes of the uploaded file. */
+            size?: number | null;
+            /** @example application/pdf */
+            contentType?: string | null;
+            enrollment?: {
+                id: string;
+                href?: string;
+            };
+            audit?: components["schemas"]["Audit"];
+        };
+        EnrollmentAttachmentCreate: {
+            name: string;
+            description?: string | null;
+        };
+        EnrollmentAttachmentUpdate: {
+            name?: string;
+            description?: string | null;
+        };
+        ProgramDocumentList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramDocument"][];
+        };
+        ProgramMediaList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramMedia"][];
+        };
+        ProgramTermsList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramTerms"][];
+        };
+        ProgramTermsVariantList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["ProgramTermsVariant"][];
+        };
+        EnrollmentAttachmentList: {
+            $meta?: components["schemas"]["ListMeta"];
+            data?: components["schemas"]["EnrollmentAttachment"][];
+        };
         /**
          * @description Stable machine-readable name of a failure, carried in `Problem.code` (kit extension).
          *
@@ -1280,6 +2005,8 @@ export type components = {
          *     | `TemplateDefault` | 400 | deleting a default template |
          *     | `ParameterGroupInUse` | 400 | deleting a parameter group that parameters belong to |
          *     | `DuplicateExternalId` | 400 | a parameter's `externalId` is already used by another parameter of the program |
+         *     | `SubResourceTransitionNotAllowed` | 400 | publishing or unpublishing a document, media item, terms or variant from a status that does not allow it |
+         *     | `FileRequired` | 400 | a multipart body without the file part it needs (a `File` document or variant, an attachment, a media image) |
          *     | `Unauthorized` | 401 | missing, malformed or unknown bearer token |
          *     | `Forbidden` | 403 | the role may not call the operation, or may not change a member it sent |
          *     | `NotFound` | 404 | the object does not exist or the caller may not see it |
@@ -1292,7 +2019,7 @@ export type components = {
          *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "DuplicateExternalId" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "DuplicateExternalId" | "SubResourceTransitionNotAllowed" | "FileRequired" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
         /**
          * @description Problem details as ASP.NET writes them (RFC 9457). `title` is the reason phrase of the
          *     status; `type` is the RFC 9110 section of the status for protocol and validation
@@ -1420,6 +2147,15 @@ export type components = {
         Order: string;
         /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
         Select: string;
+        /** @description The terms the variant belongs to. */
+        ParentTermsId: string;
+        /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+        ParentEnrollmentId: string;
+        AttachmentId: string;
+        DocumentId: string;
+        MediaId: string;
+        TermsId: string;
+        VariantId: string;
     };
     requestBodies: never;
     headers: never;
@@ -2076,6 +2812,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramCreate"];
+                "multipart/form-data": {
+                    program: components["schemas"]["ProgramCreate"];
+                    icon?: components["schemas"]["Binary"];
+                };
             };
         };
         responses: {
@@ -2140,6 +2880,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ProgramUpdate"];
+                "multipart/form-data": {
+                    program: components["schemas"]["ProgramUpdate"];
+                    icon?: components["schemas"]["Binary"];
+                };
             };
         };
         responses: {
@@ -2776,6 +3520,1196 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listEnrollmentAttachments: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentAttachmentList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createEnrollmentAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    attachment: components["schemas"]["EnrollmentAttachmentCreate"];
+                    file: components["schemas"]["Binary"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentAttachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getEnrollmentAttachment: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+                id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The enrollment attachment, or its file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentAttachment"];
+                    "*/*": components["schemas"]["Binary"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateEnrollmentAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+                id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnrollmentAttachmentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnrollmentAttachment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteEnrollmentAttachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The enrollment the attachment belongs to. One that does not exist or that the caller may not see answers 404. */
+                enrollmentId: components["parameters"]["ParentEnrollmentId"];
+                id: components["parameters"]["AttachmentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramDocuments: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDocumentList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    document: components["schemas"]["ProgramDocumentCreate"];
+                    file?: components["schemas"]["Binary"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramDocument: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The program document, or its file. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDocument"];
+                    "*/*": components["schemas"]["Binary"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramDocumentUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    publishProgramDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    unpublishProgramDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["DocumentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramDocument"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramMedia: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramMediaList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    media: components["schemas"]["ProgramMediaCreate"];
+                    file?: components["schemas"]["Binary"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramMedia"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramMedia: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramMedia"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramMediaUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramMedia"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    publishProgramMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program media. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramMedia"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    unpublishProgramMedia: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program media. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramMedia"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramMediaImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["MediaId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, with its content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Binary"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramTerms: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramTermsCreate"];
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTerms"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramTerms: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTerms"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramTermsUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTerms"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    publishProgramTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program terms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTerms"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    unpublishProgramTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                id: components["parameters"]["TermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program terms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTerms"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    listProgramTermsVariants: {
+        parameters: {
+            query?: {
+                /** @description Page size. Values above 100 are treated as 100; `0` returns only the total. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Number of matching objects to skip. */
+                offset?: components["parameters"]["Offset"];
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                order?: components["parameters"]["Order"];
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsVariantList"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    createProgramTermsVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    variant: components["schemas"]["ProgramTermsVariantCreate"];
+                    file?: components["schemas"]["Binary"];
+                };
+            };
+        };
+        responses: {
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramTermsVariant: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                select?: components["parameters"]["Select"];
+            };
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Found. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsVariant"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    updateProgramTermsVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProgramTermsVariantUpdate"];
+            };
+        };
+        responses: {
+            /** @description Updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    deleteProgramTermsVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    publishProgramTermsVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program terms variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    unpublishProgramTermsVariant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The program the sub-resource belongs to. A program that does not exist or that the caller may not see answers 404. */
+                programId: components["parameters"]["ParentProgramId"];
+                /** @description The terms the variant belongs to. */
+                termsId: components["parameters"]["ParentTermsId"];
+                id: components["parameters"]["VariantId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyAction"];
+            };
+        };
+        responses: {
+            /** @description The program terms variant. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgramTermsVariant"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            default: components["responses"]["UnexpectedError"];
+        };
+    };
+    getProgramIcon: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Program id. An id that does not exist or that the caller may not see answers 404. */
+                id: components["parameters"]["ProgramId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image, with its content type. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "*/*": components["schemas"]["Binary"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];

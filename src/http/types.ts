@@ -11,6 +11,24 @@ export interface KitRequest {
   body: string | undefined;
   /** Set by an adapter that stopped reading a body over the size limit (the body is then cut). */
   bodyTooLarge?: boolean;
+  /**
+   * A `multipart/form-data` body as the door read it (with the platform's own multipart parser):
+   * each part with its name, and a file part's bytes (base64) and declared type.
+   */
+  parts?: KitPart[];
+}
+
+export interface KitPart {
+  name: string;
+  /** Set for a file part. */
+  filename?: string;
+  contentType?: string;
+  /** A text part's value (a JSON part's text). */
+  text?: string;
+  /** A file part's bytes, base64. */
+  base64?: string;
+  /** Bytes of the part's content. */
+  size: number;
 }
 
 export interface KitResponse {
@@ -18,6 +36,8 @@ export interface KitResponse {
   headers: Record<string, string>;
   /** Serialized here, so both adapters send the same bytes. */
   body?: string;
+  /** A binary answer (a downloaded file), sent as it is instead of `body`. */
+  bytes?: Uint8Array;
   /** Injected latency: the adapter waits this long before answering (not sent). */
   delayMs?: number;
 }

@@ -41,6 +41,11 @@ export const ids = {
   opsUser: 'USR-6337-1324', // the assignee of the vendor's e2e suite
   completedEnrollment: 'ENR-3965-5056-7966',
   partnerGroup: 'PPG-9643-3741-0002',
+  terms: 'PTC-9643-3741-0001',
+  document: 'PDM-9643-3741-0001',
+  media: 'PMD-9643-3741-0001',
+  variant: 'PTV-9643-3741-0001-0001',
+  attachment: 'ENA-3965-5056-7966-0001',
   vendorUser: 'USR-7712-0045',
 } as const;
 
@@ -108,7 +113,10 @@ const lifecycle: Scenario[] = [
         licensee: { id: ids.licensee },
         client: { id: ids.oscorp, type: 'Client', status: 'Active' },
         vendor: { id: ids.microsoft, type: 'Vendor' },
-        terms: [],
+        // The program's Published terms, not yet accepted: the client accepts them on submit.
+        terms: [
+          { id: ids.terms, name: 'E2E Seeded Program Terms', status: 'Published', accepted: null },
+        ],
       });
       expect(cert.audit.pending).toEqual({
         at: '2026-11-21T09:00:00.000Z',
@@ -118,7 +126,15 @@ const lifecycle: Scenario[] = [
         token: tokens.client,
       });
       expect(submitted.body).toMatchObject({ status: 'Processing', revision: 2 });
-      expect((await certificate(door, created.body.certificate.id)).status).toBe('Pending');
+      const afterSubmit = await certificate(door, created.body.certificate.id);
+      expect(afterSubmit.status).toBe('Pending');
+      expect(afterSubmit.terms).toEqual([
+        expect.objectContaining({
+          id: ids.terms,
+          accepted: '2026-11-21T09:00:00.000Z',
+          acceptedBy: { id: ids.clientUser, name: 'Clara Client' },
+        }),
+      ]);
     },
   },
   {

@@ -13,17 +13,21 @@ import {
 import { compareValues } from '../rql/order.js';
 import type { World } from '../world.js';
 import { canSeeProgram, findProgram } from './common.js';
-import type { Actor, ProblemCode } from './model.js';
+import type { Actor, ProblemCode, StoredCertificate } from './model.js';
 import { problemCatalogue, problemResponse } from './problems.js';
 import * as programs from './programs.js';
 import {
   createSub,
   deleteSub,
+  fileOf,
   findSub,
   itemsOf,
+  moveSub,
+  parentOf,
   subResources,
   updateSub,
   type SubResourceKind,
+  type UploadedFile,
 } from './resources.js';
 import * as service from './service.js';
 
@@ -112,6 +116,7 @@ function page<T extends { id: string }>(
   items: Iterable<T>,
   query: ListQuery,
   keep?: (item: T) => boolean,
+  present: (item: T) => object = (item) => item,
 ): KitResponse {
   const { filter, order, offset, limit } = query;
   const end = offset + limit;
@@ -151,7 +156,7 @@ function page<T extends { id: string }>(
       .slice(offset)
       .map((keyed) => keyed.item);
   }
-  const data = limit === 0 ? [] : window.map((item) => applySelect(item, query.select));
+  const data = limit === 0 ? [] : window.map((item) => applySelect(present(item), query.select));
   return json(200, {
     $meta: { pagination: { offset, limit, total }, omitted: [] },
     data,
@@ -161,7 +166,6 @@ function page<T extends { id: string }>(
 const ok = (value: object, select?: SelectSpec) => json(200, applySelect(value, select));
 const body = <T>(call: ProgramCall) => (call.body ?? {}) as T;
 const id = (call: ProgramCall) => call.params.id!;
-const programId = (call: ProgramCall) => call.params.programId!;
 const text = (value: string): KitResponse => ({
   status: 200,
   headers: { 'content-type': 'text/plain; charset=utf-8' },
@@ -169,39 +173,97 @@ const text = (value: string): KitResponse => ({
 });
 const noContent = (): KitResponse => ({ status: 204, headers: {} });
 
+/** A certificate as answered: with the program's terms (accepted or not). */
+const certificate = (call: ProgramCall, stored: StoredCertificate) =>
+  service.withTerms(call.world.program, stored);
+
+/** The file part of a multipart request, if it sent one. */
+function uploaded(call: ProgramCall, name = 'file'): UploadedFile | undefined {
+  const part = call.request.parts?.find((p) => p.name === name && p.base64 !== undefined);
+  if (!part) return undefined;
+  return {
+    filename: part.filename ?? name,
+    contentType: part.contentType ?? 'application/octet-stream',
+    base64: part.base64!,
+    size: part.size,
+  };
+}
+
+/** A stored file as the answer: its bytes, type and name. */
+function download(file: ReturnType<typeof fileOf>): KitResponse {
+  return {
+    status: 200,
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename="${file.filename.replace(/["\\\r\n]/g, '_')}"`,
+    },
+    bytes: file.bytes,
+  };
+}
+
+/**
+ * Whether a GET asks for the file rather than the object: the vendor's client downloads by
+ * asking again with `Accept: <contentType>`; no Accept, JSON or `*\/*` is the object.
+ */
+function wantsFile(request: KitRequest): boolean {
+  const accept = request.headers.accept;
+  if (!accept) return false;
+  return !accept
+    .split(',')
+    .map((range) => range.split(';')[0]!.trim().toLowerCase())
+    .some((range) => range === '*/*' || range.includes('json') || range === 'application/*');
+}
+
 /** Handlers of one sub-resource kind, from its description (resources.ts). */
 function subResourceHandlers(kind: SubResourceKind): Record<string, Handler<Actor, World>> {
   const { operations } = subResources[kind];
-  return {
+  const handlers: Record<string, Handler<Actor, World>> = {
     [operations.list]: (call) => {
       const ctx = context(call);
-      findProgram(ctx, programId(call));
-      return page(itemsOf(ctx.state, kind, programId(call)), listQuery(call.request));
+      const parent = parentOf(ctx, kind, call.params);
+      return page(itemsOf(ctx.state, kind, parent.id, ctx.actor), listQuery(call.request));
     },
-    [operations.get]: (call) =>
-      ok(findSub(context(call), kind, programId(call), id(call)), selectOf(call.request)),
+    [operations.get]: (call) => {
+      const ctx = context(call);
+      const item = findSub(ctx, kind, call.params, id(call));
+      if (wantsFile(call.request) && ctx.state.files.has(item.id))
+        return download(fileOf(ctx.state, item.id, item.id));
+      return ok(item, selectOf(call.request));
+    },
     [operations.create]: (call) =>
-      json(201, createSub(context(call), kind, programId(call), body(call))),
+      json(201, createSub(context(call), kind, call.params, body(call), uploaded(call))),
     [operations.update]: (call) =>
-      ok(updateSub(context(call), kind, programId(call), id(call), body(call))),
+      ok(updateSub(context(call), kind, call.params, id(call), body(call))),
     [operations.delete]: (call) => {
-      deleteSub(context(call), kind, programId(call), id(call));
+      deleteSub(context(call), kind, call.params, id(call));
       return noContent();
     },
   };
+  if (operations.publish)
+    handlers[operations.publish] = (call) =>
+      ok(moveSub(context(call), kind, call.params, id(call), 'publish'));
+  if (operations.unpublish)
+    handlers[operations.unpublish] = (call) =>
+      ok(moveSub(context(call), kind, call.params, id(call), 'unpublish'));
+  return handlers;
 }
 
 const handlers: Record<string, Handler<Actor, World>> = {
   listCertificates: (call) =>
-    page(call.world.program.certificates.values(), listQuery(call.request), (c) =>
-      service.canSeeCertificate(call.actor, c),
+    page(
+      call.world.program.certificates.values(),
+      listQuery(call.request),
+      (c) => service.canSeeCertificate(call.actor, c),
+      (c) => service.withTerms(call.world.program, c),
     ),
   getCertificate: (call) =>
-    ok(service.findCertificate(context(call), id(call)), selectOf(call.request)),
-  createCertificate: (call) => json(201, service.createCertificate(context(call), body(call))),
-  updateCertificate: (call) => ok(service.updateCertificate(context(call), id(call), body(call))),
+    ok(certificate(call, service.findCertificate(context(call), id(call))), selectOf(call.request)),
+  createCertificate: (call) =>
+    json(201, certificate(call, service.createCertificate(context(call), body(call)))),
+  updateCertificate: (call) =>
+    ok(certificate(call, service.updateCertificate(context(call), id(call), body(call)))),
   terminateCertificate: (call) =>
-    ok(service.terminateCertificate(context(call), id(call), body(call))),
+    ok(certificate(call, service.terminateCertificate(context(call), id(call), body(call)))),
   renderCertificate: (call) => text(service.renderCertificate(context(call), id(call))),
 
   listEnrollments: (call) =>
@@ -230,8 +292,10 @@ const handlers: Record<string, Handler<Actor, World>> = {
       canSeeProgram(call.actor, p),
     ),
   getProgram: (call) => ok(findProgram(context(call), id(call)), selectOf(call.request)),
-  createProgram: (call) => json(201, programs.createProgram(context(call), body(call))),
-  updateProgram: (call) => ok(programs.updateProgram(context(call), id(call), body(call))),
+  createProgram: (call) =>
+    json(201, programs.createProgram(context(call), body(call), uploaded(call, 'icon'))),
+  updateProgram: (call) =>
+    ok(programs.updateProgram(context(call), id(call), body(call), uploaded(call, 'icon'))),
   updateProgramSettings: (call) => ok(programs.updateSettings(context(call), id(call), body(call))),
   publishProgram: (call) => ok(programs.moveProgram(context(call), id(call), 'publish')!),
   unpublishProgram: (call) => ok(programs.moveProgram(context(call), id(call), 'unpublish')!),
@@ -239,9 +303,20 @@ const handlers: Record<string, Handler<Actor, World>> = {
     programs.moveProgram(context(call), id(call), 'delete');
     return noContent();
   },
-  ...subResourceHandlers('templates'),
-  ...subResourceHandlers('parameters'),
-  ...subResourceHandlers('parameterGroups'),
+  getProgramIcon: (call) => {
+    const ctx = context(call);
+    const program = findProgram(ctx, id(call));
+    return download(fileOf(ctx.state, program.id, `Program ${program.id}`));
+  },
+  getProgramMediaImage: (call) => {
+    const ctx = context(call);
+    const item = findSub(ctx, 'media', call.params, id(call));
+    return download(fileOf(ctx.state, item.id, `Media ${item.id}`));
+  },
+  ...Object.assign(
+    {},
+    ...(Object.keys(subResources) as SubResourceKind[]).map((kind) => subResourceHandlers(kind)),
+  ),
 };
 
 const isProblemCode = (code: unknown): code is ProblemCode =>
@@ -259,10 +334,12 @@ export const programApi: ApiModule<Actor, World> = {
   beforeBody(call) {
     // An id that does not exist answers 404 before any complaint about the body.
     const ctx = context({ ...call, body: undefined });
-    const { id: objectId, programId: parent } = call.params;
+    const { id: objectId, programId: program, termsId, enrollmentId } = call.params;
     const path = call.operation.path;
-    if (parent !== undefined) findProgram(ctx, parent);
-    if (objectId === undefined || parent !== undefined) return;
+    if (program !== undefined) findProgram(ctx, program);
+    if (termsId !== undefined) findSub(ctx, 'terms', call.params, termsId);
+    if (enrollmentId !== undefined) service.findEnrollment(ctx, enrollmentId);
+    if (objectId === undefined || program !== undefined || enrollmentId !== undefined) return;
     if (path.startsWith('/v1/program/certificates/')) service.findCertificate(ctx, objectId);
     else if (path.startsWith('/v1/program/enrollments/')) service.findEnrollment(ctx, objectId);
     else if (path.startsWith('/v1/program/programs/')) findProgram(ctx, objectId);

@@ -17,6 +17,7 @@ export type EnrollmentEvent =
   'submit' | 'approve' | 'discard' | 'query' | 'process' | 'complete' | 'fail';
 export type ProgramEvent = 'publish' | 'unpublish' | 'delete';
 export type TemplateEvent = 'delete';
+export type ContentEvent = 'publish' | 'unpublish' | 'delete';
 
 /** `removed`: the object is gone afterwards (a discarded draft, a deleted program). */
 type Table<S extends string, E extends string> = Record<S, Partial<Record<E, S | 'removed'>>>;
@@ -48,6 +49,14 @@ export const templateTransitions = {
   Active: { delete: 'Deleted' },
   Deleted: {},
 } as const satisfies Table<StoredTemplate['status'], TemplateEvent>;
+
+/** Documents, media, terms and variants: published and unpublished by the vendor. */
+export const contentTransitions = {
+  Draft: { publish: 'Published', delete: 'Deleted' },
+  Published: { unpublish: 'Unpublished', delete: 'Deleted' },
+  Unpublished: { publish: 'Published', delete: 'Deleted' },
+  Deleted: {},
+} as const satisfies Table<'Draft' | 'Published' | 'Unpublished' | 'Deleted', ContentEvent>;
 
 export type Outcome<S> = { ok: true; to: S } | { ok: false; code: ProblemCode };
 
@@ -95,6 +104,14 @@ export function programTransition(
 ): Outcome<ProgramStatus | 'removed'> {
   const to = lookup<ProgramStatus, ProgramEvent>(programTransitions, from, event);
   return to ? { ok: true, to } : { ok: false, code: 'ProgramTransitionNotAllowed' };
+}
+
+export function contentTransition(
+  from: keyof typeof contentTransitions,
+  event: ContentEvent,
+): Outcome<keyof typeof contentTransitions | 'removed'> {
+  const to = lookup<keyof typeof contentTransitions, ContentEvent>(contentTransitions, from, event);
+  return to ? { ok: true, to } : { ok: false, code: 'SubResourceTransitionNotAllowed' };
 }
 
 /** The audit event recorded when an object enters a status. */

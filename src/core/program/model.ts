@@ -13,6 +13,12 @@ export type ProgramTemplate = Schemas['ProgramTemplate'];
 export type ProgramParameter = Schemas['ProgramParameter'];
 export type ProgramParameterGroup = Schemas['ProgramParameterGroup'];
 export type TemplateType = Schemas['TemplateType'];
+export type ProgramDocument = Schemas['ProgramDocument'];
+export type ProgramMedia = Schemas['ProgramMedia'];
+export type ProgramTerms = Schemas['ProgramTerms'];
+export type ProgramTermsVariant = Schemas['ProgramTermsVariant'];
+export type EnrollmentAttachment = Schemas['EnrollmentAttachment'];
+export type CertificateTerms = Schemas['CertificateTerms'];
 export type ParameterValue = Schemas['ParameterValue'];
 export type ParameterPhase = Schemas['ParameterPhase'];
 export type Message = Schemas['Message'];
@@ -121,3 +127,36 @@ export type StoredParameterGroup = Stored<
   ProgramParameterGroup,
   'href' | 'name' | 'default' | 'parameterCount' | 'program' | 'audit'
 >;
+export type StoredDocument = Stored<
+  ProgramDocument,
+  'href' | 'name' | 'type' | 'status' | 'url' | 'program' | 'audit'
+>;
+export type StoredMedia = Stored<
+  ProgramMedia,
+  'href' | 'name' | 'type' | 'status' | 'url' | 'program' | 'audit'
+>;
+export type StoredTerms = Stored<
+  ProgramTerms,
+  'href' | 'name' | 'displayOrder' | 'status' | 'program' | 'audit'
+>;
+export type StoredVariant = Stored<
+  ProgramTermsVariant,
+  'href' | 'name' | 'type' | 'status' | 'programTermsAndConditions' | 'audit'
+> & {
+  /** The program of the terms (kit bookkeeping, answered as the vendor's docs show it). */
+  program: ProgramRef;
+};
+export type StoredAttachment = Stored<
+  EnrollmentAttachment,
+  'href' | 'name' | 'type' | 'enrollment' | 'audit'
+>;
+
+/** An uploaded file, kept apart from the object that describes it (base64: the state is JSON). */
+export interface StoredFile {
+  /** The object the file belongs to (document, media, variant, attachment, or a program's icon). */
+  owner: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  base64: string;
+}

@@ -11,7 +11,7 @@ import type {
   StoredParameter,
   StoredProgram,
 } from './model.js';
-import { itemsOf } from './resources.js';
+import { itemsOf } from './engine.js';
 
 export type ParameterBag = { ordering: ParameterValue[]; fulfillment: ParameterValue[] };
 const phases = [

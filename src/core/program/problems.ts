@@ -26,6 +26,8 @@ export const problemCatalogue = {
   TemplateDefault: [400, 'rule'],
   ParameterGroupInUse: [400, 'rule'],
   DuplicateExternalId: [400, 'rule'],
+  SubResourceTransitionNotAllowed: [400, 'rule'],
+  FileRequired: [400, 'protocol'],
   Unauthorized: [401, 'protocol'],
   Forbidden: [403, 'protocol'],
   NotFound: [404, 'protocol'],

@@ -17,7 +17,7 @@ import type {
   StoredProgram,
   TemplateType,
 } from './model.js';
-import { createSub, removeAllOf } from './resources.js';
+import { createSub, removeAllOf, storeFile, type UploadedFile } from './resources.js';
 
 export const defaultSettings = (): StoredProgram['settings'] => ({
   newCertificateAutoapprove: false,
@@ -82,7 +82,11 @@ export function mergeSettings(
   };
 }
 
-export function createProgram(ctx: Context, input: ProgramCreate): StoredProgram {
+export function createProgram(
+  ctx: Context,
+  input: ProgramCreate,
+  icon?: UploadedFile,
+): StoredProgram {
   const account = ctx.actor.account && ctx.state.accounts.get(ctx.actor.account.id);
   if (!account || account.type !== 'Vendor')
     throw reference('vendor.id', ctx.actor.account?.id ?? '(none)', 'Vendor account');
@@ -98,7 +102,7 @@ export function createProgram(ctx: Context, input: ProgramCreate): StoredProgram
       ...(given(input.shortDescription) ? { shortDescription: input.shortDescription } : {}),
       ...(given(input.longDescription) ? { longDescription: input.longDescription } : {}),
       ...(given(input.website) ? { website: input.website } : {}),
-      icon: `${paths.program(id)}/icon`,
+      ...(icon ? { icon: `${paths.program(id)}/icon` } : {}),
       status: 'Draft',
       eligibility: input.eligibility ?? { client: true, partner: false },
       applicableTo: input.applicableTo,
@@ -110,8 +114,9 @@ export function createProgram(ctx: Context, input: ProgramCreate): StoredProgram
     },
     programAuditEvent('Draft'),
   );
+  if (icon) storeFile(ctx.state, id, icon);
   for (const template of defaultTemplates)
-    createSub(ctx, 'templates', id, { ...template, default: true });
+    createSub(ctx, 'templates', { programId: id }, { ...template, default: true });
   return ctx.state.programs.get(id) ?? program;
 }
 
@@ -121,7 +126,7 @@ function writable(ctx: Context, id: string) {
   return program;
 }
 
-export function updateProgram(ctx: Context, id: string, input: ProgramUpdate) {
+export function updateProgram(ctx: Context, id: string, input: ProgramUpdate, icon?: UploadedFile) {
   const program = writable(ctx, id);
   if (
     given(input.applicableTo) &&
@@ -138,6 +143,10 @@ export function updateProgram(ctx: Context, id: string, input: ProgramUpdate) {
     if (given(input[key])) next[key] = input[key] as string;
   if (given(input.applicableTo)) next.applicableTo = input.applicableTo;
   if (input.eligibility) next.eligibility = { ...program.eligibility, ...input.eligibility };
+  if (icon) {
+    storeFile(ctx.state, id, icon);
+    next.icon = `${paths.program(id)}/icon`;
+  }
   return save(ctx, ctx.state.programs, next);
 }
 

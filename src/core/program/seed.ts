@@ -11,10 +11,15 @@ import type {
   ParameterValue,
   StoredCertificate,
   StoredEnrollment,
+  StoredDocument,
+  StoredFile,
+  StoredMedia,
   StoredParameter,
   StoredParameterGroup,
   StoredProgram,
   StoredTemplate,
+  StoredTerms,
+  StoredVariant,
   UserRef,
 } from './model.js';
 import type { ProgramSeed, ProgramState } from './state.js';
@@ -47,6 +52,18 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
   unique('templates', seed.templates, state.templates);
   unique('parameters', seed.parameters, state.parameters);
   unique('parameterGroups', seed.parameterGroups, state.parameterGroups);
+  unique('documents', seed.documents, state.documents);
+  unique('media', seed.media, state.media);
+  unique('terms', seed.terms, state.terms);
+  unique('variants', seed.variants, state.variants);
+  unique('attachments', seed.attachments, state.attachments);
+  for (const file of seed.files ?? []) {
+    if (typeof file?.owner !== 'string' || typeof file.base64 !== 'string')
+      throw new SeedError('program.files: every file needs an owner and its base64 bytes');
+    if (state.files.has(file.owner))
+      throw new SeedError(`program.files: ${file.owner} appears twice`);
+    state.files.set(file.owner, file);
+  }
   const shared = interner();
   unique('certificates', mapped(seed.certificates, shared.held), state.certificates);
   unique('enrollments', mapped(seed.enrollments, shared.held), state.enrollments);
@@ -65,8 +82,13 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
     ...state.templates.values(),
     ...state.parameters.values(),
     ...state.parameterGroups.values(),
+    ...state.documents.values(),
+    ...state.media.values(),
+    ...state.terms.values(),
   ])
     need('program', state.programs, sub.program?.id, sub.id);
+  for (const variant of state.variants.values())
+    need('terms', state.terms, variant.programTermsAndConditions?.id, variant.id);
   for (const certificate of state.certificates.values()) {
     need('program', state.programs, certificate.program?.id, certificate.id);
     need('client', state.accounts, certificate.client?.id, certificate.id);
@@ -75,6 +97,8 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
     need('program', state.programs, enrollment.program?.id, enrollment.id);
     need('certificate', state.certificates, enrollment.certificate?.id, enrollment.id);
   }
+  for (const attachment of state.attachments.values())
+    need('enrollment', state.enrollments, attachment.enrollment?.id, attachment.id);
 
   for (const token of seed.tokens ?? []) {
     if (typeof token.token !== 'string' || token.token.length === 0)
@@ -170,6 +194,12 @@ export function dumpProgram(state: ProgramState): Required<ProgramSeed> {
     templates: [...state.templates.values()],
     parameters: [...state.parameters.values()],
     parameterGroups: [...state.parameterGroups.values()],
+    documents: [...state.documents.values()],
+    media: [...state.media.values()],
+    terms: [...state.terms.values()],
+    variants: [...state.variants.values()],
+    attachments: [...state.attachments.values()],
+    files: [...state.files.values()],
     certificates: [...state.certificates.values()],
     enrollments: [...state.enrollments.values()],
   };
@@ -301,6 +331,26 @@ const programSpecs: ProgramSpec[] = [
   },
 ];
 
+/** A one-page PDF and a 1x1 PNG: the files the seeded documents, media and icons carry. */
+const samplePdf =
+  'JVBERi0xLjQKMSAwIG9iajw8L1R5cGUvQ2F0YWxvZy9QYWdlcyAyIDAgUj4+ZW5kb2JqCjIgMCBvYmo8PC9UeXBlL1BhZ2VzL0tpZHNbMyAwIFJdL0NvdW50IDE+PmVuZG9iagozIDAgb2JqPDwvVHlwZS9QYWdlL1BhcmVudCAyIDAgUi9NZWRpYUJveFswIDAgNTk1IDg0Ml0+PmVuZG9iagp0cmFpbGVyPDwvUm9vdCAxIDAgUj4+CiUlRU9GCg==';
+const samplePng =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgqLjyHwAEFAJMURtfXQAAAABJRU5ErkJggg==';
+const bytesOf = (base64: string) =>
+  Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+const file = (
+  owner: string,
+  filename: string,
+  base64: string,
+  contentType: string,
+): StoredFile => ({
+  owner,
+  filename,
+  contentType,
+  size: bytesOf(base64),
+  base64,
+});
+
 const templateContent = {
   EnrollmentProcessing: 'The enrollment of {{client.name}} in {{program.name}} is being processed.',
   EnrollmentQuerying: 'Please send the Microsoft Partner Network ID of {{client.name}}.',
@@ -321,6 +371,11 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
   const templates: StoredTemplate[] = [];
   const parameters: StoredParameter[] = [];
   const parameterGroups: StoredParameterGroup[] = [];
+  const documents: StoredDocument[] = [];
+  const media: StoredMedia[] = [];
+  const terms: StoredTerms[] = [];
+  const variants: StoredVariant[] = [];
+  const files: StoredFile[] = [];
   for (const spec of programSpecs) {
     const digits = spec.id.slice(4);
     const audit = {
@@ -355,6 +410,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
       audit,
     };
     programs.push(program);
+    files.push(file(spec.id, 'icon.png', samplePng, 'image/png'));
     const ref = { id: program.id, href: program.href, name: program.name };
     const subAudit = { created: audit.created, updated: audit.created };
     const template = (n: string, name: string, type: StoredTemplate['type'], isDefault: boolean) =>
@@ -443,6 +499,78 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
         audit: subAudit,
       },
     );
+  }
+  // The content of the vendor's test tenant program: a document, an image, published terms.
+  {
+    const p = programs.find((x) => x.id === 'PRG-9643-3741')!;
+    const ref = { id: p.id, href: p.href, name: p.name };
+    const audit = {
+      created: event(-399, users.vendor),
+      updated: event(-398, users.vendor),
+      published: event(-398, users.vendor),
+    };
+    const documentId = 'PDM-9643-3741-0001';
+    documents.push({
+      id: documentId,
+      href: paths.sub(p.id, 'documents', documentId),
+      name: 'E2E Seeded Program Document',
+      type: 'File',
+      description: 'Programme guide for partners.',
+      status: 'Published',
+      filename: 'empty.pdf',
+      size: bytesOf(samplePdf),
+      contentType: 'application/pdf',
+      url: paths.sub(p.id, 'documents', documentId),
+      language: 'en-us',
+      program: ref,
+      audit,
+    });
+    files.push(file(documentId, 'empty.pdf', samplePdf, 'application/pdf'));
+    const mediaId = 'PMD-9643-3741-0001';
+    media.push({
+      id: mediaId,
+      href: paths.sub(p.id, 'media', mediaId),
+      name: 'E2E Seeded Program Media',
+      type: 'Image',
+      description: 'Programme logo.',
+      status: 'Published',
+      filename: 'logo.png',
+      size: bytesOf(samplePng),
+      contentType: 'image/png',
+      displayOrder: 1,
+      url: `${paths.sub(p.id, 'media', mediaId)}/image`,
+      program: ref,
+      audit,
+    });
+    files.push(file(mediaId, 'logo.png', samplePng, 'image/png'));
+    const termsId = 'PTC-9643-3741-0001';
+    terms.push({
+      id: termsId,
+      href: paths.sub(p.id, 'terms', termsId),
+      name: 'E2E Seeded Program Terms',
+      description: 'The partner agreement every certificate holder accepts.',
+      displayOrder: 10,
+      status: 'Published',
+      program: ref,
+      audit,
+    });
+    const variantId = 'PTV-9643-3741-0001-0001';
+    variants.push({
+      id: variantId,
+      href: `${paths.sub(p.id, 'terms', termsId)}/variants/${variantId}`,
+      type: 'Online',
+      assetUrl: 'https://partners.example.com/terms/en',
+      languageCode: 'en-us',
+      name: 'E2E Seeded Program Terms Variant',
+      description: 'The agreement in English.',
+      status: 'Published',
+      filename: null,
+      size: null,
+      contentType: null,
+      programTermsAndConditions: { id: termsId, name: 'E2E Seeded Program Terms' },
+      program: ref,
+      audit,
+    });
   }
   const byId = new Map(programs.map((p) => [p.id, p]));
 
@@ -710,6 +838,25 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
     templates,
     parameters,
     parameterGroups,
+    documents,
+    media,
+    terms,
+    variants,
+    attachments: [
+      {
+        id: 'ENA-3965-5056-7966-0001',
+        href: `${paths.enrollment('ENR-3965-5056-7966')}/attachments/ENA-3965-5056-7966-0001`,
+        name: 'E2E Seeded Program Enrollment Attachment',
+        description: 'Proof of partner status.',
+        type: 'File',
+        filename: 'empty.pdf',
+        size: bytesOf(samplePdf),
+        contentType: 'application/pdf',
+        enrollment: { id: 'ENR-3965-5056-7966', href: paths.enrollment('ENR-3965-5056-7966') },
+        audit: { created: event(-160, users.client), updated: event(-160, users.client) },
+      },
+    ],
+    files: [...files, file('ENA-3965-5056-7966-0001', 'empty.pdf', samplePdf, 'application/pdf')],
     certificates,
     enrollments,
   };

@@ -54,6 +54,7 @@ import {
   requireParameters,
   type ParameterBag,
 } from './parameters.js';
+import { publishedTerms } from './content.js';
 import type { ProgramState } from './state.js';
 
 export type { Context } from './common.js';
@@ -267,6 +268,41 @@ function recordChecks<T extends { parameters: ParameterBag; error?: Message }>(
   const { parameters, error } = checkParameters(target.parameters);
   const { error: _previous, ...rest } = target;
   return { ...rest, parameters, ...(error ? { error } : {}) } as T;
+}
+
+/**
+ * A certificate's `terms`: the program's Published terms, each with when and by whom the client
+ * accepted it (on submitting an enrollment), or `accepted: null` while it has not.
+ */
+export function withTerms(state: ProgramState, certificate: StoredCertificate): StoredCertificate {
+  const published = publishedTerms({ state }, certificate.program.id);
+  if (published.length === 0 && certificate.terms.length === 0) return certificate;
+  const accepted = new Map(certificate.terms.map((t) => [t.id, t]));
+  return {
+    ...certificate,
+    terms: published.map((t) => {
+      const done = accepted.get(t.id);
+      return {
+        id: t.id,
+        name: t.name,
+        ...(t.description !== undefined ? { description: t.description } : {}),
+        displayOrder: t.displayOrder,
+        status: t.status,
+        accepted: done?.accepted ?? null,
+        ...(done?.acceptedBy ? { acceptedBy: done.acceptedBy } : {}),
+      };
+    }),
+  };
+}
+
+/** The client accepts the program's Published terms with its enrollment. */
+function acceptTerms(ctx: Context, certificate: StoredCertificate) {
+  const at = ctx.now.toISOString();
+  const kept = new Map(certificate.terms.map((t) => [t.id, t]));
+  for (const t of publishedTerms(ctx, certificate.program.id))
+    if (!kept.get(t.id)?.accepted)
+      kept.set(t.id, { id: t.id, name: t.name, accepted: at, acceptedBy: ctx.actor.user });
+  return [...kept.values()];
 }
 
 // ---------------------------------------------------------------- expiry
@@ -632,19 +668,22 @@ export function submitEnrollment(ctx: Context, id: string) {
   ) as StoredCertificate['status'];
   const parameters = enrollment.parameters as ParameterBag;
   requireParameters(parameters);
+  const terms = acceptTerms(ctx, certificate);
   const { error: _cleared, ...clean } = recordChecks({ ...enrollment, parameters }, true);
   if (enrollment.type === 'New' && program.settings.newCertificateAutoapprove) {
     const template = defaultTemplate(ctx, program.id, 'EnrollmentCompleted');
     moveCertificate(ctx, certificate, certificateStatus, {
       expirationDate: addDays(ctx.now, ONE_YEAR_DAYS),
       parameters,
+      terms,
       ...(template ? { template: templateRef(template) } : {}),
     });
     return moveEnrollment(ctx, clean, 'Completed', {
       ...(template ? { template: templateRef(template) } : {}),
     });
   }
-  if (enrollment.type === 'Change') moveCertificate(ctx, certificate, certificateStatus);
+  if (enrollment.type === 'Change') moveCertificate(ctx, certificate, certificateStatus, { terms });
+  else save(ctx, ctx.state.certificates, { ...certificate, terms });
   return moveEnrollment(ctx, clean, 'Processing');
 }
 

@@ -7,10 +7,16 @@ import type {
   Role,
   StoredCertificate,
   StoredEnrollment,
+  StoredAttachment,
+  StoredDocument,
+  StoredFile,
+  StoredMedia,
   StoredParameter,
   StoredParameterGroup,
   StoredProgram,
   StoredTemplate,
+  StoredTerms,
+  StoredVariant,
   UserRef,
 } from './model.js';
 
@@ -19,6 +25,11 @@ export interface SubResourceStores {
   templates: Map<string, StoredTemplate>;
   parameters: Map<string, StoredParameter>;
   parameterGroups: Map<string, StoredParameterGroup>;
+  documents: Map<string, StoredDocument>;
+  media: Map<string, StoredMedia>;
+  terms: Map<string, StoredTerms>;
+  variants: Map<string, StoredVariant>;
+  attachments: Map<string, StoredAttachment>;
 }
 
 export interface ProgramState extends SubResourceStores {
@@ -30,6 +41,8 @@ export interface ProgramState extends SubResourceStores {
   programs: Map<string, StoredProgram>;
   certificates: Map<string, StoredCertificate>;
   enrollments: Map<string, StoredEnrollment>;
+  /** Uploaded files by owner id (a program's icon by the program's id). */
+  files: Map<string, StoredFile>;
   /**
    * The earliest day on which the clock changes a certificate (an Active one expires, an Expired
    * one is terminated by `terminateOnExpiration`): undefined when none will, null when unknown
@@ -49,6 +62,12 @@ export interface ProgramSeed {
   templates?: StoredTemplate[];
   parameters?: StoredParameter[];
   parameterGroups?: StoredParameterGroup[];
+  documents?: StoredDocument[];
+  media?: StoredMedia[];
+  terms?: StoredTerms[];
+  variants?: StoredVariant[];
+  attachments?: StoredAttachment[];
+  files?: StoredFile[];
   /**
    * Arrays in a JSON fixture; in code, any iterable (a generator builds a large fixture one
    * certificate at a time instead of holding them all). Read once.
@@ -68,6 +87,12 @@ export function emptyProgramState(): ProgramState {
     templates: new Map(),
     parameters: new Map(),
     parameterGroups: new Map(),
+    documents: new Map(),
+    media: new Map(),
+    terms: new Map(),
+    variants: new Map(),
+    attachments: new Map(),
+    files: new Map(),
     certificates: new Map(),
     enrollments: new Map(),
     nextExpiry: null,
