@@ -1223,6 +1223,7 @@ export type components = {
          *     | `Unauthorized` | 401 | missing, malformed, expired or unknown bearer token |
          *     | `Forbidden` | 403 | the token's role may not call the operation |
          *     | `NotFound` | 404 | the object does not exist, its id does not match the pattern, or the caller may not see it |
+         *     | `MethodNotAllowed` | 405 | the path exists but not with this method; `Allow` lists its methods (kit) |
          *     | `PayloadTooLarge` | 413 | the request body is too large |
          *     | `UnsupportedMediaType` | 415 | the request body is not `application/json` |
          *     | `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |
@@ -1231,7 +1232,7 @@ export type components = {
          *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
         /**
          * @description RFC 7807 problem details, sent as `application/problem+json` for every error. `code` is
          *     an extension member that the kit adds: a stable machine-readable code (`ProblemCode`)

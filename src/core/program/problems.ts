@@ -25,6 +25,7 @@ export const problemCatalogue = {
   Unauthorized: [401, 'Unauthorized.'],
   Forbidden: [403, 'Forbidden.'],
   NotFound: [404, 'Not found.'],
+  MethodNotAllowed: [405, 'Method not allowed.'],
   PayloadTooLarge: [413, 'The request body is too large.'],
   UnsupportedMediaType: [415, 'Unsupported media type.'],
   RequestHeadersTooLarge: [431, 'Request headers too large.'],
