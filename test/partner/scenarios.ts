@@ -17,31 +17,31 @@ export type { Scenario };
 
 export { tokens, customers, codes };
 const PC = 'partner-center' as const;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const unknownCustomer = '0d4f6e2b-1a7c-4c39-b8e5-6f2a9d0b3c71';
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const unknownCustomer = '0d4f6e2b-1a7c-4c39-b8e5-6f2a9d0b3c71';
 
-const qualificationsOf = (id: string) => `/v1/customers/${id}/qualifications`;
-const deprecatedOf = (id: string) => `/v1/customers/${id}/qualification`;
-const validations = '/v1/customers/all/validations';
+export const qualificationsOf = (id: string) => `/v1/customers/${id}/qualifications`;
+export const deprecatedOf = (id: string) => `/v1/customers/${id}/qualification`;
+export const validations = '/v1/customers/all/validations';
 
 /** A Partner Center call with the partner token unless told otherwise. */
-const call = (door: Door, method: string, path: string, options: CallOptions = {}) =>
+export const call = (door: Door, method: string, path: string, options: CallOptions = {}) =>
   door.call(PC, method, path, { token: tokens.partner, ...options });
 
-const post = (
+export const post = (
   door: Door,
   id: string,
   body: unknown,
   options: CallOptions & { query?: string } = {},
 ) => call(door, 'POST', `${qualificationsOf(id)}${options.query ?? ''}`, { body, ...options });
 
-async function qualifications(door: Door, id: string) {
+export async function qualifications(door: Door, id: string) {
   const answer = await call(door, 'GET', qualificationsOf(id));
   expect(answer.status).toBe(200);
   return answer.body as Record<string, unknown>[];
 }
 
-async function validationCode(door: Door, id: string) {
+export async function validationCode(door: Door, id: string) {
   const answer = await call(door, 'GET', validations);
   return (answer.body as { validationId: string; remainingCreates: number; eTag: string }[]).find(
     (code) => code.validationId === id,
@@ -49,7 +49,7 @@ async function validationCode(door: Door, id: string) {
 }
 
 /** Everything a write can change: every customer's qualifications and the validation codes. */
-async function snapshot(door: Door): Promise<string> {
+export async function snapshot(door: Door): Promise<string> {
   const state = await door.control('GET', '/state');
   return JSON.stringify({
     customers: state.body.partnerCenter.customers,
@@ -57,14 +57,19 @@ async function snapshot(door: Door): Promise<string> {
   });
 }
 
-function isError(answer: Answer, status: number, code: number) {
+export function isError(answer: Answer, status: number, code: number) {
   expect([answer.status, answer.body?.code], answer.text).toEqual([status, code]);
   expect(answer.body).toMatchObject({ data: [], source: 'PartnerFD' });
   expect(answer.body.description.length).toBeGreaterThan(10);
 }
 
 /** A refused write: status, error code, and nothing changed anywhere. */
-async function refused(door: Door, send: () => Promise<Answer>, status: number, code: number) {
+export async function refused(
+  door: Door,
+  send: () => Promise<Answer>,
+  status: number,
+  code: number,
+) {
   const before = await snapshot(door);
   const answer = await send();
   isError(answer, status, code);
@@ -72,12 +77,12 @@ async function refused(door: Door, send: () => Promise<Answer>, status: number, 
   return answer;
 }
 
-const educationK12 = { qualification: 'Education', educationSegment: 'K12' };
-const gcc = (validationCode: string) => ({
+export const educationK12 = { qualification: 'Education', educationSegment: 'K12' };
+export const gcc = (validationCode: string) => ({
   qualification: 'GovernmentCommunityCloud',
   validationCode,
 });
-const soe = { qualification: 'StateOwnedEntity' };
+export const soe = { qualification: 'StateOwnedEntity' };
 const day = (offset: number) => new Date(Date.parse(testNow) + offset * 86_400_000).toISOString();
 
 const reads: Scenario[] = [
@@ -853,8 +858,8 @@ const access: Scenario[] = [
   },
 ];
 
-const requestId = 'a1f4c2d8-5b3e-4f70-9c61-2e8d7b0a4f93';
-const correlationId = '7d2456fd-2d79-46d0-9f8e-5d7ecd5f8745';
+export const requestId = 'a1f4c2d8-5b3e-4f70-9c61-2e8d7b0a4f93';
+export const correlationId = '7d2456fd-2d79-46d0-9f8e-5d7ecd5f8745';
 
 const idempotency: Scenario[] = [
   {
