@@ -488,6 +488,14 @@ const document: OpenApiDocument = {
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/CreatedQualification"
+                },
+                "examples": {
+                  "stateOwnedEntity": {
+                    "$ref": "#/components/examples/CreatedStateOwnedEntity"
+                  },
+                  "wrapper": {
+                    "$ref": "#/components/examples/CreatedQualificationsWrapper"
+                  }
                 }
               },
               "text/json": {
@@ -2182,6 +2190,16 @@ const document: OpenApiDocument = {
         "summary": "State-owned entity granted at once",
         "value": {
           "qualification": "StateOwnedEntity"
+        }
+      },
+      "CreatedQualificationsWrapper": {
+        "summary": "The wrapper Microsoft's reference page gives for a 200",
+        "value": {
+          "qualifications": [
+            {
+              "qualification": "StateOwnedEntity"
+            }
+          ]
         }
       },
       "RequestEducationK12": {

@@ -201,7 +201,7 @@ function headerGuid(world: World): string {
   const a = hex8(fmix32(n));
   const b = hex8(fmix32(n + 0x9e3779b9));
   const c = hex8(fmix32(n ^ 0x6a09e667));
-  const d = hex8(fmix32(Math.floor(n / 0x1_0000_0000) + 0x3c6ef372));
+  const d = hex8(fmix32(Math.imul(n, 0x27d4eb2d) ^ Math.floor(n / 0x1_0000_0000) ^ 0x3c6ef372));
   const variant = '89ab'[parseInt(c[0]!, 16) & 3]!;
   return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
 }
