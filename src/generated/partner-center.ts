@@ -75,7 +75,7 @@ export type paths = {
          *     operation answers 200 with `CustomerQualifications`, its how-to pages and its SDK say 201
          *     with the one qualification (the SDK reads any 2xx as one `CustomerQualification`). The
          *     mock answers 201; a client, or a contract run against the real service, must accept
-         *     either (see `docs/decisions/0013-post-qualification-201-and-200.md`).
+         *     either (see `docs/decisions/0018-post-qualification-201-and-200.md`).
          *
          *     **Two request contracts are accepted.**
          *     - Current: `{"qualification": "...", "educationSegment": "...", "website": "...",
