@@ -61,6 +61,8 @@ function skipReason(check: Check, target: Target): string | undefined {
   if (check.breaksSpec && target.validatingProxy) {
     return 'the validating proxy answers requests that break the spec itself';
   }
+  if (check.notBehindValidatingProxy && target.validatingProxy)
+    return check.notBehindValidatingProxy;
   for (const need of check.needs) {
     const reason = unmet(need, target, check.api);
     if (reason) return reason;

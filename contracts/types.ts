@@ -75,6 +75,8 @@ export interface Check {
   needs: readonly Need[];
   /** Sends requests that break the spec on purpose (no token, malformed body). */
   breaksSpec?: boolean;
+  /** Why the check cannot run behind a validating proxy, when it cannot for another reason. */
+  notBehindValidatingProxy?: string;
   /** Returns the problems found (empty: passed). Throwing counts as a problem. */
   run(ctx: CheckContext): Promise<string[]>;
 }

@@ -3,7 +3,9 @@
  * returns the problems it sees (empty when the exchange honours the contract). The operation is
  * found from method and path; schemas are compiled once by src/schema.
  */
+import { formatOf } from '../src/http/media.js';
 import { createRouter } from '../src/http/router.js';
+import { readXml } from '../src/http/xml.js';
 import {
   declaredKey,
   isRecord,
@@ -88,7 +90,16 @@ export const bodyMatchesSchema: ExchangeCheck = (located) => {
   if (!(mediaType in contentOf(located))) return [];
   const pointer = responseSchemaPointer(operation, exchange.status, mediaType);
   if (!pointer) return [];
-  return validate(exchange.api, pointer, exchange.body).map(
+  let body = exchange.body;
+  if (formatOf(mediaType) === 'xml') {
+    // An XML answer is checked as the value it reads back to through the same schema.
+    try {
+      body = readXml(exchange.api, typeof body === 'string' ? body : '', { $ref: pointer });
+    } catch (error) {
+      return [`${where(located)}: the ${mediaType} body is not XML: ${(error as Error).message}`];
+    }
+  }
+  return validate(exchange.api, pointer, body).map(
     (error) => `${where(located)}: body${error.instancePath} ${error.message ?? 'is invalid'}`,
   );
 };
@@ -119,9 +130,18 @@ export const exchangeChecks = {
  * check comes first: an undeclared status has no schema to check against.
  */
 export function checkExchange(exchange: Exchange): string[] {
-  const operation = operationOf(exchange.api, exchange.method, exchange.path);
+  const route = router(exchange.api)(exchange.method, exchange.path);
+  const operation = route.kind === 'match' ? route.match.operation : undefined;
   if (!operation) {
-    // Unknown routes answer 404 in the API's error shape; nothing in the spec to compare with.
+    // Unknown routes answer 404 in the API's error shape, a known path with a method it lacks
+    // 405 with `Allow`; nothing in the spec to compare their bodies with.
+    if (route.kind === 'wrong-method' && exchange.status === 405) {
+      const allow = (header(exchange, 'allow') ?? '').split(',').map((m) => m.trim());
+      const missing = route.allowed.filter((method) => !allow.includes(method));
+      return missing.length === 0
+        ? []
+        : [`allow-header: 405 for ${exchange.path} does not list ${missing.join(', ')} in Allow`];
+    }
     return exchange.status === 404
       ? []
       : [

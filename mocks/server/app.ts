@@ -97,7 +97,14 @@ export function createApp(kit: Kit): express.Express {
   // A frontend on another origin (a dev server on :5173, say) must be able to call the mock.
   app.use(
     cors({
-      exposedHeaders: ['MS-RequestId', 'MS-CorrelationId', 'Retry-After'],
+      exposedHeaders: [
+        'MS-RequestId',
+        'MS-CorrelationId',
+        'MS-CV',
+        'Retry-After',
+        'Allow',
+        'WWW-Authenticate',
+      ],
       maxAge: 600,
     }),
   );

@@ -2,7 +2,7 @@
  * A world: everything one mock instance knows. Made by a factory (no module singleton), so a
  * test, an msw setup and the express server each own theirs, and `reset` returns to the seed.
  */
-import { BoundedMap, Ring } from './bounded.js';
+import { Ring } from './bounded.js';
 import { SeedError } from './seed-error.js';
 import { createClock, type Clock } from './clock.js';
 import { FaultTable } from './faults.js';
@@ -12,7 +12,6 @@ import { emptyPartnerState, type PartnerSeed, type PartnerState } from './partne
 import { dumpProgram, loadProgram, systemActor } from './program/seed.js';
 import { expireDue } from './program/service.js';
 import { emptyProgramState, type ProgramSeed, type ProgramState } from './program/state.js';
-import type { KitResponse } from '../http/types.js';
 
 export interface Seed {
   /** Optional start instant of the virtual clock (ISO 8601). */
@@ -40,6 +39,7 @@ export interface WorldOptions {
   /** Whether the clock follows real time (server) or stays frozen until told (tests). */
   ticking?: boolean;
   journalSize?: number;
+  /** How many Partner Center writes are remembered for `MS-RequestId` replay. */
   idempotencySize?: number;
 }
 
@@ -51,8 +51,6 @@ export interface World {
   readonly journal: Ring<JournalEntry>;
   /** Faults on demand (429, 503, latency); empty unless asked for. */
   readonly faults: FaultTable;
-  /** Responses remembered by Partner Center `MS-RequestId` (bounded, oldest dropped). */
-  readonly idempotency: BoundedMap<string, KitResponse>;
   /** A W3C-style trace id for problem details (not drawn from the id sequence). */
   traceId(): string;
   /** Back to the seed the world was made with (clock included). */
@@ -84,10 +82,9 @@ export function createWorld(options: WorldOptions = {}): World {
     clock,
     ids: createIds(initialSeed.randomSeed ?? 1),
     program: emptyProgramState(),
-    partner: emptyPartnerState(),
+    partner: emptyPartnerState(options.idempotencySize),
     journal: new Ring(options.journalSize ?? 200),
     faults: new FaultTable(),
-    idempotency: new BoundedMap(options.idempotencySize ?? 5000),
     traceId() {
       traceCounter = (traceCounter + 1) >>> 0;
       const mix = (n: number) =>
@@ -111,7 +108,9 @@ export function createWorld(options: WorldOptions = {}): World {
       const partner = world.partner;
       const ids = world.ids;
       world.program = emptyProgramState();
-      world.partner = emptyPartnerState();
+      world.partner = emptyPartnerState(options.idempotencySize);
+      // Generated header ids go on from where they were: a reset must not repeat them.
+      world.partner.headerIds = partner.headerIds;
       world.ids = createIds(seed.randomSeed ?? 1);
       try {
         loadProgram(world.program, seed.program ?? {}, world.ids);
@@ -123,7 +122,6 @@ export function createWorld(options: WorldOptions = {}): World {
         world.ids = ids;
         throw error instanceof SeedError ? error : new SeedError((error as Error).message);
       }
-      world.idempotency.clear();
       if (seed.now) clock.set(new Date(seed.now));
     },
     settle() {

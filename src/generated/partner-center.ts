@@ -71,7 +71,11 @@ export type paths = {
         /**
          * Add a qualification to a customer
          * @description Requests one qualification for the customer and returns **201** with the qualification
-         *     as it now stands.
+         *     as it now stands. **200** is declared as well: Microsoft's reference page says the
+         *     operation answers 200 with `CustomerQualifications`, its how-to pages and its SDK say 201
+         *     with the one qualification (the SDK reads any 2xx as one `CustomerQualification`). The
+         *     mock answers 201; a client, or a contract run against the real service, must accept
+         *     either (see `docs/decisions/0018-post-qualification-201-and-200.md`).
          *
          *     **Two request contracts are accepted.**
          *     - Current: `{"qualification": "...", "educationSegment": "...", "website": "...",
@@ -85,8 +89,8 @@ export type paths = {
          *     `StateOwnedEntity`. `None`, `Nonprofit` and any value that is not a qualification are
          *     refused with 400 `900126`.
          *
-         *     **Education** needs `educationSegment` `K12` or `HigherEducation` (missing: 400
-         *     `900127`; any other value fails the body schema: 400 `800002`);
+         *     **Education** needs `educationSegment` `K12` or `HigherEducation`, read whatever its
+         *     letter case (missing: 400 `900127`; any other value fails the body schema: 400 `800002`);
          *     `website` is optional supporting information. The request is vetted: it is created
          *     `InReview` with `vettingCreateDate` set to the request time, and later becomes `Approved`,
          *     or `Denied` with a `vettingReason` such as "Not an Education Customer" or "Not an
@@ -108,16 +112,20 @@ export type paths = {
          *     customer already holds is not added twice: 409 `600061`. "Holds" means an entry exists
          *     for it, except an Education entry whose vetting was Denied.
          *
-         *     **Order of the checks** (the first failing one answers): token (401) and role (403);
-         *     an `MS-RequestId` already used is answered here with the first response; customer id
-         *     format (400 `900118`); customer exists (404 `60003`); body size (413) and media type
-         *     (415); body is valid JSON matching `CustomerQualificationRequest`, so naming a
-         *     qualification (400 `800002`); value settable (400 `900126`); Education segment
-         *     (400 `900127`) or GCC code known (400 `900128`); already held (409 `600061`); Education
-         *     and GCC combination (400 `900130`); Education request limit (400 `900131`); GCC code
-         *     exhausted (400 `900129`).
+         *     **Order of the checks** (the first failing one answers): path and method (404 `800404`,
+         *     405 `800405`); token (401) and role (403); an `MS-RequestId` already used is answered
+         *     here: with the first response for the same request, with 400 `800005` for another one;
+         *     customer id format (400 `900118`); customer exists (404 `60003`); body size (413) and
+         *     media type (415); body is valid JSON, XML or form matching `CustomerQualificationRequest`,
+         *     so naming a qualification (400 `800002`); value settable (400 `900126`); Education
+         *     segment (400 `900127`); already held (409 `600061`); Education and GCC combination
+         *     (400 `900130`); GCC code known (400 `900128`); Education request limit (400 `900131`);
+         *     GCC code exhausted (400 `900129`). The combination is checked before the validation code,
+         *     as Microsoft's own SDK sample expects ("Education and GCC cannot be combined" for a GCC
+         *     request with a made-up code on an Education customer).
          *
-         *     Retrying with the same `MS-RequestId` returns the first response and changes nothing.
+         *     Retrying the same request with the same `MS-RequestId` returns the first response and
+         *     changes nothing.
          */
         post: operations["createCustomerQualification"];
         delete?: never;
@@ -160,10 +168,13 @@ export type paths = {
         /**
          * Get a customer's qualification (deprecated)
          * @deprecated
-         * @description Older single-value read, kept for existing callers; use `listCustomerQualifications`.
-         *     Returns a bare JSON string: the customer's first qualification (in the order
-         *     `listCustomerQualifications` returns them), or `"None"` when it has none. Vetting state
-         *     is not reported here.
+         * @description Older single-value read, kept for the SDK versions that used it; use
+         *     `listCustomerQualifications`. Returns a bare JSON string in the SDK's enum wire form
+         *     (lower case, words joined by `_`: `"education"`, `"government_community_cloud"`,
+         *     `"state_owned_entity"`): the first qualification the customer **holds**, in the order
+         *     `listCustomerQualifications` returns them, or `"none"` when it holds none. An Education
+         *     request that was Denied is not held, so it is not reported here; one still InReview is.
+         *     Vetting state is not reported here.
          *
          *     A `customer-tenant-id` that is not a GUID gets 400 `900118`; an unknown customer 404
          *     `60003`.
@@ -172,17 +183,19 @@ export type paths = {
         /**
          * Set a customer's qualification (deprecated)
          * @deprecated
-         * @description Older write, kept for existing callers; use `createCustomerQualification`. The body is a
-         *     bare JSON string naming the qualification (for example `"GovernmentCommunityCloud"`);
-         *     the GCC validation code goes in `?code=`. Despite the verb it adds a qualification: it
-         *     follows exactly the rules, checks and error codes of `createCustomerQualification`, and
-         *     answers **200** with the resulting `CustomerQualification`.
+         * @description Older write, kept for the SDK versions that used it; use `createCustomerQualification`.
+         *     The body is the qualification as a bare JSON string, in the SDK's enum wire form
+         *     (`"state_owned_entity"`) or as the enumeration spells it (`"StateOwnedEntity"`), read
+         *     whatever its letter case; the GCC validation code goes in `?code=`. Despite the verb it
+         *     adds a qualification: it follows the rules, checks and error codes of
+         *     `createCustomerQualification`, except that Education needs no `educationSegment` here
+         *     (the bare string cannot carry one; the request is vetted as usual). It answers **200**
+         *     with the qualification now held, as a bare JSON string in the SDK's wire form.
          *
-         *     Consequences of the bare-string body: there is no way to send `educationSegment`, so
-         *     Education through this operation is always refused with 400 `900127` (use the POST);
-         *     a body that is not a JSON string gets 400 `800002`.
+         *     A body that is not a JSON string gets 400 `800002`.
          *
-         *     Retrying with the same `MS-RequestId` returns the first response and changes nothing.
+         *     Retrying the same request with the same `MS-RequestId` returns the first response and
+         *     changes nothing.
          */
         put: operations["updateCustomerQualificationDeprecated"];
         post?: never;
@@ -202,6 +215,16 @@ export type components = {
          */
         Qualification: "None" | "Education" | "Nonprofit" | "GovernmentCommunityCloud" | "StateOwnedEntity";
         /**
+         * @description A qualification named by a client: any string reaches the service, which reads the `Qualification` values whatever their letter case and in the SDK's wire form (`state_owned_entity`). Values that cannot be set, and unknown ones, get 400 `900126`.
+         * @example state_owned_entity
+         */
+        QualificationName: string;
+        /**
+         * @description A `Qualification` in the .NET SDK's enum wire form: lower case, a `_` before each word after the first (what the SDK's enum converter writes and reads back).
+         * @enum {string}
+         */
+        QualificationWireForm: "none" | "education" | "nonprofit" | "government_community_cloud" | "state_owned_entity";
+        /**
          * @description Where the vetting of a qualification stands. Education starts InReview and ends Approved or Denied; GovernmentCommunityCloud is Approved at once; None means not vetted.
          * @example InReview
          * @enum {string}
@@ -219,6 +242,12 @@ export type components = {
              */
             vettingCreateDate?: string;
         };
+        /** @description A customer's qualifications in a wrapper: the body Microsoft's reference page gives for the 200 of `createCustomerQualification` (the mock answers 201 with one qualification). */
+        CustomerQualifications: {
+            qualifications: components["schemas"]["CustomerQualification"][];
+        };
+        /** @description What a 200 of `createCustomerQualification` may carry: the qualification, or the `CustomerQualifications` wrapper of Microsoft's reference page. */
+        CreatedQualification: components["schemas"]["CustomerQualification"] | components["schemas"]["CustomerQualifications"];
         /**
          * @description The body of `createCustomerQualification`, in either contract:
          *     - current: `qualification` plus, as the value needs, `educationSegment` and `website`
@@ -230,7 +259,7 @@ export type components = {
          *     enumeration so that every value reaches the service: values that cannot be set (None,
          *     Nonprofit) and unknown values get 400 `900126`. The service matches the keys listed here
          *     whatever their letter case (`QUALIFICATION`, `EducationSegment`, ...); unknown fields are
-         *     ignored.
+         *     ignored. Members sent as `null` are absent.
          * @example {
          *       "qualification": "Education",
          *       "educationSegment": "K12"
@@ -248,7 +277,7 @@ export type components = {
              */
             Qualification?: string;
             /**
-             * @description Required when the qualification is Education; missing gets 400 `900127`. Any other value fails this schema: 400 `800002`.
+             * @description Required when the qualification is Education; missing gets 400 `900127`. Read whatever its letter case and in the SDK's wire form (`k12`, `higher_education`); any other value fails this schema: 400 `800002`.
              * @enum {string}
              */
             educationSegment?: "K12" | "HigherEducation";
@@ -380,7 +409,9 @@ export type components = {
          *     | 900131 | 400 | Education verification already requested 3 times for this customer. * |
          *     | 600061 | 409 | The customer already holds this qualification. * |
          *     | 800003 | 413 | Request body too large. * |
-         *     | 800004 | 415 | Unsupported media type (the body must be `application/json`). * |
+         *     | 800004 | 415 | Unsupported media type (the body must be JSON, XML or a form, see the media types). * |
+         *     | 800005 | 400 | The `MS-RequestId` was already used for a different request (token, method, path, query or body differ). * |
+         *     | 800405 | 405 | The path exists but not with this method; `Allow` lists its methods. * |
          *     | 800429 | 429 | Too many requests; see `Retry-After`. * |
          *     | 800404 | 404 | No operation answers this method and path. * |
          *     | 800500 | 500 | Unexpected error inside the service. * |
@@ -405,26 +436,50 @@ export type components = {
         };
     };
     responses: {
+        /** @description The qualification, as a bare string in the SDK's enum wire form (`"none"` when the customer holds none). */
+        SingleQualification: {
+            headers: {
+                "MS-RequestId": components["headers"]["MS-RequestId"];
+                "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["QualificationWireForm"];
+                "text/json": components["schemas"]["QualificationWireForm"];
+                "application/xml": components["schemas"]["QualificationWireForm"];
+                "text/xml": components["schemas"]["QualificationWireForm"];
+            };
+        };
         /** @description `customer-tenant-id` is not a GUID (code `900118`). */
         InvalidCustomerId: {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description No bearer token, or one that is not valid (code `800001`). */
         Unauthorized: {
             headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description The token is valid but its role may not call this operation (code `900150`). */
@@ -432,10 +487,14 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description The token is valid but its role may not change qualifications, for example the read-only `reader` role (code `900150`). */
@@ -443,10 +502,14 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description No customer of the partner has this id (code `60003`). */
@@ -454,10 +517,14 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description The customer already holds this qualification (code `600061`). */
@@ -465,10 +532,14 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description The request body is larger than the service accepts (code `800003`). */
@@ -476,21 +547,29 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is not sent as `application/json` (code `800004`). */
+        /** @description The request body is not sent as `application/json`, `text/json`, `application/xml`, `text/xml` or `application/x-www-form-urlencoded` (code `800004`). */
         UnsupportedMediaType: {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description Too many requests; wait `Retry-After` seconds (code `800429`). */
@@ -498,11 +577,15 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 "Retry-After": components["headers"]["Retry-After"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
         /** @description Any other failure: service unavailable (`800503`, the kit's fault injection, with `Retry-After`), request headers too large (`800431`), or an unexpected error (`800500`). */
@@ -510,16 +593,20 @@ export type components = {
             headers: {
                 "MS-RequestId": components["headers"]["MS-RequestId"];
                 "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                "MS-CV": components["headers"]["MS-CV"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+                "text/json": components["schemas"]["Error"];
+                "application/xml": components["schemas"]["Error"];
+                "text/xml": components["schemas"]["Error"];
             };
         };
     };
     parameters: {
         /**
-         * @description The customer's id: a GUID-formatted string (the customer's tenant id). The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
+         * @description The customer's id: a GUID-formatted string (the customer's tenant id), in any form a .NET `Guid` parses (plain, braced `{...}`, in parentheses, or 32 digits), any letter case. The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
          * @example 3b8a1c0e-4f6d-4a8b-9e21-7c5d2f9a6b14
          */
         CustomerTenantId: string;
@@ -534,7 +621,7 @@ export type components = {
          */
         Code: string;
         /**
-         * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+         * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
          * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
          */
         MsRequestId: string;
@@ -544,13 +631,23 @@ export type components = {
          */
         MsCorrelationId: string;
         /**
-         * @description Correlation vector for internal tracing (optional).
+         * @description Correlation vector for internal tracing (optional; echoed, or generated).
          * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
          */
         MsCv: string;
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description The request's MS-CV, as sent or as generated by the service.
+         * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
+         */
+        "MS-CV": string;
+        /**
+         * @description The authentication scheme to use (`Bearer`).
+         * @example Bearer
+         */
+        "WWW-Authenticate": string;
         /**
          * @description The request's MS-RequestId, as sent or as generated by the service.
          * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
@@ -582,7 +679,7 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -592,7 +689,7 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
@@ -607,10 +704,14 @@ export interface operations {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerCollection"];
+                    "text/json": components["schemas"]["CustomerCollection"];
+                    "application/xml": components["schemas"]["CustomerCollection"];
+                    "text/xml": components["schemas"]["CustomerCollection"];
                 };
             };
             /** @description `size` is not an integer between 1 and 500 (code `800002`). */
@@ -618,10 +719,14 @@ export interface operations {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                    "text/json": components["schemas"]["Error"];
+                    "application/xml": components["schemas"]["Error"];
+                    "text/xml": components["schemas"]["Error"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -635,7 +740,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -645,14 +750,14 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
             };
             path: {
                 /**
-                 * @description The customer's id: a GUID-formatted string (the customer's tenant id). The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
+                 * @description The customer's id: a GUID-formatted string (the customer's tenant id), in any form a .NET `Guid` parses (plain, braced `{...}`, in parentheses, or 32 digits), any letter case. The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
                  * @example 3b8a1c0e-4f6d-4a8b-9e21-7c5d2f9a6b14
                  */
                 "customer-tenant-id": components["parameters"]["CustomerTenantId"];
@@ -666,10 +771,14 @@ export interface operations {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                    "text/json": components["schemas"]["Customer"];
+                    "application/xml": components["schemas"]["Customer"];
+                    "text/xml": components["schemas"]["Customer"];
                 };
             };
             400: components["responses"]["InvalidCustomerId"];
@@ -685,7 +794,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -695,14 +804,14 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
             };
             path: {
                 /**
-                 * @description The customer's id: a GUID-formatted string (the customer's tenant id). The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
+                 * @description The customer's id: a GUID-formatted string (the customer's tenant id), in any form a .NET `Guid` parses (plain, braced `{...}`, in parentheses, or 32 digits), any letter case. The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
                  * @example 3b8a1c0e-4f6d-4a8b-9e21-7c5d2f9a6b14
                  */
                 "customer-tenant-id": components["parameters"]["CustomerTenantId"];
@@ -716,10 +825,14 @@ export interface operations {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerQualification"][];
+                    "text/json": components["schemas"]["CustomerQualification"][];
+                    "application/xml": components["schemas"]["CustomerQualification"][];
+                    "text/xml": components["schemas"]["CustomerQualification"][];
                 };
             };
             400: components["responses"]["InvalidCustomerId"];
@@ -741,7 +854,7 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -751,14 +864,14 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
             };
             path: {
                 /**
-                 * @description The customer's id: a GUID-formatted string (the customer's tenant id). The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
+                 * @description The customer's id: a GUID-formatted string (the customer's tenant id), in any form a .NET `Guid` parses (plain, braced `{...}`, in parentheses, or 32 digits), any letter case. The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
                  * @example 3b8a1c0e-4f6d-4a8b-9e21-7c5d2f9a6b14
                  */
                 "customer-tenant-id": components["parameters"]["CustomerTenantId"];
@@ -769,18 +882,41 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CustomerQualificationRequest"];
+                "text/json": components["schemas"]["CustomerQualificationRequest"];
+                "application/xml": components["schemas"]["CustomerQualificationRequest"];
+                "text/xml": components["schemas"]["CustomerQualificationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CustomerQualificationRequest"];
             };
         };
         responses: {
+            /** @description The qualification was added (the status Microsoft's reference page gives; the mock answers 201). The body is the qualification as it now stands, or, as that page describes it, a `CustomerQualifications` wrapper. */
+            200: {
+                headers: {
+                    "MS-RequestId": components["headers"]["MS-RequestId"];
+                    "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedQualification"];
+                    "text/json": components["schemas"]["CreatedQualification"];
+                    "application/xml": components["schemas"]["CreatedQualification"];
+                    "text/xml": components["schemas"]["CreatedQualification"];
+                };
+            };
             /** @description The qualification was added; the body is the qualification as it now stands. */
             201: {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CustomerQualification"];
+                    "text/json": components["schemas"]["CustomerQualification"];
+                    "application/xml": components["schemas"]["CustomerQualification"];
+                    "text/xml": components["schemas"]["CustomerQualification"];
                 };
             };
             /** @description The customer id or the request breaks a rule; `code` says which. */
@@ -788,10 +924,14 @@ export interface operations {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                    "text/json": components["schemas"]["Error"];
+                    "application/xml": components["schemas"]["Error"];
+                    "text/xml": components["schemas"]["Error"];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -809,7 +949,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -819,7 +959,7 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
@@ -834,10 +974,14 @@ export interface operations {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ValidationCode"][];
+                    "text/json": components["schemas"]["ValidationCode"][];
+                    "application/xml": components["schemas"]["ValidationCode"][];
+                    "text/xml": components["schemas"]["ValidationCode"][];
                 };
             };
             401: components["responses"]["Unauthorized"];
@@ -851,7 +995,7 @@ export interface operations {
             query?: never;
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -861,14 +1005,14 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
             };
             path: {
                 /**
-                 * @description The customer's id: a GUID-formatted string (the customer's tenant id). The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
+                 * @description The customer's id: a GUID-formatted string (the customer's tenant id), in any form a .NET `Guid` parses (plain, braced `{...}`, in parentheses, or 32 digits), any letter case. The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
                  * @example 3b8a1c0e-4f6d-4a8b-9e21-7c5d2f9a6b14
                  */
                 "customer-tenant-id": components["parameters"]["CustomerTenantId"];
@@ -877,17 +1021,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The customer's first qualification, or "None". */
-            200: {
-                headers: {
-                    "MS-RequestId": components["headers"]["MS-RequestId"];
-                    "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Qualification"];
-                };
-            };
+            200: components["responses"]["SingleQualification"];
             400: components["responses"]["InvalidCustomerId"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -907,7 +1041,7 @@ export interface operations {
             };
             header?: {
                 /**
-                 * @description GUID naming this request, and the idempotency key of writes: a POST or PUT sent again with an MS-RequestId already used returns the first response and changes nothing. Generated by the service when absent; echoed in every response.
+                 * @description GUID naming this request, and the idempotency key of writes: the same POST or PUT sent again (same token, method, path, query and body) with an MS-RequestId already used returns the first response and changes nothing; a different request with that id gets 400 `800005`. Generated by the service when absent; echoed in every response.
                  * @example 037db222-6d8e-4d7f-ba78-df3dca33fb68
                  */
                 "MS-RequestId"?: components["parameters"]["MsRequestId"];
@@ -917,47 +1051,45 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
-                 * @description Correlation vector for internal tracing (optional).
+                 * @description Correlation vector for internal tracing (optional; echoed, or generated).
                  * @example Lk9sZ3BQdUVrOXpHeHZKYS4w.1
                  */
                 "MS-CV"?: components["parameters"]["MsCv"];
             };
             path: {
                 /**
-                 * @description The customer's id: a GUID-formatted string (the customer's tenant id). The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
+                 * @description The customer's id: a GUID-formatted string (the customer's tenant id), in any form a .NET `Guid` parses (plain, braced `{...}`, in parentheses, or 32 digits), any letter case. The value is not constrained here on purpose: a value that is not a GUID reaches the service and gets 400 `900118`.
                  * @example 3b8a1c0e-4f6d-4a8b-9e21-7c5d2f9a6b14
                  */
                 "customer-tenant-id": components["parameters"]["CustomerTenantId"];
             };
             cookie?: never;
         };
-        /** @description The qualification to set, as a JSON string. */
+        /** @description The qualification to set, as a bare string. */
         requestBody: {
             content: {
-                "application/json": string;
+                "application/json": components["schemas"]["QualificationName"];
+                "text/json": components["schemas"]["QualificationName"];
+                "application/xml": components["schemas"]["QualificationName"];
+                "text/xml": components["schemas"]["QualificationName"];
+                "application/x-www-form-urlencoded": components["schemas"]["QualificationName"];
             };
         };
         responses: {
-            /** @description The qualification was added; the body is the qualification as it now stands. */
-            200: {
-                headers: {
-                    "MS-RequestId": components["headers"]["MS-RequestId"];
-                    "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CustomerQualification"];
-                };
-            };
+            200: components["responses"]["SingleQualification"];
             /** @description The customer id or the request breaks a rule; `code` says which. */
             400: {
                 headers: {
                     "MS-RequestId": components["headers"]["MS-RequestId"];
                     "MS-CorrelationId": components["headers"]["MS-CorrelationId"];
+                    "MS-CV": components["headers"]["MS-CV"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                    "text/json": components["schemas"]["Error"];
+                    "application/xml": components["schemas"]["Error"];
+                    "text/xml": components["schemas"]["Error"];
                 };
             };
             401: components["responses"]["Unauthorized"];

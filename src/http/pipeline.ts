@@ -1,25 +1,33 @@
 /**
  * One fixed pipeline for both APIs, whatever door the request came through:
- * route -> authenticate -> authorize (spec `x-roles`) -> read body -> validate body (spec schema)
- * -> handle -> respond. Each API supplies its handlers and the mapping of refusals to its own
- * error shape; nothing here knows about msw or express.
+ * route -> authenticate -> authorize (spec `x-roles`) -> read body (in a media type the
+ * operation declares) -> validate body (spec schema) -> handle -> respond (in the media type
+ * `Accept` asks for, where the API offers more than JSON). Each API supplies its handlers and
+ * the mapping of refusals to its own error shape; nothing here knows about msw or express.
  */
 import { Refusal } from '../core/problem.js';
 import {
+  atPointer,
+  documents,
   isRecord,
+  resolve,
+  responseSchemaPointer,
   validate,
   type ApiName,
   type OperationInfo,
   type SchemaError,
 } from '../schema/index.js';
+import { formatOf, mediaTypeOf, negotiate, readForm, requestFormat } from './media.js';
 import { createRouter } from './router.js';
-import { isJsonMediaType, type KitRequest, type KitResponse } from './types.js';
+import type { KitRequest, KitResponse } from './types.js';
+import { readXml, writeXml } from './xml.js';
 
 /** Failures the pipeline itself detects, named the same for both APIs. */
 export type PipelineCode =
   | 'Unauthorized'
   | 'Forbidden'
   | 'NotFound'
+  | 'MethodNotAllowed'
   | 'UnsupportedMediaType'
   | 'InvalidJson'
   | 'ValidationFailed'
@@ -35,7 +43,7 @@ export interface Call<Actor, World> {
   request: KitRequest;
   operation: OperationInfo;
   params: Record<string, string>;
-  /** The parsed JSON body (undefined when there is none). */
+  /** The parsed body, whatever its media type (undefined when there is none). */
   body: unknown;
 }
 
@@ -67,6 +75,13 @@ export interface ApiModule<Actor, World> {
   ): void;
   /** Last touch on every response (e.g. echo headers). */
   finish?(world: World, request: KitRequest, response: KitResponse): KitResponse;
+  /**
+   * Media types the API answers in, chosen by `Accept` (the first is the fallback); unset: JSON
+   * only, whatever `Accept` says. The spec declares the same list for each response.
+   */
+  responseMediaTypes?: readonly string[];
+  /** Pointer to the error body's schema (an XML error answer is named after it). */
+  errorSchema?: string;
 }
 
 /** Request bodies over this size answer 413 in the API's own error shape. */
@@ -138,27 +153,97 @@ export function fieldErrors(errors: SchemaError[]): Record<string, string[]> {
   return fields;
 }
 
+/**
+ * The request body an operation declares: the schema (the `application/json` one: every media
+ * type of a body shares it), whether it is required, and the media types it may come in.
+ */
 function requestBodySchema(
   operation: OperationInfo,
-): { pointer: string; required: boolean } | undefined {
+): { pointer: string; required: boolean; mediaTypes: string[] } | undefined {
   const body = operation.operation.requestBody;
   if (!isRecord(body) || !isRecord(body.content) || !('application/json' in body.content))
     return undefined;
   return {
     pointer: `${operation.pointer}/requestBody/content/application~1json/schema`,
     required: body.required === true,
+    mediaTypes: Object.keys(body.content),
   };
+}
+
+/** A body read in its format; a text that is not one of it is an `InvalidJson` refusal. */
+function parseBody(
+  api: OperationInfo['api'],
+  format: 'json' | 'xml' | 'form',
+  text: string,
+  pointer: string,
+): unknown {
+  const schema = { $ref: pointer };
+  try {
+    if (format === 'xml') return readXml(api, text, schema);
+    if (format === 'form') {
+      const declared = resolve<unknown>(api, atPointer(documents[api], pointer));
+      return readForm(text, isRecord(declared) && declared.type === 'string');
+    }
+    return JSON.parse(text);
+  } catch (error) {
+    const what = format === 'xml' ? 'valid XML' : 'valid JSON';
+    throw refusal('InvalidJson', `The request body is not ${what}: ${(error as Error).message}`);
+  }
+}
+
+/** What the pipeline learnt on the way that shapes the answer. */
+interface Progress {
+  /** Set once the caller passed authentication and authorization. */
+  operation?: OperationInfo;
+  /** The operation the path and method name, authorized or not. */
+  routed?: OperationInfo;
+  /** For a 405: the methods the path has. */
+  allowed?: string[];
+}
+
+/**
+ * Answers in the negotiated media type: JSON as it is (relabelled `text/json` when asked), XML
+ * written from the JSON through the schema of the declared response (an error's: `errorSchema`).
+ */
+function negotiated<Actor, World>(
+  module: ApiModule<Actor, World>,
+  request: KitRequest,
+  response: KitResponse,
+  operation: OperationInfo | undefined,
+): KitResponse {
+  const offered = module.responseMediaTypes;
+  if (!offered || response.body === undefined) return response;
+  if (mediaTypeOf(response.headers['content-type']) !== 'application/json') return response;
+  const chosen = negotiate(request.headers.accept, offered);
+  if (chosen === 'application/json') return response;
+  const headers = { ...response.headers, 'content-type': chosen };
+  if (formatOf(chosen) !== 'xml') return { ...response, headers };
+  const pointer =
+    response.status >= 400 && module.errorSchema
+      ? module.errorSchema
+      : operation && responseSchemaPointer(operation, response.status, chosen);
+  if (!pointer) return response;
+  return {
+    ...response,
+    headers,
+    body: writeXml(module.api, JSON.parse(response.body), { $ref: pointer }),
+  };
+}
+
+/** HTTP details every answer of both APIs carries. */
+function withHttpDetails(response: KitResponse, progress: Progress): KitResponse {
+  const headers = { ...response.headers };
+  // RFC 9110: a 401 names the scheme to authenticate with; a 405 the methods the path has.
+  if (response.status === 401) headers['www-authenticate'] ??= 'Bearer';
+  if (response.status === 405 && progress.allowed) headers.allow = progress.allowed.join(', ');
+  if (response.body !== undefined) headers['content-length'] = String(utf8Length(response.body));
+  return { ...response, headers };
 }
 
 export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
   const route = createRouter(module.api);
 
-  /** `authorized` is set once the caller passed authentication and authorization. */
-  function run(
-    world: World,
-    request: KitRequest,
-    authorized: { operation?: OperationInfo },
-  ): KitResponse {
+  function run(world: World, request: KitRequest, progress: Progress): KitResponse {
     if (headerBytes(request.headers) > MAX_HEADER_BYTES) {
       throw refusal(
         'RequestHeadersTooLarge',
@@ -166,9 +251,18 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
       );
     }
     const found = route(request.method, request.path);
+    if (found.kind === 'wrong-method') {
+      // A path that exists with another method: not to be confused with a missing object.
+      progress.allowed = found.allowed;
+      throw refusal(
+        'MethodNotAllowed',
+        `${request.path} does not answer ${request.method}; it answers ${found.allowed.join(', ')}.`,
+      );
+    }
     if (found.kind !== 'match')
       throw refusal('NotFound', `No operation answers ${request.method} ${request.path}.`);
     const { operation, params } = found.match;
+    progress.routed = operation;
     const actor = module.authenticate(world, request);
     if (!operation.roles.includes(module.roleOf(actor))) {
       throw refusal(
@@ -178,7 +272,7 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     }
     const replayed = module.replay?.(world, request, operation);
     if (replayed) return replayed;
-    authorized.operation = operation;
+    progress.operation = operation;
     module.beforeBody?.({ world, actor, request, operation, params });
 
     if (request.bodyTooLarge)
@@ -198,24 +292,18 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
             `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
           );
         }
-        if (!isJsonMediaType(request.headers['content-type'])) {
+        const format = requestFormat(request.headers['content-type'], schema.mediaTypes);
+        if (!format) {
           throw refusal(
             'UnsupportedMediaType',
-            `Send the body as application/json (got ${request.headers['content-type'] ?? 'no content type'}).`,
+            `Send the body as ${schema.mediaTypes.join(', ')} (got ${request.headers['content-type'] ?? 'no content type'}).`,
           );
         }
         if (text.trim().length === 0)
           throw refusal('ValidationFailed', 'A request body is required.', {
             $body: ['is required'],
           });
-        try {
-          body = JSON.parse(text);
-        } catch (error) {
-          throw refusal(
-            'InvalidJson',
-            `The request body is not valid JSON: ${(error as Error).message}`,
-          );
-        }
+        body = parseBody(module.api, format, text, schema.pointer);
         if (deeperThan(body, MAX_JSON_DEPTH)) {
           throw refusal(
             'ValidationFailed',
@@ -240,17 +328,27 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     return handler({ world, actor, request, operation, params, body });
   }
 
+  /** The last steps of every answer: the API's touch, the media type, the HTTP details. */
+  function respond(
+    world: World,
+    request: KitRequest,
+    response: KitResponse,
+    progress: Progress,
+  ): KitResponse {
+    const finished = module.finish ? module.finish(world, request, response) : response;
+    return withHttpDetails(negotiated(module, request, finished, progress.routed), progress);
+  }
+
   /** Answers a refusal decided outside the pipeline (an injected fault) in this API's shape. */
   function refuse(world: World, request: KitRequest, refused: Refusal): KitResponse {
-    const response = module.refusalResponse(world, refused, request);
-    return module.finish ? module.finish(world, request, response) : response;
+    return respond(world, request, module.refusalResponse(world, refused, request), {});
   }
 
   function handle(world: World, request: KitRequest): KitResponse {
     let response: KitResponse;
-    const authorized: { operation?: OperationInfo } = {};
+    const progress: Progress = {};
     try {
-      response = run(world, request, authorized);
+      response = run(world, request, progress);
     } catch (error) {
       const refused =
         error instanceof Refusal
@@ -261,8 +359,8 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
             );
       response = module.refusalResponse(world, refused, request);
     }
-    if (authorized.operation) module.remember?.(world, request, authorized.operation, response);
-    return module.finish ? module.finish(world, request, response) : response;
+    if (progress.operation) module.remember?.(world, request, progress.operation, response);
+    return respond(world, request, response, progress);
   }
 
   return Object.assign(handle, { refuse });

@@ -51,14 +51,3 @@ export const json = (
   headers: { 'content-type': contentType },
   body: JSON.stringify(value),
 });
-
-/** Media types that carry JSON (`application/json`, `text/json`, `application/*+json`). */
-export function isJsonMediaType(contentType: string | undefined): boolean {
-  if (!contentType) return false;
-  const type = contentType.split(';')[0]!.trim().toLowerCase();
-  return (
-    type === 'application/json' ||
-    type === 'text/json' ||
-    /^application\/[a-z0-9.-]+\+json$/.test(type)
-  );
-}

@@ -35,6 +35,8 @@ ajv.addVocabulary([
   'webhooks',
   'jsonSchemaDialect',
   'externalDocs',
+  // OpenAPI's XML object on a schema: names the element an XML body is written as.
+  'xml',
 ]);
 // Not meta-validated as a whole (an OpenAPI document is not one JSON Schema, and it costs ~100 ms
 // at every start): each schema is checked in strict mode when first compiled, the documents are

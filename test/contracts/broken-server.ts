@@ -21,7 +21,12 @@ export async function startBrokenServer(): Promise<Running> {
       request.method === 'POST' &&
       request.path === '/v1/program/enrollments'
     ) {
-      const body = JSON.parse(request.body ?? '{}') as { certificate?: { id?: string } };
+      let body: { certificate?: { id?: string } } = {};
+      try {
+        body = JSON.parse(request.body ?? '{}') as typeof body;
+      } catch {
+        // Not JSON: the kit refuses it below.
+      }
       const certificate = body.certificate?.id
         ? kit.world.program.certificates.get(body.certificate.id)
         : undefined;
@@ -53,7 +58,9 @@ export async function startBrokenServer(): Promise<Running> {
       const certificate = JSON.parse(answer.body!) as { expirationDate?: unknown };
       if (typeof certificate.expirationDate === 'string')
         certificate.expirationDate = Number(certificate.expirationDate.replace(/-/g, ''));
-      return { ...answer, body: JSON.stringify(certificate) };
+      const text = JSON.stringify(certificate);
+      const headers = { ...answer.headers, 'content-length': String(Buffer.byteLength(text)) };
+      return { ...answer, headers, body: text };
     }
     if (api === 'partner-center') {
       // Fault 3: a required header is missing.

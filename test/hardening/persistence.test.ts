@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStateFile } from '../../mocks/server/persistence.js';
+import { seedCustomers } from '../../src/core/partner/seed.js';
 import { freePort } from '../../scripts/prism.js';
 
 interface Started {
@@ -123,6 +124,45 @@ describe('state file', () => {
       });
       expect(next.status).toBe(201);
       expect(acknowledged).not.toContain(((await next.json()) as { id: string }).id);
+    } finally {
+      second.child.kill('SIGTERM');
+      await exited(second.child);
+    }
+  }, 60_000);
+
+  it('keeps remembered Partner Center answers across a restart: a retry replays, the id on another request is refused (issue 13)', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'kit-state-')), 'team-mock.json');
+    const requestId = 'e5b8a61c-9f72-4db4-a0a5-6c2b1f4e8d37';
+    const post = (url: string, customer: string) =>
+      fetch(`${url}/v1/customers/${customer}/qualifications`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer partner-token',
+          'content-type': 'application/json',
+          'MS-RequestId': requestId,
+        },
+        body: JSON.stringify({ qualification: 'StateOwnedEntity' }),
+      });
+    const first = await start(file);
+    let firstText: string;
+    try {
+      const created = await post(first.url, seedCustomers.none);
+      expect(created.status).toBe(201);
+      firstText = await created.text();
+    } finally {
+      first.child.kill('SIGTERM');
+      await exited(first.child);
+    }
+    const second = await start(file);
+    try {
+      expect(second.output()).toContain('(restored)');
+      const retry = await post(second.url, seedCustomers.none);
+      // Not 409 "already held": the first answer, replayed.
+      expect([retry.status, await retry.text()]).toEqual([201, firstText]);
+      const other = await post(second.url, seedCustomers.academicNone);
+      expect([other.status, ((await other.json()) as { code: number }).code]).toEqual([
+        400, 800005,
+      ]);
     } finally {
       second.child.kill('SIGTERM');
       await exited(second.child);

@@ -17,31 +17,31 @@ export type { Scenario };
 
 export { tokens, customers, codes };
 const PC = 'partner-center' as const;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const unknownCustomer = '0d4f6e2b-1a7c-4c39-b8e5-6f2a9d0b3c71';
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const unknownCustomer = '0d4f6e2b-1a7c-4c39-b8e5-6f2a9d0b3c71';
 
-const qualificationsOf = (id: string) => `/v1/customers/${id}/qualifications`;
-const deprecatedOf = (id: string) => `/v1/customers/${id}/qualification`;
-const validations = '/v1/customers/all/validations';
+export const qualificationsOf = (id: string) => `/v1/customers/${id}/qualifications`;
+export const deprecatedOf = (id: string) => `/v1/customers/${id}/qualification`;
+export const validations = '/v1/customers/all/validations';
 
 /** A Partner Center call with the partner token unless told otherwise. */
-const call = (door: Door, method: string, path: string, options: CallOptions = {}) =>
+export const call = (door: Door, method: string, path: string, options: CallOptions = {}) =>
   door.call(PC, method, path, { token: tokens.partner, ...options });
 
-const post = (
+export const post = (
   door: Door,
   id: string,
   body: unknown,
   options: CallOptions & { query?: string } = {},
 ) => call(door, 'POST', `${qualificationsOf(id)}${options.query ?? ''}`, { body, ...options });
 
-async function qualifications(door: Door, id: string) {
+export async function qualifications(door: Door, id: string) {
   const answer = await call(door, 'GET', qualificationsOf(id));
   expect(answer.status).toBe(200);
   return answer.body as Record<string, unknown>[];
 }
 
-async function validationCode(door: Door, id: string) {
+export async function validationCode(door: Door, id: string) {
   const answer = await call(door, 'GET', validations);
   return (answer.body as { validationId: string; remainingCreates: number; eTag: string }[]).find(
     (code) => code.validationId === id,
@@ -49,7 +49,7 @@ async function validationCode(door: Door, id: string) {
 }
 
 /** Everything a write can change: every customer's qualifications and the validation codes. */
-async function snapshot(door: Door): Promise<string> {
+export async function snapshot(door: Door): Promise<string> {
   const state = await door.control('GET', '/state');
   return JSON.stringify({
     customers: state.body.partnerCenter.customers,
@@ -57,14 +57,19 @@ async function snapshot(door: Door): Promise<string> {
   });
 }
 
-function isError(answer: Answer, status: number, code: number) {
+export function isError(answer: Answer, status: number, code: number) {
   expect([answer.status, answer.body?.code], answer.text).toEqual([status, code]);
   expect(answer.body).toMatchObject({ data: [], source: 'PartnerFD' });
   expect(answer.body.description.length).toBeGreaterThan(10);
 }
 
 /** A refused write: status, error code, and nothing changed anywhere. */
-async function refused(door: Door, send: () => Promise<Answer>, status: number, code: number) {
+export async function refused(
+  door: Door,
+  send: () => Promise<Answer>,
+  status: number,
+  code: number,
+) {
   const before = await snapshot(door);
   const answer = await send();
   isError(answer, status, code);
@@ -72,12 +77,12 @@ async function refused(door: Door, send: () => Promise<Answer>, status: number, 
   return answer;
 }
 
-const educationK12 = { qualification: 'Education', educationSegment: 'K12' };
-const gcc = (validationCode: string) => ({
+export const educationK12 = { qualification: 'Education', educationSegment: 'K12' };
+export const gcc = (validationCode: string) => ({
   qualification: 'GovernmentCommunityCloud',
   validationCode,
 });
-const soe = { qualification: 'StateOwnedEntity' };
+export const soe = { qualification: 'StateOwnedEntity' };
 const day = (offset: number) => new Date(Date.parse(testNow) + offset * 86_400_000).toISOString();
 
 const reads: Scenario[] = [
@@ -239,7 +244,7 @@ const rules: Scenario[] = [
   {
     name: 'rule: only Education, GovernmentCommunityCloud and StateOwnedEntity can be set (None, Nonprofit, unknown: 400 900126)',
     async run(door) {
-      for (const value of ['None', 'Nonprofit', 'Hospital', 'education', '']) {
+      for (const value of ['None', 'Nonprofit', 'Hospital', '']) {
         const answer = await refused(
           door,
           () => post(door, customers.none, { qualification: value }),
@@ -248,6 +253,14 @@ const rules: Scenario[] = [
         );
         expect(answer.body.description).toContain(`'${value}'`);
       }
+      // The SDK's wire form of a value that cannot be set is still that value.
+      const nonprofit = await refused(
+        door,
+        () => post(door, customers.none, { qualification: 'nonprofit' }),
+        400,
+        900126,
+      );
+      expect(nonprofit.body.description).toContain("'Nonprofit' cannot be set");
     },
   },
   {
@@ -471,13 +484,13 @@ const rules: Scenario[] = [
         400,
         900126,
       );
-      // GCC code known before already held; segment before the combination.
+      // already held before the GCC code; segment before the combination.
       await refused(
         door,
         () =>
           post(door, customers.gccWithStateOwned, { qualification: 'GovernmentCommunityCloud' }),
-        400,
-        900128,
+        409,
+        600061,
       );
       await refused(
         door,
@@ -485,6 +498,25 @@ const rules: Scenario[] = [
         400,
         900127,
       );
+      // the combination before the GCC code, as Microsoft's sample expects for a made-up code.
+      const sample = await refused(
+        door,
+        () => post(door, customers.educationWithStateOwned, gcc('NotRealCode')),
+        400,
+        900130,
+      );
+      expect(sample.body.description).toContain('cannot hold both Education and');
+      await refused(
+        door,
+        () =>
+          post(door, customers.educationWithStateOwned, {
+            qualification: 'GovernmentCommunityCloud',
+          }),
+        400,
+        900130,
+      );
+      // the GCC code before the code's remaining creates.
+      await refused(door, () => post(door, customers.none, gcc('NotRealCode')), 400, 900128);
       // already held before code exhausted.
       await refused(
         door,
@@ -545,29 +577,48 @@ const contracts: Scenario[] = [
     },
   },
   {
-    name: 'deprecated: GET .../qualification answers the first qualification as a bare string, or "None"',
+    name: 'deprecated: GET .../qualification answers the first held qualification as a bare string in the SDK wire form, or "none"; a Denied Education is not held',
     async run(door) {
-      const first = await call(door, 'GET', deprecatedOf(customers.gccWithStateOwned));
-      expect([first.status, first.body]).toEqual([200, 'GovernmentCommunityCloud']);
-      const none = await call(door, 'GET', deprecatedOf(customers.none));
-      expect([none.status, none.body]).toEqual([200, 'None']);
+      const read = async (id: string) => {
+        const answer = await call(door, 'GET', deprecatedOf(id));
+        expect(answer.status).toBe(200);
+        return answer.body;
+      };
+      expect(await read(customers.gccWithStateOwned)).toBe('government_community_cloud');
+      expect(await read(customers.educationWithStateOwned)).toBe('education');
+      expect(await read(customers.educationInReview)).toBe('education');
+      expect(await read(customers.stateOwnedOnly)).toBe('state_owned_entity');
+      expect(await read(customers.none)).toBe('none');
+      // Denied: not held, so not reported as Education (regression, issue 13).
+      expect(await read(customers.educationDenied)).toBe('none');
       isError(await call(door, 'GET', deprecatedOf(unknownCustomer)), 404, 60003);
     },
   },
   {
-    name: 'deprecated: PUT .../qualification adds GCC (?code=) or SOE (200); Education is always 900127; a non-string body 800002',
+    name: "deprecated: PUT .../qualification takes the SDK's enum string, adds GCC (?code=), SOE or Education (200, a bare string); a non-string body 800002",
     async run(door) {
       const put = (id: string, body: unknown, query = '') =>
         call(door, 'PUT', `${deprecatedOf(id)}${query}`, { body });
       const government = await put(
         customers.none,
-        'GovernmentCommunityCloud',
+        'government_community_cloud',
         `?code=${codes.withCreates}`,
       );
-      expect([government.status, government.body.vettingStatus]).toEqual([200, 'Approved']);
-      const stateOwned = await put(customers.none, 'StateOwnedEntity');
-      expect([stateOwned.status, stateOwned.body]).toEqual([200, soe]);
-      await refused(door, () => put(customers.academicNone, 'Education'), 400, 900127);
+      expect([government.status, government.body]).toEqual([200, 'government_community_cloud']);
+      expect((await qualifications(door, customers.none))[0]).toMatchObject({
+        qualification: 'GovernmentCommunityCloud',
+        vettingStatus: 'Approved',
+      });
+      const stateOwned = await put(customers.none, 'state_owned_entity');
+      expect([stateOwned.status, stateOwned.body]).toEqual([200, 'state_owned_entity']);
+      // Education through the PUT: no segment can be sent, it is vetted as usual.
+      const education = await put(customers.academicNone, 'education');
+      expect([education.status, education.body]).toEqual([200, 'education']);
+      expect(await qualifications(door, customers.academicNone)).toEqual([
+        { qualification: 'Education', vettingStatus: 'InReview', vettingCreateDate: testNow },
+      ]);
+      // The enumeration's own spelling, in any case, works too.
+      expect((await put(customers.stateOwnedOnly, 'STATEOWNEDENTITY')).status).toBe(409);
       await refused(
         door,
         () => put(customers.academicNone, { qualification: 'StateOwnedEntity' }),
@@ -578,9 +629,15 @@ const contracts: Scenario[] = [
       await refused(door, () => put(customers.stateOwnedOnly, 'StateOwnedEntity'), 409, 600061);
       await refused(
         door,
-        () => put(customers.academicNone, 'GovernmentCommunityCloud'),
+        () => put(customers.stateOwnedOnly, 'GovernmentCommunityCloud'),
         400,
         900128,
+      );
+      await refused(
+        door,
+        () => put(customers.academicNone, 'GovernmentCommunityCloud'),
+        400,
+        900130,
       );
     },
   },
@@ -753,26 +810,17 @@ const access: Scenario[] = [
     },
   },
   {
-    name: 'body: not JSON is 415 800004; malformed JSON, a non-object or no qualification 400 800002; too large 413 800003',
+    name: 'body: a media type not declared is 415 800004; malformed JSON or XML, a non-object or no qualification 400 800002; too large 413 800003',
     async run(door) {
       const send = (raw: string, contentType?: string) => () =>
         call(door, 'POST', qualificationsOf(customers.none), {
           raw,
           headers: contentType ? { 'content-type': contentType } : {},
         });
-      await refused(
-        door,
-        send('<Qualification>Education</Qualification>', 'application/xml'),
-        415,
-        800004,
-      );
-      await refused(
-        door,
-        send('qualification=StateOwnedEntity', 'application/x-www-form-urlencoded'),
-        415,
-        800004,
-      );
+      await refused(door, send('StateOwnedEntity', 'text/plain'), 415, 800004);
+      await refused(door, send('{"qualification": "StateOwnedEntity"}', 'text/html'), 415, 800004);
       await refused(door, send('{"qualification": "StateOwnedEntity"}'), 415, 800004);
+      await refused(door, send('<q>', 'application/xml'), 400, 800002);
       await refused(door, send('{"qualification": ', 'application/json'), 400, 800002);
       await refused(door, send('["StateOwnedEntity"]', 'application/json'), 400, 800002);
       await refused(door, send('{}', 'application/json'), 400, 800002);
@@ -792,16 +840,26 @@ const access: Scenario[] = [
     },
   },
   {
-    name: 'route: a path no operation answers is 404 800404 in the Partner Center error body',
+    name: 'route: a path no operation answers is 404 800404; a known path with a method it lacks 405 800405 with Allow',
     async run(door) {
       isError(await call(door, 'GET', '/v1/customers/all/nothing-here'), 404, 800404);
-      isError(await call(door, 'DELETE', qualificationsOf(customers.none)), 404, 800404);
+      const wrong = await refused(
+        door,
+        () => call(door, 'DELETE', qualificationsOf(customers.none)),
+        405,
+        800405,
+      );
+      expect(wrong.headers.get('allow')).toBe('GET, POST');
+      const put = await call(door, 'POST', deprecatedOf(customers.none), { body: 'none' });
+      isError(put, 405, 800405);
+      expect(put.headers.get('allow')).toBe('GET, PUT');
+      isError(await call(door, 'PATCH', '/v1/customers'), 405, 800405);
     },
   },
 ];
 
-const requestId = 'a1f4c2d8-5b3e-4f70-9c61-2e8d7b0a4f93';
-const correlationId = '7d2456fd-2d79-46d0-9f8e-5d7ecd5f8745';
+export const requestId = 'a1f4c2d8-5b3e-4f70-9c61-2e8d7b0a4f93';
+export const correlationId = '7d2456fd-2d79-46d0-9f8e-5d7ecd5f8745';
 
 const idempotency: Scenario[] = [
   {
@@ -837,18 +895,20 @@ const idempotency: Scenario[] = [
     },
   },
   {
-    name: 'idempotency: a retry gets the first answer whatever its body, refusals included; an Education retry counts no extra request',
+    name: 'idempotency: a retry of the same request gets the first answer, refusals included; another body with that id is 400 800005; an Education retry counts no extra request',
     async run(door) {
       const headers = { 'MS-RequestId': requestId };
       const refusedFirst = await post(door, customers.none, { qualification: 'None' }, { headers });
       isError(refusedFirst, 400, 900126);
       const retry = await refused(
         door,
-        () => post(door, customers.none, soe, { headers }),
+        () => post(door, customers.none, { qualification: 'None' }, { headers }),
         400,
         900126,
       );
       expect(retry.text).toBe(refusedFirst.text);
+      // Never another request's answer (regression, issue 13).
+      await refused(door, () => post(door, customers.none, soe, { headers }), 400, 800005);
 
       const education = { 'MS-RequestId': 'd4a7f50b-8e61-4ca3-8f94-5b1a0e3d7c26' };
       const asked = await post(door, customers.educationDenied, educationK12, {

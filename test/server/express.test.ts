@@ -26,6 +26,7 @@ describe('express server', () => {
     });
     expect(simple.headers.get('access-control-allow-origin')).toBe('*');
     expect(simple.headers.get('access-control-expose-headers')).toContain('MS-RequestId');
+    expect(simple.headers.get('access-control-expose-headers')).toContain('MS-CV');
   });
 
   it('refuses a body over 1 MB with 413 in the API’s own shape, and keeps serving', async () => {

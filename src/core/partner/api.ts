@@ -1,8 +1,10 @@
 /**
  * Partner Center on the shared pipeline: bearer tokens, handlers per operationId, the error
- * body, the `MS-RequestId` / `MS-CorrelationId` headers and idempotent writes.
+ * body, the `MS-RequestId` / `MS-CorrelationId` / `MS-CV` headers, idempotent writes, and the
+ * media types it answers in.
  */
 import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
+import { decodeComponent as decode } from '../../http/media.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
 import { isRecord, type OperationInfo } from '../../schema/index.js';
 import { setOwn } from '../own.js';
@@ -10,7 +12,7 @@ import { Refusal } from '../problem.js';
 import type { World } from '../world.js';
 import { errorResponse, refuse } from './errors.js';
 import * as service from './service.js';
-import type { PartnerActor } from './state.js';
+import { requestKey, type PartnerActor, type RememberedRequest } from './state.js';
 
 type PartnerCall = Call<PartnerActor, World>;
 
@@ -22,24 +24,19 @@ function bearerToken(request: KitRequest): string | undefined {
   return header === undefined ? undefined : /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header)?.[1];
 }
 
-/** The first value of a query parameter, decoded (`+` is a space); undefined when absent. */
+/**
+ * The first value of a query parameter, decoded (`+` is a space); undefined when absent. Names
+ * match whatever their letter case, as ASP.NET binds them (`?Code=` is `?code=`).
+ */
 export function queryValue(rawQuery: string, name: string): string | undefined {
+  const wanted = name.toLowerCase();
   for (const pair of rawQuery.split('&')) {
     const equals = pair.indexOf('=');
     const key = equals === -1 ? pair : pair.slice(0, equals);
-    if (decode(key) !== name) continue;
+    if (decode(key).toLowerCase() !== wanted) continue;
     return equals === -1 ? '' : decode(pair.slice(equals + 1));
   }
   return undefined;
-}
-
-function decode(text: string): string {
-  const spaced = text.replace(/\+/g, ' ');
-  try {
-    return decodeURIComponent(spaced);
-  } catch {
-    return spaced;
-  }
 }
 
 const header = (request: KitRequest, name: string) => {
@@ -129,26 +126,43 @@ const handlers: Record<string, Handler<PartnerActor, World>> = {
       ),
     ),
   listValidationCodes: (call) => json(200, [...call.world.partner.validationCodes.values()]),
-  getCustomerQualificationDeprecated: (call) => {
-    const record = service.findCustomer(call.world.partner, customerId(call));
-    return json(200, record.qualifications[0]?.qualification ?? 'None');
-  },
-  updateCustomerQualificationDeprecated: (call) =>
+  // The deprecated pair answers bare strings in the SDK's enum wire form, as the old SDKs read.
+  getCustomerQualificationDeprecated: (call) =>
     json(
       200,
-      service.addQualification(
-        context(call),
-        customerId(call),
-        { qualification: call.body as string },
-        queryValue(call.request.rawQuery, 'code'),
+      service.wireForm(
+        service.firstHeld(service.findCustomer(call.world.partner, customerId(call))),
       ),
     ),
+  updateCustomerQualificationDeprecated: (call) => {
+    const added = service.addQualification(
+      context(call),
+      customerId(call),
+      { qualification: call.body as string, segmentRequired: false },
+      queryValue(call.request.rawQuery, 'code'),
+    );
+    return json(200, service.wireForm(added.qualification));
+  },
 };
 
 /** Request body keys matched whatever their letter case (the older contract's `Qualification`). */
 const requestKeys = ['qualification', 'educationSegment', 'website', 'validationCode'];
 
-/** Known keys in their canonical spelling; a key already spelled so wins over other spellings. */
+/**
+ * Known keys in their canonical spelling (a key already spelled so wins over other spellings),
+ * members sent as `null` left out (absent, as ASP.NET binds them), and the enumerated values in
+ * their canonical spelling whatever their case or wire form.
+ */
+function canonicalBody(body: Record<string, unknown>): Record<string, unknown> {
+  const out = canonicalKeys(body);
+  for (const [key, value] of Object.entries(out)) if (value === null) delete out[key];
+  if (typeof out.qualification === 'string')
+    out.qualification = service.canonicalName(out.qualification, service.qualificationNames);
+  if (typeof out.educationSegment === 'string')
+    out.educationSegment = service.canonicalName(out.educationSegment, service.educationSegments);
+  return out;
+}
+
 function canonicalKeys(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
@@ -167,27 +181,69 @@ function canonicalKeys(body: Record<string, unknown>): Record<string, unknown> {
 
 // ---------------------------------------------------------------- headers and idempotency
 
-/** A GUID made from the world's trace-id sequence, which is not the one ids are drawn from. */
+/** murmur3's finalizer: a bijection on 32-bit integers, so distinct inputs never collide. */
+function fmix32(n: number): number {
+  let h = n >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+
+/**
+ * The next generated header id: a version-4-shaped GUID from the state's own sequence (not the
+ * one object ids are drawn from). The sequence survives resets and the state file, and its
+ * first 32 bits are a bijection of the position, so no id repeats.
+ */
 function headerGuid(world: World): string {
-  const hex = world.traceId().slice(3, 35);
-  const variant = '89ab'[parseInt(hex[16]!, 16) & 3]!;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+  const n = (world.partner.headerIds = world.partner.headerIds + 1);
+  const a = hex8(fmix32(n));
+  const b = hex8(fmix32(n + 0x9e3779b9));
+  const c = hex8(fmix32(n ^ 0x6a09e667));
+  const d = hex8(fmix32(Math.imul(n, 0x27d4eb2d) ^ Math.floor(n / 0x1_0000_0000) ^ 0x3c6ef372));
+  const variant = '89ab'[parseInt(c[0]!, 16) & 3]!;
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4, 8)}${d}`;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** A correlation vector in its usual shape: 16 bytes in base64 (22 characters), then `.0`. */
+function correlationVector(world: World): string {
+  const hex = headerGuid(world).replace(/-/g, '');
+  let bits = '';
+  for (const digit of hex) bits += parseInt(digit, 16).toString(2).padStart(4, '0');
+  let out = '';
+  for (let i = 0; i < 132; i += 6) out += BASE64[parseInt(bits.slice(i, i + 6).padEnd(6, '0'), 2)];
+  return `${out}.0`;
 }
 
 const isWrite = (operation: OperationInfo) =>
   operation.method === 'post' || operation.method === 'put';
 
-/** The idempotency key of a write: its MS-RequestId, scoped to the caller's token. */
-function idempotencyKey(request: KitRequest, operation: OperationInfo): string | undefined {
+/**
+ * A write as idempotency sees it: the key (the caller's token and its MS-RequestId) and the
+ * request itself (method, path, query and body), which a replay must match.
+ */
+function writeOf(request: KitRequest, operation: OperationInfo) {
   if (!isWrite(operation)) return undefined;
   const requestId = header(request, 'ms-requestid');
   const token = bearerToken(request);
-  return requestId && token ? `${token}\n${requestId}` : undefined;
+  if (!requestId || !token) return undefined;
+  // Paths are matched whatever their case, so the same request may be spelled differently.
+  const target = `${request.method.toUpperCase()} ${request.path.toLowerCase()}${request.rawQuery ? `?${request.rawQuery}` : ''}`;
+  return {
+    key: requestKey(token, requestId),
+    token,
+    requestId,
+    request: `${target}\n${request.body ?? ''}`,
+  };
 }
 
-const copyResponse = (response: KitResponse): KitResponse => ({
-  ...response,
-  headers: { ...response.headers },
+const copyAnswer = (answer: RememberedRequest['answer']): KitResponse => ({
+  status: answer.status,
+  headers: { ...answer.headers },
+  ...(answer.body === undefined ? {} : { body: answer.body }),
 });
 
 export const partnerCenterApi: ApiModule<PartnerActor, World> = {
@@ -213,21 +269,41 @@ export const partnerCenterApi: ApiModule<PartnerActor, World> = {
       service.findCustomer(call.world.partner, customerId(call));
   },
   normalizeBody(operation, body) {
-    return operation.operationId === 'createCustomerQualification' && isRecord(body)
-      ? canonicalKeys(body)
-      : body;
+    if (operation.operationId === 'createCustomerQualification' && isRecord(body))
+      return canonicalBody(body);
+    if (
+      operation.operationId === 'updateCustomerQualificationDeprecated' &&
+      typeof body === 'string'
+    )
+      return service.canonicalName(body, service.qualificationNames);
+    return body;
   },
   refusalResponse: (_world, refusal) => errorResponse(refusal),
   replay(world, request, operation) {
-    const key = idempotencyKey(request, operation);
-    const first = key === undefined ? undefined : world.idempotency.get(key);
-    return first && copyResponse(first);
+    const write = writeOf(request, operation);
+    const first = write && world.partner.requests.get(write.key);
+    if (!write || !first) return undefined;
+    if (first.request !== write.request)
+      throw refuse(
+        800005,
+        `The MS-RequestId ${write.requestId} was already used for another request (${first.request.split('\n')[0]!}); send a new one.`,
+      );
+    return copyAnswer(first.answer);
   },
   remember(world, request, operation, response) {
-    const key = idempotencyKey(request, operation);
+    const write = writeOf(request, operation);
     // A failure of the mock itself is not an answer worth repeating.
-    if (key !== undefined && response.status < 500)
-      world.idempotency.set(key, copyResponse(response));
+    if (!write || response.status >= 500 || world.partner.requests.get(write.key)) return;
+    world.partner.requests.set(write.key, {
+      token: write.token,
+      requestId: write.requestId,
+      request: write.request,
+      answer: {
+        status: response.status,
+        headers: { ...response.headers },
+        ...(response.body === undefined ? {} : { body: response.body }),
+      },
+    });
   },
   finish(world, request, response) {
     return {
@@ -236,7 +312,10 @@ export const partnerCenterApi: ApiModule<PartnerActor, World> = {
         ...response.headers,
         'MS-RequestId': echoable(header(request, 'ms-requestid')) ?? headerGuid(world),
         'MS-CorrelationId': echoable(header(request, 'ms-correlationid')) ?? headerGuid(world),
+        'MS-CV': echoable(header(request, 'ms-cv')) ?? correlationVector(world),
       },
     };
   },
+  responseMediaTypes: ['application/json', 'text/json', 'application/xml', 'text/xml'],
+  errorSchema: '#/components/schemas/Error',
 };

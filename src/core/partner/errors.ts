@@ -15,7 +15,9 @@ export type PartnerErrorCode =
   | 800002
   | 800003
   | 800004
+  | 800005
   | 800404
+  | 800405
   | 800429
   | 800431
   | 800500
@@ -40,8 +42,17 @@ export const partnerErrors = {
   800001: { status: 401, description: 'The partner access token is missing or not valid.' },
   800002: { status: 400, description: 'The request input is not valid.' },
   800003: { status: 413, description: 'The request body is larger than the service accepts.' },
-  800004: { status: 415, description: 'The media type is not supported; send application/json.' },
+  800004: {
+    status: 415,
+    description:
+      'The media type is not supported; send application/json, text/json, application/xml, text/xml or application/x-www-form-urlencoded.',
+  },
+  800005: {
+    status: 400,
+    description: 'This MS-RequestId was already used for a different request; send a new one.',
+  },
   800404: { status: 404, description: 'No operation answers this method and path.' },
+  800405: { status: 405, description: 'The path does not answer this method; see Allow.' },
   800429: {
     status: 429,
     description: 'Too many requests; retry after the time given in Retry-After.',
@@ -85,6 +96,7 @@ export const pipelineErrors = {
   Unauthorized: 800001,
   Forbidden: 900150,
   NotFound: 800404,
+  MethodNotAllowed: 800405,
   UnsupportedMediaType: 800004,
   InvalidJson: 800002,
   ValidationFailed: 800002,

@@ -9,8 +9,10 @@ import type {
   PartnerActor,
   PartnerSeed,
   PartnerState,
+  RememberedRequest,
   ValidationCode,
 } from './state.js';
+import { requestKey } from './state.js';
 import { forgetDue } from './vetting.js';
 
 export { settleVetting } from './vetting.js';
@@ -152,6 +154,34 @@ export function loadPartner(state: PartnerState, seed: PartnerSeed): void {
       throw new SeedError(`${where}: validation code ${code.validationId} appears twice`);
     state.validationCodes.set(code.validationId, code);
   });
+
+  listOf(seed, 'requests').forEach((raw, i) => {
+    const where = `partnerCenter.requests[${i}]`;
+    const answer = isRecord(raw) ? raw.answer : undefined;
+    if (
+      !isRecord(raw) ||
+      typeof raw.token !== 'string' ||
+      typeof raw.requestId !== 'string' ||
+      typeof raw.request !== 'string' ||
+      !isRecord(answer) ||
+      !Number.isInteger(answer.status) ||
+      !isRecord(answer.headers) ||
+      !Object.values(answer.headers).every((v) => typeof v === 'string') ||
+      (answer.body !== undefined && typeof answer.body !== 'string')
+    )
+      throw new SeedError(
+        `${where}: a remembered request needs token, requestId, request and answer {status, headers, body?}`,
+      );
+    const remembered = copy(raw) as unknown as RememberedRequest;
+    state.requests.set(requestKey(remembered.token, remembered.requestId), remembered);
+  });
+
+  const headerIds: unknown = seed.headerIds;
+  if (headerIds !== undefined) {
+    if (typeof headerIds !== 'number' || !Number.isSafeInteger(headerIds) || headerIds < 0)
+      throw new SeedError('partnerCenter.headerIds must be a non-negative integer');
+    state.headerIds = Math.max(state.headerIds, headerIds);
+  }
 }
 
 export function dumpPartner(state: PartnerState): Required<PartnerSeed> {
@@ -167,6 +197,8 @@ export function dumpPartner(state: PartnerState): Required<PartnerSeed> {
       educationRequests: record.educationRequests,
     })),
     validationCodes: [...state.validationCodes.values()],
+    requests: [...state.requests.values()],
+    headerIds: state.headerIds,
   };
 }
 

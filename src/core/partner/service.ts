@@ -18,11 +18,26 @@ export interface Context {
   now: Date;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isGuid = (value: string) => GUID.test(value);
+/** The forms .NET's `Guid` parses: plain (D), braced (B), in parentheses (P), digits only (N). */
+const GUID_FORMS = [
+  /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i,
+  /^\{([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}$/i,
+  /^\(([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\)$/i,
+  /^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i,
+];
 
-/** Customers are keyed by their id in lower case: a GUID names the same tenant in any case. */
-export const customerKey = (id: string) => id.toLowerCase();
+/** A GUID in its plain lower-case form, whatever form it was given in; undefined if none. */
+export function plainGuid(value: string): string | undefined {
+  for (const form of GUID_FORMS) {
+    const parts = form.exec(value);
+    if (parts) return parts.slice(1).join('-').toLowerCase();
+  }
+  return undefined;
+}
+export const isGuid = (value: string) => plainGuid(value) !== undefined;
+
+/** Customers are keyed by their plain GUID: one tenant, whatever case or form names it. */
+export const customerKey = (id: string) => plainGuid(id) ?? id.toLowerCase();
 
 /** 400 `900118` for an id that is not a GUID, 404 `60003` for one that names no customer. */
 export function findCustomer(state: PartnerState, id: string): CustomerRecord {
@@ -47,17 +62,32 @@ export const settableQualifications: readonly SettableQualification[] = [
   'GovernmentCommunityCloud',
   'StateOwnedEntity',
 ];
-const allQualifications: readonly QualificationName[] = [
+export const isSettable = (value: string): value is SettableQualification =>
+  (settableQualifications as readonly string[]).includes(value);
+
+export const educationSegments = ['K12', 'HigherEducation'] as const;
+
+/**
+ * The value of `names` a client meant: the same letters whatever their case, with or without
+ * the `_` of the SDK's enum wire form (`state_owned_entity`, `STATEOWNEDENTITY`); else the value
+ * as given.
+ */
+export function canonicalName<T extends string>(value: string, names: readonly T[]): T | string {
+  const folded = value.replace(/_/g, '').toLowerCase();
+  return names.find((name) => name.toLowerCase() === folded) ?? value;
+}
+
+/** The .NET SDK's enum wire form: `GovernmentCommunityCloud` -> `government_community_cloud`. */
+export const wireForm = (name: string) =>
+  name.replace(/[A-Z]/g, (letter, at: number) => (at > 0 ? '_' : '') + letter.toLowerCase());
+
+export const qualificationNames = [
   'None',
   'Education',
   'Nonprofit',
   'GovernmentCommunityCloud',
   'StateOwnedEntity',
-];
-export const isSettable = (value: string): value is SettableQualification =>
-  (settableQualifications as readonly string[]).includes(value);
-
-export const educationSegments = ['K12', 'HigherEducation'] as const;
+] as const satisfies readonly QualificationName[];
 
 /** Education verification requests allowed per customer. */
 export const EDUCATION_REQUEST_LIMIT = 3;
@@ -68,7 +98,16 @@ export interface QualificationRequest {
   educationSegment?: string;
   website?: string;
   validationCode?: string;
+  /**
+   * Whether Education needs `educationSegment` (the deprecated PUT's bare string cannot carry
+   * one, so there it does not). Default: it does.
+   */
+  segmentRequired?: boolean;
 }
+
+/** Whether an entry counts as held: every entry, except an Education one that was Denied. */
+export const isHeld = (entry: CustomerQualification) =>
+  !(entry.qualification === 'Education' && entry.vettingStatus === 'Denied');
 
 /**
  * Whether the customer holds a qualification: it has an entry for it, except an Education
@@ -76,11 +115,13 @@ export interface QualificationRequest {
  */
 export function holds(record: CustomerRecord, qualification: SettableQualification): boolean {
   return record.qualifications.some(
-    (entry) =>
-      entry.qualification === qualification &&
-      !(qualification === 'Education' && entry.vettingStatus === 'Denied'),
+    (entry) => entry.qualification === qualification && isHeld(entry),
   );
 }
+
+/** The first qualification a customer holds (what the deprecated single-value read reports). */
+export const firstHeld = (record: CustomerRecord): QualificationName =>
+  record.qualifications.find(isHeld)?.qualification ?? 'None';
 
 const present = (value: string | undefined) =>
   value !== undefined && value !== '' ? value : undefined;
@@ -116,22 +157,39 @@ function check(
   if (!isSettable(value)) {
     throw refuse(
       900126,
-      (allQualifications as readonly string[]).includes(value)
+      (qualificationNames as readonly string[]).includes(value)
         ? `The qualification '${value}' cannot be set on a customer.`
         : `The value '${clip(value)}' could not be parsed as a qualification.`,
     );
   }
 
+  if (
+    value === 'Education' &&
+    request.segmentRequired !== false &&
+    !(educationSegments as readonly (string | undefined)[]).includes(request.educationSegment)
+  )
+    throw refuse(
+      900127,
+      'The Education qualification needs educationSegment K12 or HigherEducation.',
+    );
+  if (holds(record, value))
+    throw refuse(600061, `The customer already has the ${value} qualification.`);
+  const other =
+    value === 'Education'
+      ? 'GovernmentCommunityCloud'
+      : value === 'GovernmentCommunityCloud'
+        ? 'Education'
+        : undefined;
+  // Before the validation code: Microsoft's sample expects this answer for a made-up code.
+  if (other && holds(record, other))
+    throw refuse(
+      900130,
+      `A customer cannot hold both Education and GovernmentCommunityCloud; this one already has ${other}.`,
+    );
+
   let plan: Plan;
   switch (value) {
     case 'Education':
-      if (
-        !(educationSegments as readonly (string | undefined)[]).includes(request.educationSegment)
-      )
-        throw refuse(
-          900127,
-          'The Education qualification needs educationSegment K12 or HigherEducation.',
-        );
       plan = { kind: 'Education' };
       break;
     case 'GovernmentCommunityCloud': {
@@ -154,19 +212,6 @@ function check(
       return value satisfies never;
   }
 
-  if (holds(record, value))
-    throw refuse(600061, `The customer already has the ${value} qualification.`);
-  const other =
-    value === 'Education'
-      ? 'GovernmentCommunityCloud'
-      : value === 'GovernmentCommunityCloud'
-        ? 'Education'
-        : undefined;
-  if (other && holds(record, other))
-    throw refuse(
-      900130,
-      `A customer cannot hold both Education and GovernmentCommunityCloud; this one already has ${other}.`,
-    );
   if (plan.kind === 'Education' && record.educationRequests >= EDUCATION_REQUEST_LIMIT)
     throw refuse(
       900131,

@@ -1,5 +1,6 @@
 /** The Partner Center part of a world. */
 import type { components } from '../../generated/partner-center.js';
+import { BoundedMap } from '../bounded.js';
 
 type Schemas = components['schemas'];
 export type Customer = Schemas['Customer'];
@@ -20,11 +21,42 @@ export interface CustomerRecord {
   educationRequests: number;
 }
 
+/** An answer kept for replay: what a retry of the same request gets back. */
+export interface RememberedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * A write remembered under its `MS-RequestId`: the request it was (method, path, query and body,
+ * as one string) and the answer it got. Kept as plain data in the state, so that the state
+ * file carries it across a restart.
+ */
+export interface RememberedRequest {
+  token: string;
+  requestId: string;
+  request: string;
+  answer: RememberedAnswer;
+}
+
+/** Writes remembered at most (oldest dropped). */
+export const DEFAULT_REMEMBERED_REQUESTS = 5000;
+
 export interface PartnerState {
   tokens: Map<string, PartnerActor>;
   customers: Map<string, CustomerRecord>;
   validationCodes: Map<string, ValidationCode>;
+  /** Remembered writes by token and `MS-RequestId` (see `requestKey`). */
+  requests: BoundedMap<string, RememberedRequest>;
+  /**
+   * How many header ids (`MS-RequestId`, `MS-CorrelationId`, `MS-CV`) were generated so far: the
+   * position in their sequence, carried over a reset and a restart so none repeats.
+   */
+  headerIds: number;
 }
+
+export const requestKey = (token: string, requestId: string) => `${token}\n${requestId}`;
 
 /** The Partner Center section of a seed fixture (also the persisted form of the state). */
 export interface PartnerSeed {
@@ -34,8 +66,18 @@ export interface PartnerSeed {
     educationRequests?: number;
   })[];
   validationCodes?: ValidationCode[];
+  /** Remembered writes, oldest first (a saved state carries them; a fixture rarely does). */
+  requests?: RememberedRequest[];
+  /** Position in the sequence of generated header ids (see `PartnerState.headerIds`). */
+  headerIds?: number;
 }
 
-export function emptyPartnerState(): PartnerState {
-  return { tokens: new Map(), customers: new Map(), validationCodes: new Map() };
+export function emptyPartnerState(rememberedRequests = DEFAULT_REMEMBERED_REQUESTS): PartnerState {
+  return {
+    tokens: new Map(),
+    customers: new Map(),
+    validationCodes: new Map(),
+    requests: new BoundedMap(rememberedRequests),
+    headerIds: 0,
+  };
 }
