@@ -56,6 +56,19 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * A schema of the kit's own (a fixture's layout), compiled once by the same Ajv instance under
+ * `key`; its `$ref`s may point into the documents (`program-api#/components/schemas/...`).
+ */
+export function ownValidator(key: string, schema: () => Record<string, unknown>): ValidateFunction {
+  let validate = cache.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema());
+    cache.set(key, validate);
+  }
+  return validate;
+}
+
 export type SchemaError = ErrorObject;
 
 /** Validates a value against the schema at a pointer; returns the errors (empty when valid). */
