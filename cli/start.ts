@@ -58,7 +58,7 @@ export function startOptions(
         : env.PORT
           ? portOf(env.PORT, 'PORT')
           : 4010,
-    host: values.host ?? env.HOST ?? '127.0.0.1',
+    host: values.host ?? (env.HOST || '127.0.0.1'),
     ...(stateFile ? { stateFile } : {}),
     ...(values.seed ? { seed: values.seed } : {}),
   };

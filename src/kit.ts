@@ -58,8 +58,9 @@ function withFaults(
     );
     if (preferred.kind === 'undeclared') return refused;
     const { mediaType, ...answer } = preferred.response;
-    const headers = { ...refused.headers };
-    delete headers['content-type'];
+    const headers = Object.fromEntries(
+      Object.entries(refused.headers).filter(([name]) => name.toLowerCase() !== 'content-type'),
+    );
     return { ...answer, headers: mediaType ? { ...headers, 'content-type': mediaType } : headers };
   }
   const fault = world.faults.match(api, operationId, request.headers.prefer);

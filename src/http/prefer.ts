@@ -4,8 +4,8 @@
  * the operation does not declare is refused (400) rather than silently ignored. 429 and 503 are
  * the kit's injected faults (src/core/faults.ts) and are answered there.
  */
-import { isRecord, resolve, type OperationInfo } from '../schema/index.js';
-import type { KitResponse } from './types.js';
+import { firstExample, isRecord, resolve, type OperationInfo } from '../schema/index.js';
+import { isJsonMediaType, type KitResponse } from './types.js';
 
 /** The status asked for with `Prefer: code=...`, if any (a malformed value counts as asked). */
 export function preferredCode(prefer: string | undefined): string | undefined {
@@ -37,15 +37,16 @@ export function preferredAnswer(info: OperationInfo, code: string): PreferredAns
   const [mediaType, media] = Object.entries(content)[0] ?? [];
   if (mediaType === undefined || !isRecord(media))
     return { kind: 'declared', response: { status } };
-  const examples = isRecord(media.examples) ? Object.values(media.examples) : [];
-  const first = resolve<Record<string, unknown>>(info.api, examples[0]);
-  const example = 'example' in media ? media.example : isRecord(first) ? first.value : undefined;
+  const example = firstExample(info.api, media);
   return {
     kind: 'declared',
     response: {
       status,
       mediaType,
-      body: typeof example === 'string' ? example : JSON.stringify(example ?? null),
+      body:
+        typeof example === 'string' && !isJsonMediaType(mediaType)
+          ? example
+          : JSON.stringify(example ?? null),
     },
   };
 }

@@ -152,6 +152,13 @@ export function atPointer(root: unknown, pointer: string): unknown {
   return current;
 }
 
+/** The example of a media type or parameter: its `example`, else the first of its `examples`. */
+export function firstExample(api: ApiName, holder: Record<string, unknown>): unknown {
+  if ('example' in holder) return holder.example;
+  const first = isRecord(holder.examples) ? Object.values(holder.examples)[0] : undefined;
+  return first === undefined ? undefined : resolve<Record<string, unknown>>(api, first).value;
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
