@@ -10,6 +10,7 @@ export default tseslint.config(
       'node_modules/',
       'src/generated/',
       'coverage/',
+      'dist/',
       'examples/**/dist/',
       '**/mockServiceWorker.js',
       'mocks/server/start.bundle.mjs',

@@ -2,7 +2,7 @@
  * Builds one well-formed sample request per operation from the spec's own examples: path and
  * query parameters from their examples, the body from the first request-body example.
  */
-import { isRecord, resolve, type OperationInfo } from '../src/schema/index.js';
+import { firstExample, isRecord, resolve, type OperationInfo } from '../src/schema/index.js';
 
 export interface SampleRequest {
   method: string;
@@ -13,11 +13,8 @@ export interface SampleRequest {
 }
 
 function exampleOf(api: OperationInfo['api'], holder: Record<string, unknown>): unknown {
-  if ('example' in holder) return holder.example;
-  if (isRecord(holder.examples)) {
-    const first = Object.values(holder.examples)[0];
-    if (first !== undefined) return resolve<Record<string, unknown>>(api, first).value;
-  }
+  const example = firstExample(api, holder);
+  if (example !== undefined) return example;
   const schema = resolve<Record<string, unknown>>(api, holder.schema);
   if (isRecord(schema)) {
     if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];

@@ -10,6 +10,7 @@ import { programApi } from './core/program/api.js';
 import { defaultSeed } from './core/seed.js';
 import { createWorld, type World, type WorldOptions } from './core/world.js';
 import { createPipeline } from './http/pipeline.js';
+import { preferredAnswer, preferredCode } from './http/prefer.js';
 import type { KitRequest, KitResponse } from './http/types.js';
 import type { ApiName } from './schema/index.js';
 
@@ -44,6 +45,24 @@ function withFaults(
   if (world.faults.isEmpty() && request.headers.prefer === undefined) return answer();
   const route = routers[api](request.method, request.path);
   const operationId = route.kind === 'match' ? route.match.operation.operationId : undefined;
+  const code = preferredCode(request.headers.prefer);
+  if (route.kind === 'match' && code !== undefined && code !== '429' && code !== '503') {
+    const preferred = preferredAnswer(route.match.operation, code);
+    // The refusal carries the API's own headers (MS-RequestId...); a declared answer keeps them.
+    const refused = pipelines[api].refuse(
+      world,
+      request,
+      new Refusal('ValidationFailed', preferred.kind === 'undeclared' ? preferred.detail : '', {
+        Prefer: [preferred.kind === 'undeclared' ? preferred.detail : ''],
+      }),
+    );
+    if (preferred.kind === 'undeclared') return refused;
+    const { mediaType, ...answer } = preferred.response;
+    const headers = Object.fromEntries(
+      Object.entries(refused.headers).filter(([name]) => name.toLowerCase() !== 'content-type'),
+    );
+    return { ...answer, headers: mediaType ? { ...headers, 'content-type': mediaType } : headers };
+  }
   const fault = world.faults.match(api, operationId, request.headers.prefer);
   if (!fault) return answer();
   let response: KitResponse;

@@ -62,12 +62,32 @@ async function send(res: Response, answer: KitResponse) {
 }
 
 /**
+ * The folder of an optional peer package, or undefined when the app did not install it. Swagger
+ * UI is one: its package runs a telemetry postinstall, so the kit never installs it for you.
+ */
+function optionalPackage(name: string): string | undefined {
+  try {
+    return dirname(createRequire(import.meta.url).resolve(`${name}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+const noReference = `<!doctype html><html lang="en"><head><meta charset="UTF-8" />
+<title>API reference: eligibility mock kit</title><link rel="stylesheet" href="style.css" /></head>
+<body><header><h1>Eligibility mock kit</h1><nav><a href="./">World state</a></nav></header>
+<main><p>The interactive reference needs Swagger UI: <code>npm install -D swagger-ui-dist</code>
+(optional; its package sends install telemetry unless <code>SCARF_ANALYTICS=false</code>) and
+restart the mock. The documents: <a href="../spec/program-api.json">Program API</a>,
+<a href="../spec/partner-center.json">Partner Center</a>.</p></main></body></html>`;
+
+/**
  * The page for people at `/__control/ui/`: world state, clock, journal (ui/*.js over the control
- * API) and the API reference (swagger-ui-dist from node_modules, the documents as JSON).
+ * API) and the API reference (swagger-ui-dist from node_modules when installed, the documents as JSON).
  */
 function mountUi(app: express.Express) {
   const ui = fileURLToPath(new URL('./ui/', import.meta.url));
-  const swaggerUi = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const swaggerUi = optionalPackage('swagger-ui-dist');
   const specs = new Map<string, ApiName>([
     ['program-api.json', 'program-api'],
     ['partner-center.json', 'partner-center'],
@@ -77,7 +97,8 @@ function mountUi(app: express.Express) {
   app.get('/__control/ui', (req, res, next) =>
     req.path.endsWith('/') ? next() : res.redirect('/__control/ui/'),
   );
-  app.use('/__control/ui/swagger-ui', express.static(swaggerUi, { index: false }));
+  if (swaggerUi) app.use('/__control/ui/swagger-ui', express.static(swaggerUi, { index: false }));
+  else app.get('/__control/ui/reference.html', (_req, res) => res.type('html').send(noReference));
   app.use('/__control/ui', express.static(ui));
   // This mock comes first in `servers`, so the reference's "Try it out" calls it.
   app.get('/__control/spec/:file', (req, res, next) => {

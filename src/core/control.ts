@@ -5,6 +5,7 @@
 import type { ClockError } from './clock.js';
 import { addDuration, isDuration } from './clock.js';
 import { FaultError, validateFault, type FaultRule } from './faults.js';
+import { fixtureProblems } from './fixture.js';
 import { dumpPartner } from './partner/seed.js';
 import type { CustomerQualification } from './partner/state.js';
 import { decide, type VettingDecision } from './partner/vetting.js';
@@ -49,6 +50,8 @@ export class ControlError extends Error {
     message: string,
     /** The HTTP status `/__control` answers with. */
     readonly status: 400 | 404 | 409 = 400,
+    /** Every problem found, when there are several (answered as `errors`). */
+    readonly problems?: readonly string[],
   ) {
     super(message);
   }
@@ -97,6 +100,14 @@ export function createControl(world: World): Control {
     },
     journal: (limit) => world.journal.list(limit),
     seed(fixture) {
+      // Checked whole before anything is replaced: every problem is listed, nothing changes.
+      const problems = fixtureProblems(fixture);
+      if (problems.length > 0)
+        throw new ControlError(
+          `The fixture cannot be loaded (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.join('; ')}`,
+          400,
+          problems,
+        );
       try {
         world.load(fixture);
       } catch (error) {
@@ -138,7 +149,7 @@ export function createControl(world: World): Control {
   };
 }
 
-const problem = (status: number, detail: string): KitResponse =>
+const problem = (status: number, detail: string, errors?: readonly string[]): KitResponse =>
   json(
     status,
     {
@@ -146,6 +157,7 @@ const problem = (status: number, detail: string): KitResponse =>
       title: status === 404 ? 'Not found.' : status === 409 ? 'Conflict.' : 'Bad control request.',
       status,
       detail,
+      ...(errors ? { errors } : {}),
     },
     'application/problem+json',
   );
@@ -203,7 +215,7 @@ export function handleControl(control: Control, request: KitRequest, path: strin
         return problem(404, `The control API has no ${route}.`);
     }
   } catch (error) {
-    if (error instanceof ControlError) return problem(error.status, error.message);
+    if (error instanceof ControlError) return problem(error.status, error.message, error.problems);
     throw error;
   }
 }

@@ -4,7 +4,9 @@
  * Set through the control API (`/__control/faults`) or per request with a Prism-style
  * `Prefer: code=429` / `Prefer: latency=300` header. Off by default.
  */
-import type { ApiName } from '../schema/index.js';
+import { operations, type ApiName } from '../schema/index.js';
+
+const apiNames: readonly ApiName[] = ['program-api', 'partner-center'];
 import { createRandom } from './random.js';
 
 const FAULT_SEED = 0x9e3779b9;
@@ -49,8 +51,14 @@ export function validateFault(input: unknown): FaultInput {
     throw new FaultError(`Unknown fields: ${unknown.join(', ')} (allowed: ${known.join(', ')}).`);
   if (rule.api !== undefined && rule.api !== 'program-api' && rule.api !== 'partner-center')
     throw new FaultError('"api" must be "program-api" or "partner-center".');
-  if (rule.operationId !== undefined && typeof rule.operationId !== 'string')
-    throw new FaultError('"operationId" must be a string.');
+  if (rule.operationId !== undefined) {
+    const apis = rule.api === undefined ? apiNames : [rule.api as ApiName];
+    const known = apis.flatMap((api) => operations(api).map((op) => op.operationId));
+    if (typeof rule.operationId !== 'string' || !known.includes(rule.operationId))
+      throw new FaultError(
+        `"operationId" must be an operation of ${apis.join(' or ')}, got ${JSON.stringify(rule.operationId)} (known: ${known.join(', ')}).`,
+      );
+  }
   if (rule.status !== undefined && rule.status !== 429 && rule.status !== 503)
     throw new FaultError('"status" must be 429 or 503.');
   const number = (key: string, min: number, max: number, integer: boolean) => {

@@ -58,6 +58,19 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
   return validate;
 }
 
+/**
+ * A schema of the kit's own (a fixture's layout), compiled once by the same Ajv instance under
+ * `key`; its `$ref`s may point into the documents (`program-api#/components/schemas/...`).
+ */
+export function ownValidator(key: string, schema: () => Record<string, unknown>): ValidateFunction {
+  let validate = cache.get(key);
+  if (!validate) {
+    validate = ajv.compile(schema());
+    cache.set(key, validate);
+  }
+  return validate;
+}
+
 export type SchemaError = ErrorObject;
 
 /** Validates a value against the schema at a pointer; returns the errors (empty when valid). */
@@ -139,6 +152,13 @@ export function atPointer(root: unknown, pointer: string): unknown {
     current = (current as Record<string, unknown>)[segment];
   }
   return current;
+}
+
+/** The example of a media type or parameter: its `example`, else the first of its `examples`. */
+export function firstExample(api: ApiName, holder: Record<string, unknown>): unknown {
+  if ('example' in holder) return holder.example;
+  const first = isRecord(holder.examples) ? Object.values(holder.examples)[0] : undefined;
+  return first === undefined ? undefined : resolve<Record<string, unknown>>(api, first).value;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -12,7 +12,6 @@ import type {
   StoredAttachment,
   StoredDocument,
   StoredMedia,
-  StoredTerms,
   StoredVariant,
 } from './model.js';
 import { shortRef } from './parts.js';

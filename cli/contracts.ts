@@ -1,0 +1,169 @@
+/**
+ * `eligibility-mock contracts` (and `npm run contracts` in this repo): the contract suites
+ * against a target. Exit 0 only when every selected check passes, 1 when one fails, 2 when
+ * the run could not happen (a mistake in the options, an unreachable target).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { allChecks } from '../contracts/checks/index.js';
+import { consoleReport, jsonReport, junitReport } from '../contracts/reporters/index.js';
+import { runContracts } from '../contracts/runner.js';
+import { apisOf, resolveTarget, type TargetOptions } from '../contracts/target.js';
+import type { Fixture, Target } from '../contracts/types.js';
+import type { ApiName } from '../src/schema/index.js';
+import { parse, readJsonFile } from './args.js';
+import { CliError } from './errors.js';
+
+export const contractsUsage = (command: string) => `Usage: ${command} --target <base URL> [options]
+  --api program|partner-center|all   which API (default all: --target is a kit-style root)
+  --program-url, --partner-center-url, --control-url   set base URLs one by one
+  --token <t>          bearer token (else PROGRAM_API_TOKEN / PARTNER_CENTER_TOKEN;
+                       role tokens: PROGRAM_API_OPERATIONS_TOKEN, _VENDOR_TOKEN, _CLIENT_TOKEN,
+                       PARTNER_CENTER_READER_TOKEN)
+  --read-only          never send a request that changes data
+  --allow-writes       allow writes against a target without a control API (a real service)
+  --stateless          the target keeps no state (Prism): behavioural checks are skipped
+  --validating-proxy   the target is behind \`prism proxy --errors\`: requests that break
+                       the spec on purpose are skipped (the proxy answers them itself)
+  --reporter console|junit|json   (default console)   --out <file>   write the report there
+  --only <name>, --skip <name>    select checks by name prefix (repeatable)
+  --fixture <file.json>           ids the behavioural checks start from`;
+
+const matches = (name: string, prefix: string) => name === prefix || name.startsWith(prefix);
+
+/** An --only or --skip that selects no check is a mistake (a typo would run nothing and pass). */
+function checkSelection(apis: readonly ApiName[], option: string, prefixes: readonly string[]) {
+  const names = allChecks.filter((check) => apis.includes(check.api)).map((check) => check.name);
+  for (const prefix of prefixes) {
+    if (!names.some((name) => matches(name, prefix)))
+      throw new CliError(
+        `${option} ${prefix} matches no check. The checks are: ${names.join(', ')}`,
+      );
+  }
+}
+
+/** Every base URL must answer something (any status) before a check runs. */
+async function checkReachable(target: Target) {
+  const urls = [target.programUrl, target.partnerCenterUrl].filter(
+    (url): url is string => url !== undefined,
+  );
+  for (const url of new Set(urls)) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+      await response.body?.cancel();
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+      throw new CliError(
+        `Cannot reach ${url} (${cause}): start the mock (eligibility-mock start) or check --target.`,
+      );
+    }
+  }
+}
+
+export async function contractsCommand(
+  argv: readonly string[],
+  command = 'eligibility-mock contracts',
+): Promise<number> {
+  const usage = contractsUsage(command);
+  const { values } = parse(
+    argv,
+    {
+      target: { type: 'string' },
+      api: { type: 'string', default: 'all' },
+      'program-url': { type: 'string' },
+      'partner-center-url': { type: 'string' },
+      'control-url': { type: 'string' },
+      token: { type: 'string' },
+      'read-only': { type: 'boolean', default: false },
+      'allow-writes': { type: 'boolean', default: false },
+      stateless: { type: 'boolean', default: false },
+      'validating-proxy': { type: 'boolean', default: false },
+      reporter: { type: 'string', default: 'console' },
+      out: { type: 'string' },
+      only: { type: 'string', multiple: true },
+      skip: { type: 'string', multiple: true },
+      fixture: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+    usage,
+  );
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const api = values.api as TargetOptions['api'];
+  if (!['program', 'partner-center', 'all'].includes(api))
+    throw new CliError(`--api must be program, partner-center or all, got "${api}".`);
+  if (!values.target && !values['program-url'] && !values['partner-center-url'])
+    throw new CliError(
+      '--target is required: the base URL to check, e.g. --target http://127.0.0.1:4010',
+      2,
+      usage,
+    );
+  const reporter = values.reporter;
+  if (!['console', 'junit', 'json'].includes(reporter))
+    throw new CliError(`--reporter must be console, junit or json, got "${reporter}".`);
+  for (const [option, value] of [
+    ['--target', values.target],
+    ['--program-url', values['program-url']],
+    ['--partner-center-url', values['partner-center-url']],
+    ['--control-url', values['control-url']],
+  ] as const) {
+    if (value !== undefined && !URL.canParse(value))
+      throw new CliError(`${option} must be a URL such as http://127.0.0.1:4010, got "${value}".`);
+  }
+  const apis = apisOf(api);
+  checkSelection(apis, '--only', values.only ?? []);
+  checkSelection(apis, '--skip', values.skip ?? []);
+  let fixture: Fixture | undefined;
+  if (values.fixture) {
+    const path = values.fixture;
+    const text = await readFile(path, 'utf8').catch((error: Error) => {
+      throw new CliError(`Cannot read the fixture ${path}: ${error.message}`);
+    });
+    fixture = readJsonFile(text, path) as Fixture;
+  }
+  // Made before the run, so a folder that cannot be created fails now, not after every check.
+  if (values.out)
+    await mkdir(dirname(values.out), { recursive: true }).catch((error: Error) => {
+      throw new CliError(`Cannot create the folder for --out ${values.out}: ${error.message}`);
+    });
+
+  const target = await resolveTarget({
+    api,
+    ...(values.target ? { target: values.target } : {}),
+    ...(values['program-url'] ? { programUrl: values['program-url'] } : {}),
+    ...(values['partner-center-url'] ? { partnerCenterUrl: values['partner-center-url'] } : {}),
+    ...(values['control-url'] ? { controlUrl: values['control-url'] } : {}),
+    ...(values.token ? { token: values.token } : {}),
+    readOnly: values['read-only'],
+    allowWrites: values['allow-writes'],
+    stateless: values.stateless,
+    validatingProxy: values['validating-proxy'],
+    ...(fixture ? { fixture } : {}),
+    env: process.env,
+  });
+  await checkReachable(target);
+  const report = await runContracts({
+    target,
+    apis,
+    ...(values.only ? { only: values.only } : {}),
+    ...(values.skip ? { skip: values.skip } : {}),
+  });
+  const text =
+    reporter === 'junit'
+      ? junitReport(report)
+      : reporter === 'json'
+        ? jsonReport(report)
+        : consoleReport(report);
+  if (values.out) {
+    await writeFile(values.out, text);
+    const { passed, failed, skipped } = report.summary;
+    console.log(
+      `Contracts: ${passed} passed, ${failed} failed, ${skipped} skipped; report written to ${values.out}`,
+    );
+  } else {
+    console.log(text);
+  }
+  return report.summary.failed === 0 ? 0 : 1;
+}

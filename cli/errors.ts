@@ -1,0 +1,20 @@
+/**
+ * A mistake on the command line or in what it points at: printed as one line that says what to
+ * do (no stack), and the process exits with `exitCode` (2: the run could not happen).
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+    /** Printed after the message (the command's usage for an unknown option). */
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** parseArgs' own errors (unknown option, missing value) as one line plus the usage. */
+export function parseError(error: unknown, usage: string): CliError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new CliError(message.split('\n')[0]!.replace(/\. To specify.*$/, '.'), 2, usage);
+}

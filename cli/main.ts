@@ -1,0 +1,32 @@
+/** The `eligibility-mock` command: one entry for the mock, the contract suites, types, fixtures. */
+import { contractsCommand } from './contracts.js';
+import { CliError } from './errors.js';
+import { seedCommand } from './seed.js';
+import { startCommand } from './start.js';
+import { typesCommand } from './types.js';
+
+export const usage = `Usage: eligibility-mock <command> [options]
+  start       run the stateful mock of both APIs (--port, --host, --state-file, --seed)
+  contracts   run the contract suites against a target (--target <url>, ...)
+  types       write the generated API types into your app (--api, --out)
+  seed check  check a fixture file before you seed it
+Run eligibility-mock <command> --help for a command's options.`;
+
+const commands: Record<string, (argv: readonly string[]) => Promise<number | undefined>> = {
+  start: startCommand,
+  contracts: (argv) => contractsCommand(argv),
+  types: typesCommand,
+  seed: async (argv) => seedCommand(argv),
+};
+
+export async function main(argv: readonly string[]): Promise<number | undefined> {
+  const [name, ...rest] = argv;
+  if (name === undefined) throw new CliError('Give a command.', 2, usage);
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) throw new CliError(`Unknown command "${name}".`, 2, usage);
+  return command(rest);
+}

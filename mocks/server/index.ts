@@ -1,0 +1,4 @@
+/** The express door as a library: the app over a kit, and a Node server with the kit's limits. */
+export { createApp } from './app.js';
+export { serve, type ServeOptions, type Serving } from './serve.js';
+export { persistent, readStateFile, writeStateFile } from './persistence.js';

@@ -1,0 +1,242 @@
+/**
+ * Checking a fixture before it replaces anything (`POST /__control/seed`, `--seed`, a state
+ * file): every stored object against the spec's schema for its kind, plus the kit's own
+ * invariants (tokens present, ids unique, references resolve). Statuses are legal because the
+ * spec's enums say so. Every problem is listed, none stops the check.
+ *
+ * Driven by two tables: a new kind of stored object is one row in `kinds` (and its references
+ * rows in `references`); nothing here restates a schema of the spec.
+ */
+import { isRecord, ownValidator, type ApiName, type SchemaError } from '../schema/index.js';
+
+type Section = 'program' | 'partnerCenter';
+
+interface Kind {
+  section: Section;
+  key: string;
+  /** The spec's schema of the stored object (what the API serves). */
+  spec?: readonly [ApiName, string];
+  /** The kit's own fields on top of it, as JSON Schema (what the API never shows). */
+  own?: Record<string, unknown>;
+  /** The field holding the unique key (default `id`). */
+  id?: string;
+  /** The section needs at least one (a world without tokens answers nothing but 401). */
+  atLeastOne?: boolean;
+}
+
+/** An object schema; a required field the spec already shapes is listed as `{}` (strict mode). */
+const object = (properties: Record<string, unknown>, required: string[] = []) => ({
+  type: 'object',
+  properties: { ...Object.fromEntries(required.map((key) => [key, {}])), ...properties },
+  required,
+});
+const text = { type: 'string', minLength: 1 };
+const refOf = (api: ApiName, schema: string) => ({ $ref: `${api}#/components/schemas/${schema}` });
+
+const kinds: readonly Kind[] = [
+  {
+    section: 'program',
+    key: 'tokens',
+    id: 'token',
+    atLeastOne: true,
+    own: {
+      ...object(
+        {
+          token: text,
+          role: { enum: ['operations', 'vendor', 'client'] },
+          user: text,
+          account: text,
+        },
+        ['token', 'role', 'user'],
+      ),
+      additionalProperties: false,
+    },
+  },
+  {
+    section: 'program',
+    key: 'accounts',
+    spec: ['program-api', 'AccountRef'],
+    own: object({ type: { enum: ['Vendor', 'Client', 'Operations'] } }, ['id', 'type']),
+  },
+  { section: 'program', key: 'users', spec: ['program-api', 'UserRef'], own: object({}, ['id']) },
+  {
+    section: 'program',
+    key: 'buyers',
+    spec: ['program-api', 'BuyerRef'],
+    own: object({ client: text }, ['id', 'client']),
+  },
+  {
+    section: 'program',
+    key: 'licensees',
+    spec: ['program-api', 'LicenseeRef'],
+    own: object({ client: text }, ['id', 'client']),
+  },
+  { section: 'program', key: 'programs', spec: ['program-api', 'Program'] },
+  { section: 'program', key: 'certificates', spec: ['program-api', 'Certificate'] },
+  { section: 'program', key: 'enrollments', spec: ['program-api', 'Enrollment'] },
+  {
+    section: 'partnerCenter',
+    key: 'tokens',
+    id: 'token',
+    atLeastOne: true,
+    own: {
+      ...object({ token: text, role: { enum: ['partner', 'reader'] }, name: text }, [
+        'token',
+        'role',
+      ]),
+      additionalProperties: false,
+    },
+  },
+  {
+    section: 'partnerCenter',
+    key: 'customers',
+    spec: ['partner-center', 'Customer'],
+    own: object(
+      {
+        qualifications: { type: 'array', items: refOf('partner-center', 'CustomerQualification') },
+        educationRequests: { type: 'integer', minimum: 0 },
+      },
+      ['id'],
+    ),
+  },
+  {
+    section: 'partnerCenter',
+    key: 'validationCodes',
+    spec: ['partner-center', 'ValidationCode'],
+    id: 'validationId',
+  },
+];
+
+/** `[from collection, dotted path of the id it holds, the collection it must name, required]`. */
+const references: readonly (readonly [string, string, string, boolean])[] = [
+  ['program.tokens', 'user', 'program.users', true],
+  ['program.tokens', 'account', 'program.accounts', false],
+  ['program.buyers', 'client', 'program.accounts', true],
+  ['program.licensees', 'client', 'program.accounts', true],
+  ['program.programs', 'vendor.id', 'program.accounts', true],
+  ['program.certificates', 'program.id', 'program.programs', true],
+  ['program.certificates', 'client.id', 'program.accounts', true],
+  ['program.certificates', 'buyer.id', 'program.buyers', false],
+  ['program.certificates', 'licensee.id', 'program.licensees', false],
+  ['program.enrollments', 'program.id', 'program.programs', true],
+  ['program.enrollments', 'client.id', 'program.accounts', true],
+  ['program.enrollments', 'certificate.id', 'program.certificates', true],
+];
+
+const sections: readonly Section[] = ['program', 'partnerCenter'];
+
+/** The fixture's layout as one JSON Schema built from the table (compiled once). */
+function fixtureSchema(): Record<string, unknown> {
+  const section = (name: Section) => {
+    const own = kinds.filter((kind) => kind.section === name);
+    return {
+      type: 'object',
+      additionalProperties: false,
+      required: own.filter((kind) => kind.atLeastOne).map((kind) => kind.key),
+      properties: Object.fromEntries(
+        own.map((kind) => {
+          const parts = [kind.spec && refOf(...kind.spec), kind.own].filter(Boolean);
+          return [
+            kind.key,
+            {
+              type: 'array',
+              ...(kind.atLeastOne ? { minItems: 1 } : {}),
+              items: parts.length === 1 ? parts[0] : { allOf: parts },
+            },
+          ];
+        }),
+      ),
+    };
+  };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: [...sections],
+    properties: {
+      now: { type: 'string', format: 'date-time' },
+      randomSeed: { type: 'integer' },
+      ...Object.fromEntries(sections.map((name) => [name, section(name)])),
+    },
+  };
+}
+
+const at = (value: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>((current, key) => (isRecord(current) ? current[key] : undefined), value);
+
+function collection(fixture: unknown, dotted: string): unknown[] {
+  const list = at(fixture, dotted);
+  return Array.isArray(list) ? list : [];
+}
+
+/** `/program/certificates/3/status` as `program.certificates[3] (CER-...) /status`. */
+function where(fixture: unknown, instancePath: string): string {
+  const segments = instancePath.split('/').slice(1);
+  if (segments.length === 0) return 'the fixture';
+  const [section, key, index, ...rest] = segments;
+  if (index === undefined || !/^\d+$/.test(index)) return segments.join('.');
+  const item = collection(fixture, `${section}.${key}`)[Number(index)];
+  const kind = kinds.find((k) => k.section === section && k.key === key);
+  const id = isRecord(item) ? item[kind?.id ?? 'id'] : undefined;
+  const name = `${section}.${key}[${index}]${typeof id === 'string' ? ` (${id})` : ''}`;
+  return rest.length > 0 ? `${name} /${rest.join('/')}` : name;
+}
+
+function describe(error: SchemaError): string {
+  const params = error.params as Record<string, unknown>;
+  if (error.keyword === 'enum' && Array.isArray(params.allowedValues))
+    return `must be one of ${params.allowedValues.join(', ')}`;
+  if (error.keyword === 'additionalProperties')
+    return `has ${String(params.additionalProperty)}, which is not a field here`;
+  return error.message ?? 'is invalid';
+}
+
+const LIMIT = 50;
+
+/** Every problem of a fixture (empty: it may replace the world). */
+export function fixtureProblems(fixture: unknown): string[] {
+  const problems: string[] = [];
+  const validate = ownValidator('fixture', fixtureSchema);
+  if (!validate(fixture)) {
+    const seen = new Set<string>();
+    for (const error of validate.errors ?? []) {
+      // allOf over a $ref repeats the same complaint; keep each once.
+      const line = `${where(fixture, error.instancePath)} ${describe(error)}`;
+      if (!seen.has(line)) problems.push(line);
+      seen.add(line);
+    }
+  }
+  const keys = new Map<string, Set<string>>();
+  for (const kind of kinds) {
+    const name = `${kind.section}.${kind.key}`;
+    const ids = new Set<string>();
+    collection(fixture, name).forEach((item, i) => {
+      const id = isRecord(item) ? item[kind.id ?? 'id'] : undefined;
+      if (typeof id !== 'string') return;
+      if (ids.has(id))
+        problems.push(`${name}[${i}] (${id}) has the same ${kind.id ?? 'id'} as an earlier one`);
+      ids.add(id);
+    });
+    keys.set(name, ids);
+  }
+  for (const [from, path, to, required] of references) {
+    collection(fixture, from).forEach((item, i) => {
+      const id = at(item, path);
+      const own = isRecord(item) ? (item.id ?? item.token) : undefined;
+      const label = `${from}[${i}]${typeof own === 'string' ? ` (${own})` : ''}`;
+      if (id === undefined || id === null) {
+        if (required) problems.push(`${label} needs ${path} (one of ${to})`);
+      } else if (typeof id === 'string' && !keys.get(to)?.has(id)) {
+        problems.push(`${label} ${path} ${id} is not in ${to}`);
+      }
+    });
+  }
+  return problems.length > LIMIT
+    ? [...problems.slice(0, LIMIT), `... and ${problems.length - LIMIT} more`]
+    : problems;
+}
+
+/** The collections the table knows, per section (a test holds it to what the state holds). */
+export const fixtureCollections = (section: Section): string[] =>
+  kinds.filter((kind) => kind.section === section).map((kind) => kind.key);

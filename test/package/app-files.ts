@@ -1,0 +1,79 @@
+/**
+ * What the packaging test adds to a stock Vite app: a module on the kit's generated types, one that
+ * starts its browser worker, a vitest file over `setupMockServer` beside a handler of the app's
+ * own, and a line in the template's main.ts that loads the module (so `vite build` bundles it).
+ */
+export const appFiles: Record<string, string> = {
+  'src/api.ts': `import type { components } from 'eligibility-mock-kit/program-api';
+import type { components as partner } from 'eligibility-mock-kit/partner-center';
+
+export type Certificate = components['schemas']['Certificate'];
+export type Qualification = partner['schemas']['CustomerQualification'];
+
+export async function certificateStatus(id: string): Promise<Certificate['status']> {
+  const url = \`https://api.platform.softwareone.com/public/v1/program/certificates/\${id}\`;
+  const response = await fetch(url, { headers: { authorization: 'Bearer client-token' } });
+  return ((await response.json()) as Certificate).status;
+}
+`,
+  'src/mocks.ts': `import { setupMockWorker } from 'eligibility-mock-kit/msw/browser';
+
+export async function startMocks(): Promise<void> {
+  const { worker } = setupMockWorker();
+  await worker.start({ onUnhandledRequest: 'bypass' });
+}
+`,
+  'test/kit.test.ts': `import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { createKit } from 'eligibility-mock-kit';
+import { createHandlers } from 'eligibility-mock-kit/msw';
+import { setupMockServer } from 'eligibility-mock-kit/msw/node';
+import { certificateStatus } from '../src/api.ts';
+
+const { server, control } = setupMockServer({ now: '2026-11-21T09:00:00Z' });
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => control.reset());
+afterAll(() => server.close());
+
+it('serves a seeded certificate and expires it on the virtual clock', async () => {
+  expect(await certificateStatus('CER-1204-5530-7781')).toBe('Active');
+  control.setClock({ advance: 'P13D' });
+  expect(await certificateStatus('CER-1204-5530-7781')).toBe('Expired');
+});
+
+it("matches the kit's routes beside a handler of the app's own msw", async () => {
+  server.close();
+  const own = setupServer(
+    http.get('https://app.example/hello', () => HttpResponse.json({ hello: 'world' })),
+    ...createHandlers(createKit({ now: '2026-11-21T09:00:00Z' })),
+  );
+  own.listen({ onUnhandledRequest: 'error' });
+  try {
+    expect(await (await fetch('https://app.example/hello')).json()).toEqual({ hello: 'world' });
+    expect(await certificateStatus('CER-9646-2171-8417')).toBe('Active');
+  } finally {
+    own.close();
+    server.listen({ onUnhandledRequest: 'error' });
+  }
+});
+`,
+  'plain-node.mjs': `import { createKit } from 'eligibility-mock-kit';
+import { allChecks } from 'eligibility-mock-kit/contracts';
+import { createApp } from 'eligibility-mock-kit/server';
+
+const kit = createKit();
+const answer = kit.handle('program-api', {
+  method: 'GET',
+  path: '/v1/program/certificates/CER-9646-2171-8417',
+  rawQuery: '',
+  headers: { authorization: 'Bearer client-token' },
+});
+console.log(JSON.stringify({ status: answer.status, checks: allChecks.length, app: typeof createApp }));
+`,
+};
+
+/** Appended to the template's src/main.ts: the kit's browser door, bundled by \`vite build\`. */
+export const mainAddition = `
+if (new URLSearchParams(location.search).has('mock')) void import('./mocks.ts').then((mocks) => mocks.startMocks());
+`;

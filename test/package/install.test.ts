@@ -1,0 +1,223 @@
+/**
+ * The kit as an app installs it (issue 14): `npm pack`, a fresh app from the stock Vite
+ * TypeScript template (strict settings as it ships them), the tarball installed there beside the
+ * app's own msw, then the app's `tsc && vite build`, a vitest file on `setupMockServer`, plain
+ * Node ESM, and the `eligibility-mock` bin (start, contracts, types, seed check). publint and
+ * arethetypeswrong check the tarball itself. Needs the npm registry (the template and the app's
+ * dependencies); npm's own cache makes a second run faster.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../scripts/prism.js';
+import { appFiles, mainAddition } from './app-files.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** The create-vite release (`npm create vite@9.3.0`) whose vanilla-ts template the app starts from (Node 20 compatible). */
+const CREATE_VITE = 'vite@9.3.0';
+/** The app's own msw: an older 2.x than the kit's, as in the issue. */
+const APP_MSW = 'msw@~2.7.0';
+
+// The child processes must not think they run inside this vitest.
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([name]) => !/^(VITEST|NODE_ENV$|TINYPOOL)/.test(name)),
+);
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function sh(command: string, args: string[], cwd: string, timeout = 180_000): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { cwd, env, timeout, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+}
+
+const ok = (result: Result) => {
+  if (result.code !== 0) throw new Error(`exit ${result.code}\n${result.stdout}\n${result.stderr}`);
+  return result;
+};
+
+let scratch: string;
+let tarball: string;
+let app: string;
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'kit-package-'));
+  const packed = ok(await sh('npm', ['pack', '--json', '--pack-destination', scratch], root));
+  const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
+    { filename: string },
+  ];
+  tarball = join(scratch, filename);
+  ok(
+    await sh(
+      'npm',
+      ['create', '-y', CREATE_VITE, 'app', '--', '--template', 'vanilla-ts', '--no-interactive'],
+      scratch,
+    ),
+  );
+  app = join(scratch, 'app');
+  ok(
+    await sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, APP_MSW, 'vitest@^4'],
+      app,
+      300_000,
+    ),
+  );
+  for (const [file, text] of Object.entries(appFiles)) {
+    await mkdir(dirname(join(app, file)), { recursive: true });
+    await writeFile(join(app, file), text);
+  }
+  await appendFile(join(app, 'src/main.ts'), mainAddition);
+}, 420_000);
+
+afterAll(async () => {
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('the packed kit', () => {
+  it('ships what a user needs and nothing of the repo around it', async () => {
+    const listing = ok(await sh('tar', ['-tzf', tarball], scratch)).stdout.split('\n');
+    expect(listing).toContain('package/dist/src/index.js');
+    expect(listing).toContain('package/dist/src/index.d.ts');
+    expect(listing).toContain('package/dist/cli/bin.js');
+    expect(listing).toContain('package/dist/mocks/server/ui/index.html');
+    expect(listing).toContain('package/spec/program-api.yaml');
+    for (const folder of ['test/', 'bench/', '.ci/', 'docs/', 'examples/', 'scripts/'])
+      expect(listing.filter((file) => file.startsWith(`package/${folder}`))).toEqual([]);
+    expect(
+      listing.filter((file) => /\.test\.|\.ts$/.test(file) && !file.endsWith('.d.ts')),
+    ).toEqual([]);
+  });
+
+  it('passes publint', async () => {
+    const result = ok(await sh(join(root, 'node_modules/.bin/publint'), ['run', tarball], scratch));
+    expect(result.stdout).toContain('All good');
+  });
+
+  it('passes arethetypeswrong for ESM consumers (node16 and bundlers)', async () => {
+    ok(
+      await sh(
+        join(root, 'node_modules/.bin/attw'),
+        [tarball, '--profile', 'esm-only', '--format', 'ascii'],
+        scratch,
+      ),
+    );
+  });
+
+  it("uses the app's msw (a peer), one copy, and installs no telemetry postinstall", async () => {
+    const nested = await readdir(join(app, 'node_modules/eligibility-mock-kit')).catch(() => []);
+    expect(nested).not.toContain('node_modules');
+    const msw = JSON.parse(await readFile(join(app, 'node_modules/msw/package.json'), 'utf8'));
+    expect(msw.version).toMatch(/^2\.7\./);
+    const installed = await readdir(join(app, 'node_modules'));
+    expect(installed).not.toContain('@scarf');
+    expect(installed).not.toContain('swagger-ui-dist');
+  });
+});
+
+describe('in a stock Vite TypeScript app', () => {
+  it('passes the template’s own `tsc && vite build` with the kit imported', async () => {
+    const result = await sh('npm', ['run', 'build'], app);
+    expect(result.stderr + result.stdout).not.toMatch(/error TS/);
+    expect(result.code).toBe(0);
+    const assets = await readdir(join(app, 'dist/assets'));
+    expect(assets.filter((file) => file.startsWith('mocks-') && file.endsWith('.js'))).toHaveLength(
+      1,
+    );
+  });
+
+  it('runs a vitest file on setupMockServer', async () => {
+    const result = await sh(join(app, 'node_modules/.bin/vitest'), ['run'], app);
+    expect(result.stdout).toMatch(/2 passed/);
+    expect(result.code).toBe(0);
+  });
+
+  it('loads from plain Node ESM (core, server, contracts)', async () => {
+    const result = ok(await sh(process.execPath, ['plain-node.mjs'], app));
+    expect(JSON.parse(result.stdout)).toEqual({
+      status: 200,
+      checks: expect.any(Number),
+      app: 'function',
+    });
+  });
+
+  it('writes the generated types into the app with `eligibility-mock types`', async () => {
+    ok(await sh('npx', ['eligibility-mock', 'types', '--out', 'src/generated-api'], app));
+    const written = await readFile(join(app, 'src/generated-api/program-api.ts'), 'utf8');
+    expect(written).toMatch(/export type components/);
+    await writeFile(
+      join(app, 'src/uses-types.ts'),
+      "import type { components } from './generated-api/program-api.ts';\nexport type Status = components['schemas']['CertificateStatus'];\n",
+    );
+    const typecheck = await sh(join(app, 'node_modules/.bin/tsc'), [], app);
+    expect(typecheck.stdout).toBe('');
+    expect(typecheck.code).toBe(0);
+  });
+
+  it('refuses a bad fixture with `eligibility-mock seed check`, listing every problem', async () => {
+    await writeFile(join(app, 'bad.json'), JSON.stringify({ program: { tokens: [] } }));
+    const result = await sh('npx', ['eligibility-mock', 'seed', 'check', 'bad.json'], app);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('2 problems');
+    expect(result.stderr).toContain('partnerCenter');
+    expect(result.stderr).toContain('program.tokens');
+  });
+
+  describe('npx eligibility-mock start', () => {
+    let child: ChildProcess;
+    let url: string;
+    beforeAll(async () => {
+      const port = await freePort();
+      url = `http://127.0.0.1:${port}`;
+      child = spawn('npx', ['eligibility-mock', 'start', '--port', String(port)], {
+        cwd: app,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout!.on('data', (chunk) => (output += chunk.toString()));
+      child.stderr!.on('data', (chunk) => (output += chunk.toString()));
+      for (let i = 0; i < 300 && !output.includes('Virtual clock:'); i++) {
+        if (child.exitCode !== null) throw new Error(output);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }, 30_000);
+    afterAll(() => {
+      child?.kill('SIGTERM');
+    });
+
+    it('answers the Program API and shows the state page without Swagger UI installed', async () => {
+      const response = await fetch(`${url}/public/v1/program/certificates/CER-9646-2171-8417`, {
+        headers: { authorization: 'Bearer client-token' },
+      });
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { status: string }).status).toBe('Active');
+      expect((await fetch(`${url}/__control/ui/`)).status).toBe(200);
+      const reference = await (await fetch(`${url}/__control/ui/reference.html`)).text();
+      expect(reference).toContain('npm install -D swagger-ui-dist');
+    });
+
+    it('passes `npx eligibility-mock contracts --target` against it', async () => {
+      const result = await sh('npx', ['eligibility-mock', 'contracts', '--target', url], app);
+      expect(result.stdout).toMatch(/\b0 failed\b|failed: 0/);
+      expect(result.code).toBe(0);
+    }, 120_000);
+  });
+});
