@@ -24,6 +24,38 @@ function exampleOf(api: OperationInfo['api'], holder: Record<string, unknown>): 
   return undefined;
 }
 
+const BOUNDARY = 'contract-sample-boundary';
+
+/**
+ * A multipart body from an example object: a part per member, JSON parts (their `encoding` says
+ * so) as JSON, the others as a small file named after the part.
+ */
+function multipartText(value: Record<string, unknown>, encoding: Record<string, unknown>): string {
+  const lines: string[] = [];
+  for (const [name, member] of Object.entries(value)) {
+    const part = encoding[name];
+    const json = isRecord(part) && String(part.contentType ?? '').includes('json');
+    lines.push(`--${BOUNDARY}`);
+    if (json) {
+      lines.push(
+        `Content-Disposition: form-data; name="${name}"`,
+        'Content-Type: application/json',
+        '',
+      );
+      lines.push(JSON.stringify(member));
+    } else {
+      lines.push(
+        `Content-Disposition: form-data; name="${name}"; filename="${name}.bin"`,
+        'Content-Type: application/octet-stream',
+        '',
+        String(member),
+      );
+    }
+  }
+  lines.push(`--${BOUNDARY}--`, '');
+  return lines.join('\r\n');
+}
+
 export function sampleRequest(info: OperationInfo, token = 'sample-token'): SampleRequest {
   let path = info.path;
   const query: string[] = [];
@@ -51,11 +83,33 @@ export function sampleRequest(info: OperationInfo, token = 'sample-token'): Samp
     const [mediaType, media] = Object.entries(body.content)[0] ?? [];
     if (mediaType && isRecord(media)) {
       const value = exampleOf(info.api, media);
-      if (value !== undefined) {
+      if (value !== undefined && mediaType === 'multipart/form-data' && isRecord(value)) {
+        const encoding = isRecord(media.encoding) ? media.encoding : {};
+        request.headers['content-type'] = `multipart/form-data; boundary=${BOUNDARY}`;
+        request.body = multipartText(value, encoding);
+      } else if (value !== undefined) {
         request.headers['content-type'] = mediaType;
         request.body = JSON.stringify(value);
       }
     }
   }
   return request;
+}
+
+/**
+ * A body of the wrong type for an operation, in the media type it takes: JSON `[1, 2, 3]`, or
+ * for a multipart-only operation the same array as its JSON part(s).
+ */
+export function wrongTypeBody(info: OperationInfo): { body: string; contentType: string } {
+  const body = resolve<Record<string, unknown>>(info.api, info.operation.requestBody);
+  const content = isRecord(body) && isRecord(body.content) ? body.content : {};
+  const [mediaType, media] = Object.entries(content)[0] ?? [];
+  if (mediaType === 'multipart/form-data' && isRecord(media) && isRecord(media.encoding)) {
+    const parts = Object.fromEntries(Object.keys(media.encoding).map((name) => [name, [1, 2, 3]]));
+    return {
+      body: multipartText(parts, media.encoding),
+      contentType: `multipart/form-data; boundary=${BOUNDARY}`,
+    };
+  }
+  return { body: '[1, 2, 3]', contentType: 'application/json' };
 }

@@ -53,6 +53,16 @@ export function operationOf(api: ApiName, method: string, path: string): Operati
   return route.kind === 'match' ? route.match.operation : undefined;
 }
 
+/**
+ * The declared media type a body's type falls under: itself, or a range (`image/*`, `*\/*`,
+ * as a file download declares it).
+ */
+function declaredFor(declared: string[], mediaType: string): string | undefined {
+  if (declared.includes(mediaType)) return mediaType;
+  const [type] = mediaType.split('/');
+  return declared.find((range) => range === `${type}/*`) ?? declared.find((r) => r === '*/*');
+}
+
 function contentOf(located: Located): Record<string, unknown> {
   return isRecord(located.response.content) ? located.response.content : {};
 }
@@ -76,7 +86,7 @@ export const contentTypeDeclared: ExchangeCheck = (located) => {
       : [];
   }
   const mediaType = mediaTypeOf(exchange.contentType);
-  return declared.includes(mediaType)
+  return declaredFor(declared, mediaType) !== undefined
     ? []
     : [
         `${where(located)}: content type ${mediaType || '(none)'} is not one of ${declared.join(', ')}`,

@@ -10,7 +10,7 @@
  * left out on a stateless target (Prism answers from examples).
  */
 import { operations, type ApiName, type OperationInfo } from '../../src/schema/index.js';
-import { sampleRequest, type SampleRequest } from '../samples.js';
+import { sampleRequest, wrongTypeBody, type SampleRequest } from '../samples.js';
 import { SkipCheck } from '../skip.js';
 import type { Check, CheckContext, Role } from '../types.js';
 
@@ -105,12 +105,15 @@ function variants(info: OperationInfo, role: Role, ctx: CheckContext): Variant[]
       status: 400,
       needsImplementation: true,
       breaksSpec: true,
-      request: (s) => ({
-        path: s.path,
-        body: '[1, 2, 3]',
-        headers: { ...withoutAuth(s.headers), 'content-type': 'application/json' },
-        as: role,
-      }),
+      request: (s) => {
+        const wrong = wrongTypeBody(info);
+        return {
+          path: s.path,
+          body: wrong.body,
+          headers: { ...withoutAuth(s.headers), 'content-type': wrong.contentType },
+          as: role,
+        };
+      },
     });
   }
   if (hasBody && declares(info, 415)) {
@@ -181,6 +184,7 @@ function schemaCheck(info: OperationInfo): Check {
           `no token for any role allowed to call ${info.operationId} (${info.roles.join(', ')})`,
         );
       const sample = sampleRequest(info);
+      const multipart = /^multipart\//.test(sample.headers['content-type'] ?? '');
       const allowed = await ctx.call(info.api, sample.method, sample.path, {
         as: role,
         headers: withoutAuth(sample.headers),
@@ -194,6 +198,9 @@ function schemaCheck(info: OperationInfo): Check {
       for (const variant of variants(info, role, ctx)) {
         if (variant.needsImplementation && ctx.target.stateless) continue;
         if (variant.breaksSpec && ctx.target.validatingProxy) continue;
+        // Prism's validating proxy (5.14) reads a multipart JSON part as a string and answers
+        // 422 itself, so behind it only the sample request of a multipart operation is sent.
+        if (ctx.target.validatingProxy && multipart) continue;
         const request = variant.request(sample, info);
         if (!request) continue;
         const answer = await ctx.call(info.api, sample.method, request.path, {

@@ -3,7 +3,8 @@
  * a kit. The same handlers run in Node (`setupServer`) and in the browser (`setupWorker`).
  */
 import { delay, http, type HttpHandler } from 'msw';
-import { MAX_BODY_BYTES, utf8Length } from '../../src/http/pipeline.js';
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/http/pipeline.js';
+import { isMultipart, readBody } from '../shared/body.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';
 import type { ApiName } from '../../src/schema/index.js';
@@ -29,21 +30,32 @@ async function toKitRequest(request: Request, base: URL): Promise<KitRequest> {
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const text = request.body ? await request.text() : '';
-  const tooLarge = utf8Length(text) > MAX_BODY_BYTES;
+  const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  const limit = isMultipart(headers['content-type']) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
+  const tooLarge = (bytes?.length ?? 0) > limit;
+  const read = tooLarge ? {} : await readBody(bytes, headers['content-type']);
   return {
     method: request.method,
     path: url.pathname.slice(basePath.length) || '/',
     rawQuery: url.search.slice(1),
     headers,
-    body: tooLarge || text === '' ? undefined : text,
+    body: read.body === '' ? undefined : read.body,
+    ...(bytes && !tooLarge ? { bodyBytes: bytes.length } : {}),
+    ...(read.parts ? { parts: read.parts } : {}),
+    ...(read.malformedParts ? { partsError: read.malformedParts } : {}),
     ...(tooLarge ? { bodyTooLarge: true } : {}),
   };
 }
 
 async function toResponse(answer: KitResponse): Promise<Response> {
   if (answer.delayMs) await delay(answer.delayMs);
-  return new Response(answer.body ?? null, { status: answer.status, headers: answer.headers });
+  return new Response(
+    (answer.bytes as Uint8Array<ArrayBuffer> | undefined) ?? answer.body ?? null,
+    {
+      status: answer.status,
+      headers: answer.headers,
+    },
+  );
 }
 
 export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHandler[] {

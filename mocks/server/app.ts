@@ -9,31 +9,30 @@ import { fileURLToPath } from 'node:url';
 import cors from 'cors';
 import express, { type Request, type Response } from 'express';
 import type { Kit } from '../../src/kit.js';
-import { MAX_BODY_BYTES } from '../../src/http/pipeline.js';
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/http/pipeline.js';
+import { isMultipart, readBody } from '../shared/body.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
 import { documents, type ApiName } from '../../src/schema/index.js';
 
-/** Reads the body as text, stopping at the size limit so a huge upload cannot hold memory. */
-async function readBody(req: Request): Promise<{ body: string | undefined; tooLarge: boolean }> {
+/** Reads the body's bytes, stopping at the size limit so a huge upload cannot hold memory. */
+async function readBytes(req: Request): Promise<{ bytes: Buffer | undefined; tooLarge: boolean }> {
+  const limit = isMultipart(req.headers['content-type']) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > MAX_BODY_BYTES) {
+  if (declared > limit) {
     req.resume();
-    return { body: undefined, tooLarge: true };
+    return { bytes: undefined, tooLarge: true };
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       req.resume();
-      return { body: undefined, tooLarge: true };
+      return { bytes: undefined, tooLarge: true };
     }
     chunks.push(chunk);
   }
-  return {
-    body: chunks.length === 0 ? undefined : Buffer.concat(chunks).toString('utf8'),
-    tooLarge: false,
-  };
+  return { bytes: chunks.length === 0 ? undefined : Buffer.concat(chunks), tooLarge: false };
 }
 
 async function toKitRequest(req: Request): Promise<KitRequest> {
@@ -41,7 +40,8 @@ async function toKitRequest(req: Request): Promise<KitRequest> {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const { body, tooLarge } = await readBody(req);
+  const { bytes, tooLarge } = await readBytes(req);
+  const { body, parts, malformedParts } = await readBody(bytes, req.headers['content-type']);
   const question = req.url.indexOf('?');
   return {
     method: req.method,
@@ -49,6 +49,9 @@ async function toKitRequest(req: Request): Promise<KitRequest> {
     rawQuery: question === -1 ? '' : req.url.slice(question + 1),
     headers,
     body,
+    ...(bytes ? { bodyBytes: bytes.length } : {}),
+    ...(parts ? { parts } : {}),
+    ...(malformedParts ? { partsError: malformedParts } : {}),
     ...(tooLarge ? { bodyTooLarge: true } : {}),
   };
 }
@@ -58,7 +61,7 @@ async function send(res: Response, answer: KitResponse) {
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
   if (res.destroyed) return;
   res.writeHead(answer.status, answer.headers);
-  res.end(answer.body);
+  res.end(answer.bytes ?? answer.body);
 }
 
 /**

@@ -56,7 +56,13 @@ const kinds: readonly Kind[] = [
     section: 'program',
     key: 'accounts',
     spec: ['program-api', 'AccountRef'],
-    own: object({ type: { enum: ['Vendor', 'Client', 'Operations'] } }, ['id', 'type']),
+    own: object(
+      {
+        type: { enum: ['Vendor', 'Client', 'Operations'] },
+        status: { enum: ['Active', 'Enabled', 'Disabled'] },
+      },
+      ['id', 'type', 'status'],
+    ),
   },
   { section: 'program', key: 'users', spec: ['program-api', 'UserRef'], own: object({}, ['id']) },
   {
@@ -72,6 +78,37 @@ const kinds: readonly Kind[] = [
     own: object({ client: text }, ['id', 'client']),
   },
   { section: 'program', key: 'programs', spec: ['program-api', 'Program'] },
+  { section: 'program', key: 'templates', spec: ['program-api', 'ProgramTemplate'] },
+  { section: 'program', key: 'parameters', spec: ['program-api', 'ProgramParameter'] },
+  { section: 'program', key: 'parameterGroups', spec: ['program-api', 'ProgramParameterGroup'] },
+  { section: 'program', key: 'documents', spec: ['program-api', 'ProgramDocument'] },
+  { section: 'program', key: 'media', spec: ['program-api', 'ProgramMedia'] },
+  { section: 'program', key: 'terms', spec: ['program-api', 'ProgramTerms'] },
+  {
+    section: 'program',
+    key: 'variants',
+    spec: ['program-api', 'ProgramTermsVariant'],
+    own: object({ program: refOf('program-api', 'ProgramRef') }, ['id', 'program']),
+  },
+  { section: 'program', key: 'attachments', spec: ['program-api', 'EnrollmentAttachment'] },
+  {
+    section: 'program',
+    key: 'files',
+    id: 'owner',
+    own: {
+      ...object(
+        {
+          owner: text,
+          filename: text,
+          contentType: text,
+          size: { type: 'integer', minimum: 0 },
+          base64: { type: 'string', pattern: '^[A-Za-z0-9+/]*={0,2}$' },
+        },
+        ['owner', 'filename', 'contentType', 'size', 'base64'],
+      ),
+      additionalProperties: false,
+    },
+  },
   { section: 'program', key: 'certificates', spec: ['program-api', 'Certificate'] },
   { section: 'program', key: 'enrollments', spec: ['program-api', 'Enrollment'] },
   {
@@ -101,6 +138,30 @@ const kinds: readonly Kind[] = [
   },
   {
     section: 'partnerCenter',
+    key: 'requests',
+    id: 'key',
+    own: {
+      ...object(
+        {
+          token: text,
+          requestId: text,
+          request: { type: 'string' },
+          answer: object(
+            {
+              status: { type: 'integer', minimum: 100, maximum: 599 },
+              headers: { type: 'object', additionalProperties: { type: 'string' } },
+              body: { type: 'string' },
+            },
+            ['status', 'headers'],
+          ),
+        },
+        ['token', 'requestId', 'request', 'answer'],
+      ),
+      additionalProperties: false,
+    },
+  },
+  {
+    section: 'partnerCenter',
     key: 'validationCodes',
     spec: ['partner-center', 'ValidationCode'],
     id: 'validationId',
@@ -119,8 +180,21 @@ const references: readonly (readonly [string, string, string, boolean])[] = [
   ['program.certificates', 'buyer.id', 'program.buyers', false],
   ['program.certificates', 'licensee.id', 'program.licensees', false],
   ['program.enrollments', 'program.id', 'program.programs', true],
-  ['program.enrollments', 'client.id', 'program.accounts', true],
   ['program.enrollments', 'certificate.id', 'program.certificates', true],
+  ['program.templates', 'program.id', 'program.programs', true],
+  ['program.parameters', 'program.id', 'program.programs', true],
+  ['program.parameters', 'group.id', 'program.parameterGroups', false],
+  ['program.parameterGroups', 'program.id', 'program.programs', true],
+  ['program.documents', 'program.id', 'program.programs', true],
+  ['program.media', 'program.id', 'program.programs', true],
+  ['program.terms', 'program.id', 'program.programs', true],
+  ['program.variants', 'programTermsAndConditions.id', 'program.terms', true],
+  ['program.attachments', 'enrollment.id', 'program.enrollments', true],
+];
+
+/** Single values a section carries beside its collections. */
+const scalars: readonly { section: Section; key: string; schema: Record<string, unknown> }[] = [
+  { section: 'partnerCenter', key: 'headerIds', schema: { type: 'integer', minimum: 0 } },
 ];
 
 const sections: readonly Section[] = ['program', 'partnerCenter'];
@@ -133,8 +207,9 @@ function fixtureSchema(): Record<string, unknown> {
       type: 'object',
       additionalProperties: false,
       required: own.filter((kind) => kind.atLeastOne).map((kind) => kind.key),
-      properties: Object.fromEntries(
-        own.map((kind) => {
+      properties: Object.fromEntries([
+        ...scalars.filter((x) => x.section === name).map((x) => [x.key, x.schema]),
+        ...own.map((kind) => {
           const parts = [kind.spec && refOf(...kind.spec), kind.own].filter(Boolean);
           return [
             kind.key,
@@ -145,7 +220,7 @@ function fixtureSchema(): Record<string, unknown> {
             },
           ];
         }),
-      ),
+      ]),
     };
   };
   return {
@@ -238,5 +313,7 @@ export function fixtureProblems(fixture: unknown): string[] {
 }
 
 /** The collections the table knows, per section (a test holds it to what the state holds). */
-export const fixtureCollections = (section: Section): string[] =>
-  kinds.filter((kind) => kind.section === section).map((kind) => kind.key);
+export const fixtureCollections = (section: Section): string[] => [
+  ...kinds.filter((kind) => kind.section === section).map((kind) => kind.key),
+  ...scalars.filter((x) => x.section === section).map((x) => x.key),
+];

@@ -87,6 +87,9 @@ export interface ApiModule<Actor, World> {
 /** Request bodies over this size answer 413 in the API's own error shape. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** `multipart/form-data` bodies (uploads) may be larger: this many bytes on the wire. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
 /**
  * JSON bodies nested deeper than this are refused (400): no real request comes near it, and a
  * value nested thousands deep would be stored and then break every answer that serializes it.
@@ -170,6 +173,36 @@ function requestBodySchema(
   };
 }
 
+/**
+ * A `multipart/form-data` body an operation declares: its schema, and which parts are JSON
+ * (their `encoding` says `application/json`) and which are files.
+ */
+function multipartSchema(operation: OperationInfo) {
+  const body = operation.operation.requestBody;
+  const media =
+    isRecord(body) && isRecord(body.content) ? body.content['multipart/form-data'] : undefined;
+  if (!isRecord(media)) return undefined;
+  const pointer = `${operation.pointer}/requestBody/content/multipart~1form-data/schema`;
+  const schema = resolve<Record<string, unknown>>(operation.api, media.schema);
+  const properties = isRecord(schema.properties) ? Object.keys(schema.properties) : [];
+  const encoding = isRecord(media.encoding) ? media.encoding : {};
+  const isJson = (name: string) => {
+    const part = encoding[name];
+    return (
+      isRecord(part) && typeof part.contentType === 'string' && part.contentType.includes('json')
+    );
+  };
+  return {
+    pointer,
+    jsonParts: properties.filter(isJson),
+    fileParts: properties.filter((name) => !isJson(name)),
+    required: Array.isArray(schema.required) ? (schema.required as string[]) : [],
+  };
+}
+
+/** The bytes a body had on the wire (the door counts them; text is counted as UTF-8). */
+const bytesOf = (request: KitRequest) => request.bodyBytes ?? utf8Length(request.body ?? '');
+
 /** A body read in its format; a text that is not one of it is an `InvalidJson` refusal. */
 function parseBody(
   api: OperationInfo['api'],
@@ -236,7 +269,9 @@ function withHttpDetails(response: KitResponse, progress: Progress): KitResponse
   // RFC 9110: a 401 names the scheme to authenticate with; a 405 the methods the path has.
   if (response.status === 401) headers['www-authenticate'] ??= 'Bearer';
   if (response.status === 405 && progress.allowed) headers.allow = progress.allowed.join(', ');
-  if (response.body !== undefined) headers['content-length'] = String(utf8Length(response.body));
+  if (response.bytes !== undefined) headers['content-length'] = String(response.bytes.length);
+  else if (response.body !== undefined)
+    headers['content-length'] = String(utf8Length(response.body));
   return { ...response, headers };
 }
 
@@ -278,15 +313,27 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     if (request.bodyTooLarge)
       throw refusal('PayloadTooLarge', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
     const schema = requestBodySchema(operation);
+    const multipart = multipartSchema(operation);
     let body: unknown;
     const text = request.body ?? '';
-    if (text.length > 0 || (schema?.required ?? false)) {
+    if (multipart && mediaTypeOf(request.headers['content-type']) === 'multipart/form-data') {
+      body = readMultipart(request, operation, multipart);
+    } else if (multipart && !schema && text.trim().length === 0) {
+      throw refusal('ValidationFailed', 'A multipart/form-data request body is required.', {
+        $body: ['is required'],
+      });
+    } else if (text.length > 0 || (schema?.required ?? false)) {
       if (!schema) {
+        if (multipart && text.trim().length > 0)
+          throw refusal(
+            'UnsupportedMediaType',
+            `Send the body of ${operation.operationId} as multipart/form-data (got ${request.headers['content-type'] ?? 'no content type'}).`,
+          );
         // No body is declared: ignore an empty one, refuse anything else.
         if (text.trim().length > 0)
           throw refusal('UnsupportedMediaType', `${operation.operationId} takes no request body.`);
       } else {
-        if (utf8Length(text) > MAX_BODY_BYTES) {
+        if (bytesOf(request) > MAX_BODY_BYTES) {
           throw refusal(
             'PayloadTooLarge',
             `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
@@ -326,6 +373,76 @@ export function createPipeline<Actor, World>(module: ApiModule<Actor, World>) {
     const handler = module.handlers[operation.operationId];
     if (!handler) throw refusal('InternalError', `${operation.operationId} has no handler.`);
     return handler({ world, actor, request, operation, params, body });
+  }
+
+  /**
+   * A multipart body: the door read its parts; the JSON part (named as the spec says, in any
+   * letter case, as ASP.NET binds it) is parsed and validated like a JSON body, and becomes the
+   * call's body; file parts stay on the request for the handler.
+   */
+  function readMultipart(
+    request: KitRequest,
+    operation: OperationInfo,
+    multipart: NonNullable<ReturnType<typeof multipartSchema>>,
+  ): unknown {
+    if (bytesOf(request) > MAX_UPLOAD_BYTES)
+      throw refusal(
+        'PayloadTooLarge',
+        `The request body is larger than ${MAX_UPLOAD_BYTES} bytes.`,
+      );
+    if (!request.parts)
+      throw refusal(
+        'ValidationFailed',
+        `The multipart body could not be read: ${request.partsError ?? 'no parts found'}.`,
+        { $body: ['is not a readable multipart/form-data body'] },
+      );
+    const find = (name: string) =>
+      request.parts!.find((part) => part.name.toLowerCase() === name.toLowerCase());
+    const missing = multipart.required.filter((name) => !find(name));
+    if (missing.length > 0)
+      throw refusal(
+        'ValidationFailed',
+        `The multipart body needs the part${missing.length > 1 ? 's' : ''} ${missing.join(', ')}.`,
+        Object.fromEntries(missing.map((name) => [name, ['is required']])),
+      );
+    let body: unknown = {};
+    for (const name of multipart.jsonParts) {
+      const part = find(name);
+      if (!part) continue;
+      const pointer = `${multipart.pointer}/properties/${name}`;
+      try {
+        body = JSON.parse(part.text ?? '');
+      } catch (error) {
+        throw refusal(
+          'InvalidJson',
+          `The multipart part ${name} is not valid JSON: ${(error as Error).message}`,
+        );
+      }
+      if (deeperThan(body, MAX_JSON_DEPTH))
+        throw refusal(
+          'ValidationFailed',
+          `The part ${name} is nested deeper than ${MAX_JSON_DEPTH} levels.`,
+          {
+            [name]: [`nested deeper than ${MAX_JSON_DEPTH} levels`],
+          },
+        );
+      if (module.normalizeBody) body = module.normalizeBody(operation, body);
+      const errors = validate(module.api, pointer, body);
+      if (errors.length > 0)
+        throw refusal(
+          'ValidationFailed',
+          `The part ${name} does not match the schema.`,
+          fieldErrors(errors),
+        );
+    }
+    for (const name of multipart.fileParts) {
+      const part = find(name);
+      if (part && part.base64 === undefined && (part.text ?? '') !== '')
+        throw refusal('ValidationFailed', `The part ${name} must be a file (with a filename).`, {
+          [name]: ['must be a file part'],
+        });
+    }
+    return body;
   }
 
   /** The last steps of every answer: the API's touch, the media type, the HTTP details. */

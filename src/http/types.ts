@@ -16,6 +16,10 @@ export interface KitRequest {
    * each part with its name, and a file part's bytes (base64) and declared type.
    */
   parts?: KitPart[];
+  /** Why a multipart body could not be read into parts. */
+  partsError?: string;
+  /** Bytes of the body on the wire, as the door counted them (limits are in bytes). */
+  bodyBytes?: number;
 }
 
 export interface KitPart {

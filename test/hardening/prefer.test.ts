@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { sampleRequest } from '../../contracts/samples.js';
 import { createKit } from '../../src/kit.js';
+import { snapshot } from './support.js';
 import {
   firstExample,
   isRecord,
@@ -47,7 +48,7 @@ describe('Prefer: code=<declared status>', () => {
   it.each(cases.map((c) => [`${c.api} ${c.info.operationId} ${c.status}`, c] as const))(
     '%s answers the spec’s example',
     (_name, { api, info, status }) => {
-      const before = JSON.stringify(kit.control.state());
+      const before = snapshot(kit);
       const answer = ask(api, info, String(status));
       expect(answer.status).toBe(status);
       const response = resolve<Record<string, unknown>>(
@@ -68,7 +69,7 @@ describe('Prefer: code=<declared status>', () => {
       }
       if (api === 'partner-center') expect(answer.headers['MS-RequestId']).toBeTruthy();
       // Asking for an answer changes nothing.
-      expect(JSON.stringify(kit.control.state())).toBe(before);
+      expect(snapshot(kit)).toBe(before);
     },
   );
 });

@@ -22,6 +22,8 @@ export interface Answer {
   /** Parsed JSON when the response is JSON, else the text. */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- scenarios read fields freely
   text: string;
+  /** The body's bytes as received (a downloaded file). */
+  bytes: Uint8Array;
 }
 
 export interface CallOptions {
@@ -29,6 +31,8 @@ export interface CallOptions {
   body?: unknown;
   /** Raw body text (sent as is, e.g. malformed JSON). */
   raw?: string;
+  /** A multipart body (fetch writes the boundary and the content type). */
+  form?: FormData;
   headers?: Record<string, string>;
 }
 
@@ -47,11 +51,12 @@ export interface Door {
 }
 
 async function answer(response: Response): Promise<Answer> {
-  const text = await response.text();
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const text = new TextDecoder().decode(bytes);
   const contentType = response.headers.get('content-type');
   let body: unknown = text;
   if (contentType?.includes('json') && text !== '') body = JSON.parse(text);
-  return { status: response.status, headers: response.headers, contentType, body, text };
+  return { status: response.status, headers: response.headers, contentType, body, text, bytes };
 }
 
 function makeDoor(
@@ -81,7 +86,7 @@ function makeDoor(
       const headers: Record<string, string> = { ...options.headers };
       const token = options.token === undefined ? 'ops-token' : options.token;
       if (token !== null) headers.authorization ??= `Bearer ${token}`;
-      let body: string | undefined = options.raw;
+      let body: string | FormData | undefined = options.form ?? options.raw;
       if (options.body !== undefined) {
         body = JSON.stringify(options.body);
         headers['content-type'] ??= 'application/json';

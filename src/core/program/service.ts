@@ -55,6 +55,7 @@ import {
   type ParameterBag,
 } from './parameters.js';
 import { publishedTerms } from './content.js';
+import { removeAllOf } from './engine.js';
 import type { ProgramState } from './state.js';
 
 export type { Context } from './common.js';
@@ -654,6 +655,8 @@ export function deleteEnrollment(ctx: Context, id: string) {
     }
   }
   ctx.state.enrollments.delete(id);
+  // Its attachments go with it: nothing is left reachable under a deleted draft.
+  removeAllOf(ctx.state, id);
 }
 
 export function submitEnrollment(ctx: Context, id: string) {
