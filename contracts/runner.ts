@@ -86,7 +86,8 @@ export async function runContracts(options: RunOptions): Promise<Report> {
   );
 
   async function answer(response: Response): Promise<Answer> {
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     const contentType = response.headers.get('content-type');
     let body: unknown = text;
     if (contentType?.includes('json') && text !== '') {
@@ -96,7 +97,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
         body = text;
       }
     }
-    return { status: response.status, headers: response.headers, contentType, body, text };
+    return { status: response.status, headers: response.headers, contentType, body, text, bytes };
   }
 
   function contextFor(problems: string[]): CheckContext {
@@ -116,7 +117,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
           if (as && !token) throw new SkipCheck(`no ${as} token`);
           if (token) headers.authorization = `Bearer ${token}`;
         }
-        let body: string | undefined;
+        let body: string | FormData | undefined = callOptions.form;
         if (callOptions.body !== undefined) {
           body =
             typeof callOptions.body === 'string'

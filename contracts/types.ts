@@ -55,6 +55,8 @@ export interface CallOptions {
   /** A role whose token to send, `null` for none, or a literal `{ raw }` Authorization value. */
   as?: Role | null | { raw: string };
   body?: unknown;
+  /** A multipart body (fetch writes the boundary and the content type). */
+  form?: FormData;
   headers?: Record<string, string>;
 }
 
@@ -62,6 +64,8 @@ export interface Answer {
   status: number;
   headers: Headers;
   contentType: string | null;
+  /** The body's bytes as received (a downloaded file). */
+  bytes?: Uint8Array;
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- checks read fields freely
   text: string;
 }

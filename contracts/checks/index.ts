@@ -1,6 +1,6 @@
 import type { Check } from '../types.js';
 import { partnerCenterChecks } from './partner-center.js';
-import { programDraftChecks } from './program-drafts.js';
+import { programContentChecks, programDraftChecks } from './program-drafts.js';
 import { programChecks } from './program.js';
 import { schemaChecks } from './schema.js';
 
@@ -9,6 +9,7 @@ export const allChecks: readonly Check[] = [
   ...schemaChecks('program-api'),
   ...programChecks,
   ...programDraftChecks,
+  ...programContentChecks,
   ...schemaChecks('partner-center'),
   ...partnerCenterChecks,
 ];

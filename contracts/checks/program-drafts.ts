@@ -188,3 +188,49 @@ export const programDraftChecks: Check[] = [
     },
   },
 ];
+
+/** A small binary file with every byte value, for upload round trips. */
+const sampleBytes = Uint8Array.from({ length: 256 }, (_, i) => i);
+
+export const programContentChecks: Check[] = [
+  {
+    name: 'program.attachment-round-trip',
+    api: P,
+    kind: 'behaviour',
+    description:
+      'A file attached to an enrollment as multipart comes back byte for byte when downloaded, with its content type',
+    needs: ['writes', 'client'],
+    notBehindValidatingProxy:
+      "Prism's validating proxy (5.14) reads a multipart JSON part as a string and refuses the upload itself",
+    async run(ctx) {
+      const draft = await newDraft(ctx);
+      const form = new FormData();
+      form.append(
+        'file',
+        new Blob([sampleBytes], { type: 'application/octet-stream' }),
+        'bytes.bin',
+      );
+      form.append(
+        'attachment',
+        new Blob([JSON.stringify({ name: 'Contract check', description: 'bytes 0-255' })], {
+          type: 'application/json',
+        }),
+      );
+      const path = `${enrollments}/${draft.id}/attachments`;
+      const created = await ctx.call(P, 'POST', path, { as: 'client', form });
+      if (created.status !== 201)
+        return [`upload answered ${created.status}: ${created.text.slice(0, 200)}`];
+      const problems: string[] = [];
+      const file = await ctx.call(P, 'GET', `${path}/${created.body.id as string}`, {
+        as: 'client',
+        headers: { accept: 'application/octet-stream' },
+      });
+      if (file.status !== 200) problems.push(`download answered ${file.status}`);
+      const bytes = file.bytes ?? new Uint8Array();
+      if (bytes.length !== sampleBytes.length || bytes.some((b, i) => b !== sampleBytes[i]))
+        problems.push(`downloaded ${bytes.length} bytes, not the 256 uploaded`);
+      await ctx.call(P, 'DELETE', `${enrollments}/${draft.id}`, { as: 'client' });
+      return problems;
+    },
+  },
+];
