@@ -166,6 +166,7 @@ describe('contract suite', () => {
       'partner-center.routes-ignore-case',
       'partner-center.unauthenticated-is-401',
       'partner-center.wrong-method-is-405-with-allow',
+      'program.attachment-round-trip',
       'program.unauthenticated-is-401',
     ]);
   });
