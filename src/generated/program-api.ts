@@ -1228,10 +1228,11 @@ export type components = {
          *     | `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |
          *     | `TooManyRequests` | 429 | rate limit reached; retry later |
          *     | `InternalError` | 500 | unexpected failure of the service |
-         *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
+         *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable (kit: also a change it could not save) |
+         *     | `InsufficientStorage` | 507 | the mock holds its maximum of stored objects (kit) |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "Unauthorized" | "Forbidden" | "NotFound" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InsufficientStorage" | "InternalError";
         /**
          * @description RFC 7807 problem details, sent as `application/problem+json` for every error. `code` is
          *     an extension member that the kit adds: a stable machine-readable code (`ProblemCode`)

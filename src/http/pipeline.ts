@@ -27,6 +27,7 @@ export type PipelineCode =
   | 'RequestHeadersTooLarge'
   | 'TooManyRequests'
   | 'ServiceUnavailable'
+  | 'InsufficientStorage'
   | 'InternalError';
 
 export interface Call<Actor, World> {

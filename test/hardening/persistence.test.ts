@@ -8,7 +8,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readStateFile } from '../../mocks/server/persistence.js';
+import { readState } from '../../mocks/server/persistence.js';
+import { createKit } from '../../src/kit.js';
 import { freePort } from '../../scripts/prism.js';
 
 interface Started {
@@ -91,7 +92,8 @@ describe('state file', () => {
     await Promise.all(writers);
     await exited(first.child);
 
-    const saved = readStateFile(file);
+    // The snapshot and the log together (the next start reads both).
+    const saved = readState(file, () => createKit({ ticking: true }));
     expect([...(saved?.program?.enrollments ?? [])].length).toBeGreaterThanOrEqual(
       7 + acknowledged.length,
     );
@@ -130,7 +132,7 @@ describe('state file', () => {
   }, 60_000);
 
   it.each([
-    ['corrupt', '{"format":"eligibility-mock-kit/state@1","state":{', /not valid JSON/],
+    ['corrupt', '{"format":"eligibility-mock-kit/state@2","state":{', /not valid JSON/],
     ['foreign', '{"users":[{"name":"someone else"}]}\n', /not a state file of this kit/],
   ])(
     'refuses a %s file with a clear message and leaves it as it was',

@@ -21,13 +21,13 @@ const megabyte = 'a'.repeat(1024 * 1024);
 function seedWith(value: string, copies: number) {
   const seed = defaultSeed(now);
   const certificates = [...(seed.program!.certificates ?? [])];
-  const model = certificates.find((c) => c.parameters.ordering.length > 0)!;
+  const model = certificates.find((c) => (c.parameters.ordering?.length ?? 0) > 0)!;
   const extra = Array.from({ length: copies }, (_, i) => ({
     ...model,
     id: `CER-9${String(i).padStart(3, '0')}-0000-0001`,
     parameters: {
       ...model.parameters,
-      ordering: model.parameters.ordering.map((p, n) => (n === 0 ? { ...p, value } : p)),
+      ordering: model.parameters.ordering!.map((p, n) => (n === 0 ? { ...p, value } : p)),
     },
   }));
   return { ...seed, program: { ...seed.program, certificates: [...certificates, ...extra] } };

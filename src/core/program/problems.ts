@@ -30,6 +30,7 @@ export const problemCatalogue = {
   RequestHeadersTooLarge: [431, 'Request headers too large.'],
   TooManyRequests: [429, 'Too many requests.'],
   ServiceUnavailable: [503, 'The service is unavailable.'],
+  InsufficientStorage: [507, 'The mock holds its maximum of stored objects.'],
   InternalError: [500, 'An unexpected error occurred.'],
 } as const satisfies Record<ProblemCode, readonly [number, string]>;
 
@@ -45,6 +46,7 @@ const problemType: Record<number, string> = {
   431: 'https://tools.ietf.org/html/rfc6585#section-5',
   500: `${rfc9110}15.6.1`,
   503: `${rfc9110}15.6.4`,
+  507: 'https://tools.ietf.org/html/rfc4918#section-11.5',
 };
 
 export function problemResponse(
