@@ -240,13 +240,13 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
           `The body is larger than ${seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES} bytes, the most ${seeding ? 'a fixture' : 'a control request'} may be.`,
         ),
       );
-    // The state with its API tokens only for the holder of the control token.
+    // With a control token, the state without it is a read-only view: API tokens redacted.
     if (
-      request.method === 'GET' &&
-      /^\/state\/?$/.test(request.path) &&
-      security.holdsToken(req.headers)
+      isStateRead(req) &&
+      security.controlToken !== undefined &&
+      !security.holdsToken(req.headers)
     )
-      return send(res, json(200, kit.control.state()));
+      return send(res, json(200, redactTokens(kit.control.state())));
     await send(res, await door.handleControl(request, request.path));
   });
   // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
