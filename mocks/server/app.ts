@@ -40,7 +40,10 @@ async function readBody(
   limit: number,
 ): Promise<{ body: string | undefined; tooLarge: boolean }> {
   const declared = Number(req.headers['content-length'] ?? NaN);
+  // The rest of a refused body is not waited for: the connection closes after the answer.
+  const refuse = () => req.res?.setHeader('connection', 'close');
   if (declared > limit) {
+    refuse();
     req.resume();
     return { body: undefined, tooLarge: true };
   }
@@ -49,6 +52,7 @@ async function readBody(
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
+      refuse();
       req.resume();
       return { body: undefined, tooLarge: true };
     }
