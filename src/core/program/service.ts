@@ -344,7 +344,7 @@ function setCertificateStatus(
     audit: stamp(ctx, certificate.audit, certificateAuditEvent(status)),
   };
   ctx.state.certificates.set(next.id, next);
-  ctx.state.nextExpiry = null;
+  noteExpiry(ctx.state, next);
   return next;
 }
 
@@ -370,6 +370,19 @@ function setEnrollmentStatus(
  * Expires every Active certificate whose `expirationDate` has passed (from 00:00 UTC the day
  * after it). Runs before every request, so reads and filters always see the current status.
  */
+/**
+ * Keeps the earliest-expiry bound after a write without a scan: an Active certificate can only
+ * bring it forward. A bound earlier than the true earliest (a certificate that left Active, or
+ * whose date moved later) costs one scan, which recomputes it; it never skips a due expiry.
+ */
+function noteExpiry(state: ProgramState, certificate: StoredCertificate): void {
+  if (certificate.status !== 'Active' || !certificate.expirationDate) return;
+  const known = state.nextExpiry;
+  if (known === null) return;
+  if (known === undefined || certificate.expirationDate < known)
+    state.nextExpiry = certificate.expirationDate;
+}
+
 export function expireDue(state: ProgramState, now: Date, system: Actor): number {
   const today = utcDate(now);
   if (state.nextExpiry === undefined) return 0;
@@ -497,7 +510,7 @@ export function updateCertificate(ctx: Context, id: string, input: CertificateUp
     audit: stamp(ctx, certificate.audit),
   };
   ctx.state.certificates.set(id, next);
-  ctx.state.nextExpiry = null;
+  noteExpiry(ctx.state, next);
   return next;
 }
 
