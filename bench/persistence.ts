@@ -7,7 +7,8 @@
  *    how long a read waits behind the writes;
  *  - a mixed read/write load for `--duration` seconds: req/s in the last 10 s over req/s in the
  *    first 10 s (the world grows all the while);
- *  - the stop on SIGTERM.
+ *  - the stop on SIGTERM;
+ *  - the same sequential writes on the same world without a state file (bench/server.ts).
  *   npx tsx bench/persistence.ts                         (100,000 certificates, 180 s of load)
  *   npx tsx bench/persistence.ts --certificates 10000 --duration 30 --out /tmp/persistence.md
  * Figures from one run are compared with each other (ratios), never with another machine's.
@@ -54,6 +55,24 @@ async function timed(url: string, init?: RequestInit): Promise<{ ms: number; sta
   return { ms: performance.now() - started, status: response.status };
 }
 
+/** Writes one after the other on the server at `base`: the cost of one write, sorted. */
+async function sequentialWrites(base: string): Promise<number[]> {
+  const post = () =>
+    timed(`${base}/public/v1/program/enrollments`, {
+      method: 'POST',
+      headers: client,
+      body: enrollment,
+    });
+  for (let i = 0; i < 20; i++) await post(); // warm-up
+  const latencies: number[] = [];
+  for (let i = 0; i < writeCount; i++) {
+    const answer = await post();
+    if (answer.status !== 201) throw new Error(`write answered ${answer.status}`);
+    latencies.push(answer.ms);
+  }
+  return latencies.sort((a, b) => a - b);
+}
+
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'kit-bench-state-'));
   const file = join(dir, 'team.json');
@@ -80,15 +99,7 @@ async function main() {
       body: enrollment,
     });
 
-  // Writes one after the other: the cost of one write.
-  for (let i = 0; i < 20; i++) await write(); // warm-up
-  const writes: number[] = [];
-  for (let i = 0; i < writeCount; i++) {
-    const answer = await write();
-    if (answer.status !== 201) throw new Error(`write answered ${answer.status}`);
-    writes.push(answer.ms);
-  }
-  writes.sort((a, b) => a - b);
+  const writes = await sequentialWrites(base);
 
   // Reads alone, then the same reads beside 4 writers.
   const readFor = async (seconds: number) => {
@@ -151,6 +162,16 @@ async function main() {
   await server.stop();
   const stopMs = performance.now() - stopStarted;
 
+  // The same writes on the same world without a state file: what durability adds.
+  const bare = await startServer({
+    name: 'kit, no state file',
+    command: tsxCommand('bench/server.ts'),
+    env: { BENCH_CERTIFICATES: String(certificates) },
+    probes: (port) => [{ url: `http://127.0.0.1:${port}/__control/clock` }],
+  });
+  const bareWrites = await sequentialWrites(`http://127.0.0.1:${bare.port}`);
+  await bare.stop();
+
   const rows = [
     ['certificates in the state file at start', String(certificates)],
     ['state file (snapshot) at start', `${(snapshotBytes / 1e6).toFixed(1)} MB`],
@@ -159,6 +180,14 @@ async function main() {
     [
       'write p50 / p99 (sequential POST, fsynced)',
       `${ms(percentile(writes, 0.5))} / ${ms(percentile(writes, 0.99))}`,
+    ],
+    [
+      'write p50 / p99 on the same world without a state file',
+      `${ms(percentile(bareWrites, 0.5))} / ${ms(percentile(bareWrites, 0.99))}`,
+    ],
+    [
+      'write p50 with ÷ without the state file',
+      `${(percentile(writes, 0.5) / percentile(bareWrites, 0.5)).toFixed(2)}×`,
     ],
     ['read p50 / p99 alone', `${ms(percentile(alone, 0.5))} / ${ms(percentile(alone, 0.99))}`],
     [

@@ -90,8 +90,8 @@ export interface Door {
 }
 
 export interface Store extends Door {
-  /** Where the world came from. */
-  readonly restored: { snapshot: boolean; replayed: number };
+  /** Where the world came from, and how long restoring it took. */
+  readonly restored: { snapshot: boolean; replayed: number; ms: number };
   /** Waits for the writes in flight and a snapshot being written, then closes the log. */
   close(): Promise<void>;
 }
@@ -348,7 +348,9 @@ export async function openStore(
   const warn = options.warn ?? ((message: string) => console.error(message));
   const { world } = kit;
 
+  const restoring = performance.now();
   const found = restore(kit, stateFile);
+  const restoreMs = performance.now() - restoring;
   /** The last sequence number handed out, and the last one durable in the log. */
   let seq = found.lastSeq;
   let durableSeq = seq;
@@ -476,7 +478,7 @@ export async function openStore(
 
   let closed = false;
   return {
-    restored: { snapshot: found.snapshot, replayed: found.replayed },
+    restored: { snapshot: found.snapshot, replayed: found.replayed, ms: restoreMs },
     async handle(api, request) {
       if (reads.has(request.method.toUpperCase())) return kit.handle(api, request);
       const begun = kit.begin(api, request);

@@ -111,7 +111,7 @@ console.log(`  ${partnerTokens.reader}   Partner Center reader (read only)`);
 console.log(`Stored objects: at most ${maxObjects} (--max-objects)`);
 if (stateFile && store)
   console.log(
-    `State file: ${stateFile} (${store.restored.snapshot ? 'restored' : 'created from the seed'}), ${store.restored.replayed} logged requests replayed`,
+    `State file: ${stateFile} (${store.restored.snapshot ? 'restored' : 'created from the seed'}), ${store.restored.replayed} logged requests replayed, ${Math.round(store.restored.ms)} ms`,
   );
 console.log(`Virtual clock: ${kit.world.clock.now().toISOString()}`);
 
