@@ -329,6 +329,28 @@ export function readState(stateFile: string, makeKit: () => Kit): Seed | undefin
   return kit.control.state();
 }
 
+/**
+ * The state of one instant, safe to write out slice by slice while requests go on: the Program
+ * API's stored objects are replaced on every change, never changed in place (copy on write), so
+ * the large collections are kept as they are; every smaller one (Partner Center's customers,
+ * whose qualifications change in place, programs, tokens...) is copied now.
+ */
+function frozen(state: Seed): Seed {
+  const copy = (section: object | undefined) =>
+    section &&
+    Object.fromEntries(
+      Object.entries(section).map(([key, value]) => [
+        key,
+        Array.isArray(value) && value.length <= 10_000 ? structuredClone(value) : value,
+      ]),
+    );
+  return {
+    ...state,
+    ...(state.program ? { program: copy(state.program) } : {}),
+    ...(state.partnerCenter ? { partnerCenter: copy(state.partnerCenter) } : {}),
+  };
+}
+
 // ---------------------------------------------------------------- the store
 
 /**
@@ -360,7 +382,7 @@ export async function openStore(
     format: STATE_FORMAT,
     savedAt: new Date().toISOString(),
     throughSeq,
-    state: kit.control.state(),
+    state: frozen(kit.control.state()),
     idempotency: [...world.idempotency.pairs()],
   });
   if (!found.snapshot) writeSnapshotNow(stateFile, takeSnapshot(seq));
