@@ -73,6 +73,34 @@ async function sequentialWrites(base: string): Promise<number[]> {
   return latencies.sort((a, b) => a - b);
 }
 
+/** One reader alone for 5 s, then the same reader beside 4 writers for 10 s (sorted latencies). */
+async function readsBesideWrites(base: string) {
+  const read = `${base}/public/v1/program/certificates/CER-9646-2171-8417`;
+  const readFor = async (seconds: number) => {
+    const latencies: number[] = [];
+    const until = performance.now() + seconds * 1000;
+    while (performance.now() < until) latencies.push((await timed(read, { headers: ops })).ms);
+    return latencies.sort((a, b) => a - b);
+  };
+  const alone = await readFor(5);
+  let writing = true;
+  let besideWrites = 0;
+  const writers = Array.from({ length: 4 }, async () => {
+    while (writing) {
+      await timed(`${base}/public/v1/program/enrollments`, {
+        method: 'POST',
+        headers: client,
+        body: enrollment,
+      });
+      besideWrites++;
+    }
+  });
+  const beside = await readFor(10);
+  writing = false;
+  await Promise.all(writers);
+  return { alone, beside, besideWrites };
+}
+
 async function main() {
   const dir = await mkdtemp(join(tmpdir(), 'kit-bench-state-'));
   const file = join(dir, 'team.json');
@@ -101,25 +129,7 @@ async function main() {
 
   const writes = await sequentialWrites(base);
 
-  // Reads alone, then the same reads beside 4 writers.
-  const readFor = async (seconds: number) => {
-    const latencies: number[] = [];
-    const until = performance.now() + seconds * 1000;
-    while (performance.now() < until) latencies.push((await timed(read, { headers: ops })).ms);
-    return latencies.sort((a, b) => a - b);
-  };
-  const alone = await readFor(5);
-  let writing = true;
-  let besideWrites = 0;
-  const writers = Array.from({ length: 4 }, async () => {
-    while (writing) {
-      await write();
-      besideWrites++;
-    }
-  });
-  const beside = await readFor(10);
-  writing = false;
-  await Promise.all(writers);
+  const { alone, beside, besideWrites } = await readsBesideWrites(base);
 
   // The mixed load: 3 reads for each write, on `connections` loops, counted per 10 s.
   const buckets: number[] = [];
@@ -170,8 +180,13 @@ async function main() {
     probes: (port) => [{ url: `http://127.0.0.1:${port}/__control/clock` }],
   });
   const bareWrites = await sequentialWrites(`http://127.0.0.1:${bare.port}`);
+  const bareReads = await readsBesideWrites(`http://127.0.0.1:${bare.port}`);
   await bare.stop();
 
+  const addedWait =
+    percentile(beside, 0.99) -
+    percentile(alone, 0.99) -
+    (percentile(bareReads.beside, 0.99) - percentile(bareReads.alone, 0.99));
   const rows = [
     ['certificates in the state file at start', String(certificates)],
     ['state file (snapshot) at start', `${(snapshotBytes / 1e6).toFixed(1)} MB`],
@@ -199,6 +214,11 @@ async function main() {
       ms(percentile(beside, 0.99) - percentile(alone, 0.99)),
     ],
     [
+      'the same without a state file: read p99 alone / beside writers',
+      `${ms(percentile(bareReads.alone, 0.99))} / ${ms(percentile(bareReads.beside, 0.99))} (${bareReads.besideWrites} writes meanwhile)`,
+    ],
+    ['time behind writes that the state file adds (p99)', ms(addedWait)],
+    [
       `mixed load req/s, first 10 s → last 10 s (${duration} s)`,
       `${first.toFixed(0)} → ${last.toFixed(0)}`,
     ],
@@ -221,6 +241,7 @@ async function main() {
       'a read waits ≤ 5 ms behind writes (p99 difference)',
       percentile(beside, 0.99) - percentile(alone, 0.99) <= 5,
     ],
+    ['the state file adds ≤ 5 ms to that wait', addedWait <= 5],
     ['start ≤ 3 s', server.startupMs <= 3000],
     ['mixed load last ÷ first ≥ 0.8', last / first >= 0.8],
   ] as const;
