@@ -1,6 +1,6 @@
 /**
- * The shared team mock with a state file at scale: `npm start -- --state-file` started on a
- * state of 100,000 certificates, then
+ * The shared team mock with a state file at scale: `npm start -- --state-file` (the bundle npm
+ * start runs) started on a state of 100,000 certificates, then
  *  - start time (spawn to the first answer) and resident memory;
  *  - write latency (sequential POST enrollments: logged, fsynced, applied, answered), p50/p99;
  *  - reads while writes run (GET one certificate, one reader beside 4 writers) against reads alone:
@@ -13,14 +13,15 @@
  *   npx tsx bench/persistence.ts --certificates 10000 --duration 30 --out /tmp/persistence.md
  * Figures from one run are compared with each other (ratios), never with another machine's.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { openStore } from '../mocks/server/persistence.js';
 import { createKit } from '../src/kit.js';
 import { scaledSeed } from './fixture.js';
-import { killAll, residentMb, startServer, tsxCommand } from './processes.js';
+import { killAll, residentMb, root, startServer, tsxCommand } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -112,9 +113,11 @@ async function main() {
   }
   const snapshotBytes = (await stat(file)).size;
 
+  // As `npm start` runs it: bundled once (esbuild), then plain JavaScript.
+  await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root });
   const server = await startServer({
     name: 'kit --state-file',
-    command: [...tsxCommand('mocks/server/start.ts'), '--state-file', file],
+    command: [process.execPath, join(root, 'mocks/server/start.bundle.mjs'), '--state-file', file],
     probes: (port) => [{ url: `http://127.0.0.1:${port}/__control/clock` }],
   });
   const base = `http://127.0.0.1:${server.port}`;
