@@ -8,12 +8,9 @@ import { partnerTokens } from '../src/core/partner/seed.js';
 import { seedTokens } from '../src/core/program/seed.js';
 import type { Seed } from '../src/core/world.js';
 import { createKit, type Kit } from '../src/kit.js';
-import {
-  persistent,
-  readSavedState,
-  StateFileError,
-  writeStateFile,
-} from '../mocks/server/persistence.js';
+import { cleanTemporaryFiles, LockError, lockStateFile } from '../mocks/server/lock.js';
+import { openStore, StateFileError, type Store } from '../mocks/server/persistence.js';
+import { createSecurity, type Security } from '../mocks/server/security.js';
 import { serve, type Serving } from '../mocks/server/serve.js';
 import { parse, portOf, readJsonFile } from './args.js';
 import { CliError } from './errors.js';
@@ -24,13 +21,25 @@ export const startUsage = `Usage: eligibility-mock start [options]
   --state-file <file>   keep the world in this file across restarts (or KIT_STATE_FILE)
   --seed <fixture.json> start from this fixture instead of the default seed
                         (check it first with: eligibility-mock seed check <fixture.json>)
+  --control-token <t>   the control API needs "Authorization: Bearer <t>" (or KIT_CONTROL_TOKEN);
+                        generated and printed when listening beyond loopback without one
+  --allowed-host <name> another name the mock answers to (repeatable; or KIT_ALLOWED_HOSTS=a,b)
+  --max-objects <n>     stored objects past which a create answers 507 (default 250000)
+  --public-url <url>    the mock's URL in the documents it serves (or KIT_PUBLIC_URL)
   --help                this text`;
+
+/** Stored objects past which creating one answers 507 (about 1 GB of memory at most). */
+export const DEFAULT_MAX_OBJECTS = 250_000;
 
 export interface StartOptions {
   port: number;
   host: string;
   stateFile?: string;
   seed?: string;
+  controlToken?: string;
+  allowedHosts: string[];
+  maxObjects: number;
+  publicUrl?: string;
 }
 
 /** The options of `start` from its arguments and the environment (PORT, HOST, KIT_STATE_FILE). */
@@ -45,13 +54,29 @@ export function startOptions(
       host: { type: 'string' },
       'state-file': { type: 'string' },
       seed: { type: 'string' },
+      'control-token': { type: 'string' },
+      'allowed-host': { type: 'string', multiple: true },
+      'max-objects': { type: 'string' },
+      'public-url': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     startUsage,
   );
   if (values.help) return 'help';
   const stateFile = values['state-file'] ?? env.KIT_STATE_FILE;
+  const maxObjects = Number(values['max-objects'] ?? env.KIT_MAX_OBJECTS ?? DEFAULT_MAX_OBJECTS);
+  if (!Number.isInteger(maxObjects) || maxObjects < 1)
+    throw new CliError(`--max-objects must be a positive integer (got ${values['max-objects']}).`);
+  const controlToken = values['control-token'] ?? (env.KIT_CONTROL_TOKEN || undefined);
+  const publicUrl = values['public-url'] ?? (env.KIT_PUBLIC_URL || undefined);
   return {
+    allowedHosts: [
+      ...((values['allowed-host'] as string[] | undefined) ?? []),
+      ...(env.KIT_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
+    ],
+    maxObjects,
+    ...(controlToken ? { controlToken } : {}),
+    ...(publicUrl ? { publicUrl } : {}),
     port:
       values.port !== undefined
         ? portOf(values.port, '--port')
@@ -81,29 +106,20 @@ export function readFixture(path: string): Seed {
   return fixture as Seed;
 }
 
-function restore(kit: Kit, stateFile: string): boolean {
-  const saved = readSavedState(stateFile);
-  if (!saved) {
-    writeStateFile(stateFile, kit.control.state());
-    return false;
-  }
-  const problems = fixtureProblems(saved.state);
-  if (problems.length > 0)
-    throw new StateFileError(
-      `The state file ${stateFile} does not hold a world this kit can load (${problems.join('; ')}). The mock will not overwrite it. Move it away or pass another --state-file.`,
-    );
-  kit.world.load(saved.state);
-  // The virtual clock went on while the server was down, as real time did.
-  const down = Date.now() - Date.parse(saved.savedAt);
-  if (saved.state.now && down > 0)
-    kit.world.clock.set(new Date(Date.parse(saved.state.now) + down));
-  kit.world.settle();
-  return true;
-}
-
-async function listen(kit: Kit, options: StartOptions): Promise<Serving> {
+async function listen(
+  kit: Kit,
+  options: StartOptions,
+  security: Security,
+  store: Store | undefined,
+): Promise<Serving> {
   try {
-    return await serve(kit, { port: options.port, host: options.host });
+    return await serve(kit, {
+      port: options.port,
+      host: options.host,
+      security,
+      ...(store ? { door: store } : {}),
+      ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE')
@@ -128,23 +144,44 @@ export async function start(
   log: (line: string) => void = console.log,
 ): Promise<Serving> {
   const fixture = options.seed ? readFixture(options.seed) : undefined;
-  let kit = createKit({ ticking: true, ...(fixture ? { seed: fixture } : {}) });
-  let restored = false;
+  const startedAt = new Date();
+  const kit = createKit({
+    ticking: true,
+    now: startedAt,
+    maxObjects: options.maxObjects,
+    ...(fixture ? { seed: fixture } : {}),
+  });
+  let store: Store | undefined;
+  let lock: { release(): void } | undefined;
   if (options.stateFile) {
     try {
-      restored = restore(kit, options.stateFile);
+      lock = lockStateFile(options.stateFile);
+      for (const name of cleanTemporaryFiles(options.stateFile)) log(`Removed leftover ${name}`);
+      store = await openStore(kit, options.stateFile, startedAt);
     } catch (error) {
+      lock?.release();
       throw new CliError(
-        error instanceof StateFileError
+        error instanceof StateFileError || error instanceof LockError
           ? error.message
           : `Cannot use the state file: ${String(error)}`,
         1,
       );
     }
-    kit = persistent(kit, options.stateFile);
   }
+  const security = createSecurity({
+    listenHost: options.host,
+    ...(options.controlToken ? { controlToken: options.controlToken } : {}),
+    allowedHosts: options.allowedHosts,
+  });
 
-  const running = await listen(kit, options);
+  let running: Serving;
+  try {
+    running = await listen(kit, options, security, store);
+  } catch (error) {
+    await store?.close();
+    lock?.release();
+    throw error;
+  }
   const base = running.url;
   log(`Eligibility mock kit listening on ${base}`);
   log(
@@ -154,24 +191,49 @@ export async function start(
     `  Partner Center  ${base}/v1/customers                     (real: https://api.partnercenter.microsoft.com)`,
   );
   log(`  Control API     ${base}/__control/clock | /reset | /journal | /seed | /faults`);
-  log(`  State page      ${base}/__control/ui/`);
+  if (security.controlToken) {
+    log(
+      `  Control token   ${security.generated ? `${security.controlToken}   (generated: listening beyond loopback; pass --control-token to choose it)` : '(as given)'}`,
+    );
+    log(
+      `  State page      ${base}/__control/ui/?token=${security.generated ? security.controlToken : '<control token>'}`,
+    );
+  } else {
+    log(`  State page      ${base}/__control/ui/`);
+  }
   if (fixture) {
     log(`Seeded from ${options.seed} (its tokens, not the default ones).`);
   } else {
     log('Seed tokens (Authorization: Bearer <token>):');
     log(`  ${seedTokens.operations}   operations`);
-    log(`  ${seedTokens.vendor}  vendor (Microsoft, ACC-1086-6867)`);
-    log(`  ${seedTokens.client}  client (Oscorp Industries, ACC-4812-0447)`);
+    log(`  ${seedTokens.vendor}  vendor (Microsoft, ACC-3102-5475)`);
+    log(`  ${seedTokens.client}  client (Oscorp Industries, ACC-1086-6867)`);
     log(`  ${partnerTokens.partner}  Partner Center partner (reads and requests qualifications)`);
     log(`  ${partnerTokens.reader}   Partner Center reader (read only)`);
   }
-  if (options.stateFile)
-    log(`State file: ${options.stateFile} (${restored ? 'restored' : 'created from the seed'})`);
+  log(`Stored objects: at most ${options.maxObjects} (--max-objects)`);
+  if (options.stateFile && store)
+    log(
+      `State file: ${options.stateFile} (${store.restored.snapshot ? 'restored' : 'created from the seed'}), ${store.restored.replayed} logged requests replayed, ${Math.round(store.restored.ms)} ms`,
+    );
   log(`Virtual clock: ${kit.world.clock.now().toISOString()}`);
 
-  const stop = () => void running.close().then(() => process.exit(0));
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  // A graceful stop: requests in flight are answered (5 s at most), the log flushed, the lock
+  // released, exit 0.
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping (requests in flight are answered first)`);
+    void (async () => {
+      await running.close(5_000);
+      await store?.close();
+      lock?.release();
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
   return running;
 }
 

@@ -3,6 +3,7 @@
  * problems; all are collected (none stops the run). Every exchange is also validated against
  * the spec and counted for coverage.
  */
+import { controlAuthorization } from './target.js';
 import { declaredKey, operations, type ApiName } from '../src/schema/index.js';
 import { allChecks } from './checks/index.js';
 import { SkipCheck } from './skip.js';
@@ -160,7 +161,10 @@ export async function runContracts(options: RunOptions): Promise<Report> {
         return answer(
           await fetch(`${target.controlUrl.replace(/\/$/, '')}${path}`, {
             method,
-            headers: body === undefined ? {} : { 'content-type': 'application/json' },
+            headers: {
+              ...controlAuthorization(),
+              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
             body: body === undefined ? undefined : JSON.stringify(body),
             signal: AbortSignal.timeout(timeoutMs),
           }),

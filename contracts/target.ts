@@ -43,10 +43,15 @@ export const apisOf = (api: TargetOptions['api']): ApiName[] =>
       ? ['program-api']
       : ['partner-center'];
 
+/** The kit's control token (`KIT_CONTROL_TOKEN`), for a kit started with one. */
+export const controlAuthorization = (): Record<string, string> =>
+  process.env.KIT_CONTROL_TOKEN ? { authorization: `Bearer ${process.env.KIT_CONTROL_TOKEN}` } : {};
+
 /** The control API of a kit answers `GET /__control/clock` with `{now}`. */
 export async function findControl(url: string): Promise<string | undefined> {
   try {
     const response = await fetch(`${url.replace(/\/$/, '')}/clock`, {
+      headers: controlAuthorization(),
       signal: AbortSignal.timeout(3000),
     });
     if (!response.ok) return undefined;

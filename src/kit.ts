@@ -19,11 +19,53 @@ export interface Kit {
   readonly control: Control;
   /** Answers one request to one API (path relative to that API's base URL). */
   handle(api: ApiName, request: KitRequest): KitResponse;
+  /**
+   * `handle` in two steps, for a door that must save a change before making it: the injected
+   * faults are decided at once (`answer`: the request is answered without running), else `run`
+   * answers it when called.
+   */
+  begin(api: ApiName, request: KitRequest): { answer?: KitResponse; run?: () => KitResponse };
   /** Answers `/__control/...`; `path` is what follows `/__control`. */
   handleControl(request: KitRequest, path: string): KitResponse;
+  /** Answers a refusal decided outside the kit (a door's own limits) in the API's own shape. */
+  refuse(api: ApiName, request: KitRequest, refusal: Refusal): KitResponse;
 }
 
-export type KitOptions = WorldOptions;
+export interface KitOptions extends WorldOptions {
+  /**
+   * Stored objects (Program API objects of every collection, Partner Center qualifications) past
+   * which a request that creates one answers 507 in the API's shape. Default: no cap.
+   */
+  maxObjects?: number;
+}
+
+/** Objects held: every collection of both APIs, a customer's qualifications one each. */
+export function storedObjects(world: World): number {
+  let count = 0;
+  for (const value of Object.values(world.program)) if (value instanceof Map) count += value.size;
+  for (const record of world.partner.customers.values()) count += record.qualifications.length;
+  return count;
+}
+
+/** A request that would create an object (its operation answers 201) while the world is full. */
+function overCapacity(
+  world: World,
+  api: ApiName,
+  request: KitRequest,
+  maxObjects: number | undefined,
+): Refusal | undefined {
+  if (maxObjects === undefined) return undefined;
+  const route = routers[api](request.method, request.path);
+  if (route.kind !== 'match') return undefined;
+  const responses = route.match.operation.operation.responses;
+  if (typeof responses !== 'object' || responses === null || !('201' in responses))
+    return undefined;
+  if (storedObjects(world) < maxObjects) return undefined;
+  return new Refusal(
+    'InsufficientStorage',
+    `The mock holds ${maxObjects} objects, its configured maximum: nothing more can be created. Reset or seed it, or start it with a larger --max-objects.`,
+  );
+}
 
 const pipelines = {
   'program-api': createPipeline(programApi),
@@ -87,23 +129,46 @@ function withFaults(
 export function createKit(options: KitOptions = {}): Kit {
   const world = createWorld({ seed: defaultSeed, ...options });
   const control = createControl(world);
-  return {
+  const kit: Kit = {
     world,
     control,
-    handle(api, request) {
+    begin(api, request) {
       const started = Date.now();
       world.settle();
-      const response = withFaults(world, api, request, () => pipelines[api](world, request));
-      world.journal.push({
-        at: world.clock.now().toISOString(),
-        api,
-        method: request.method.toUpperCase(),
-        path: request.path,
-        status: response.status,
-        durationMs: Math.round((Date.now() - started) * 100) / 100,
+      const finish = (response: KitResponse) => {
+        world.journal.push({
+          at: world.clock.now().toISOString(),
+          api,
+          method: request.method.toUpperCase(),
+          path: request.path,
+          status: response.status,
+          durationMs: Math.round((Date.now() - started) * 100) / 100,
+        });
+        return response;
+      };
+      const full = overCapacity(world, api, request, options.maxObjects);
+      if (full) return { answer: finish(pipelines[api].refuse(world, request, full)) };
+      let deferred = false;
+      const pending: KitResponse = { status: 0, headers: {} };
+      const decided = withFaults(world, api, request, () => {
+        deferred = true;
+        return pending;
       });
-      return response;
+      if (!deferred) return { answer: finish(decided) };
+      return {
+        run() {
+          world.settle();
+          const response = pipelines[api](world, request);
+          return finish(decided.delayMs ? { ...response, delayMs: decided.delayMs } : response);
+        },
+      };
+    },
+    handle(api, request) {
+      const begun = kit.begin(api, request);
+      return begun.answer ?? begun.run!();
     },
     handleControl: (request, path) => handleControl(control, request, path),
+    refuse: (api, request, refusal) => pipelines[api].refuse(world, request, refusal),
   };
+  return kit;
 }

@@ -1,24 +1,51 @@
 /**
  * The express door: translates HTTP to the kit and back, nothing more. Program API under
  * `/public`, the control API and the page for people under `/__control`, Partner Center at the
- * root (`/v1/customers/...`).
+ * root (`/v1/customers/...`). Before the kit: the `Host` allow-list on every path, and on
+ * `/__control` the same-origin rule and the control token (security.ts). Every answer, errors
+ * included, is JSON in the shape of the API the path belongs to: never an HTML page or a stack.
  */
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cors from 'cors';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { problem, redactTokens } from '../../src/core/control.js';
+import { Refusal } from '../../src/core/problem.js';
 import type { Kit } from '../../src/kit.js';
-import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/http/pipeline.js';
+import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES, type PipelineCode } from '../../src/http/pipeline.js';
+import { json, type KitRequest, type KitResponse } from '../../src/http/types.js';
 import { isMultipart, readBody } from '../shared/body.js';
-import type { KitRequest, KitResponse } from '../../src/http/types.js';
 import { documents, type ApiName } from '../../src/schema/index.js';
+import type { Door } from './persistence.js';
+import { CONTROL_COOKIE, createSecurity, type Security } from './security.js';
+
+/**
+ * `POST /__control/seed` takes fixtures up to this size (a 100,000-certificate state is about
+ * 180 MB as plain JSON); above it the answer is 413 in the control API's problem shape.
+ */
+export const MAX_SEED_BYTES = 256 * 1024 * 1024;
+
+export interface AppOptions {
+  /** Who may call (Host allow-list, control token); default: loopback, no token. */
+  security?: Security;
+  /** Answers requests instead of the kit (the persistent door); default: the kit itself. */
+  door?: Door;
+  /** The mock's own URL, for the `servers` of the documents it serves (never from `Host`). */
+  publicUrl?: () => string | undefined;
+}
 
 /** Reads the body's bytes, stopping at the size limit so a huge upload cannot hold memory. */
-async function readBytes(req: Request): Promise<{ bytes: Buffer | undefined; tooLarge: boolean }> {
-  const limit = isMultipart(req.headers['content-type']) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
+async function readBytes(
+  req: Request,
+  atMost = MAX_BODY_BYTES,
+): Promise<{ bytes: Buffer | undefined; tooLarge: boolean }> {
+  const limit = isMultipart(req.headers['content-type']) ? MAX_UPLOAD_BYTES : atMost;
   const declared = Number(req.headers['content-length'] ?? NaN);
+  // The rest of a refused body is not waited for: the connection closes after the answer.
+  const refuse = () => req.res?.setHeader('connection', 'close');
   if (declared > limit) {
+    refuse();
     req.resume();
     return { bytes: undefined, tooLarge: true };
   }
@@ -27,6 +54,7 @@ async function readBytes(req: Request): Promise<{ bytes: Buffer | undefined; too
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
+      refuse();
       req.resume();
       return { bytes: undefined, tooLarge: true };
     }
@@ -35,19 +63,29 @@ async function readBytes(req: Request): Promise<{ bytes: Buffer | undefined; too
   return { bytes: chunks.length === 0 ? undefined : Buffer.concat(chunks), tooLarge: false };
 }
 
-async function toKitRequest(req: Request): Promise<KitRequest> {
+function headersOf(req: Request): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const { bytes, tooLarge } = await readBytes(req);
+  return headers;
+}
+
+function split(url: string) {
+  const question = url.indexOf('?');
+  return {
+    path: question === -1 ? url : url.slice(0, question),
+    rawQuery: question === -1 ? '' : url.slice(question + 1),
+  };
+}
+
+async function toKitRequest(req: Request, limit = MAX_BODY_BYTES): Promise<KitRequest> {
+  const { bytes, tooLarge } = await readBytes(req, limit);
   const { body, parts, malformedParts } = await readBody(bytes, req.headers['content-type']);
-  const question = req.url.indexOf('?');
   return {
     method: req.method,
-    path: question === -1 ? req.url : req.url.slice(0, question),
-    rawQuery: question === -1 ? '' : req.url.slice(question + 1),
-    headers,
+    ...split(req.url),
+    headers: headersOf(req),
     body,
     ...(bytes ? { bodyBytes: bytes.length } : {}),
     ...(parts ? { parts } : {}),
@@ -59,10 +97,48 @@ async function toKitRequest(req: Request): Promise<KitRequest> {
 async function send(res: Response, answer: KitResponse) {
   // Injected latency (faults on demand) holds only this response, never the server.
   if (answer.delayMs) await new Promise((resolve) => setTimeout(resolve, answer.delayMs));
-  if (res.destroyed) return;
+  if (res.destroyed || res.headersSent) return;
   res.writeHead(answer.status, answer.headers);
   res.end(answer.bytes ?? answer.body);
 }
+
+/** Which error shape a path answers in. */
+type Shape = ApiName | 'control';
+const shapeOf = (url: string): Shape =>
+  url.startsWith('/public')
+    ? 'program-api'
+    : url.startsWith('/__control')
+      ? 'control'
+      : 'partner-center';
+
+/** A refusal of the door itself, in the shape of the path's API. */
+function refusal(
+  kit: Kit,
+  req: Request,
+  code: PipelineCode,
+  status: number,
+  detail: string,
+): KitResponse {
+  const shape = shapeOf(req.originalUrl);
+  if (shape === 'control') return problem(status, detail);
+  const { path, rawQuery } = split(
+    shape === 'program-api' ? req.originalUrl.slice(7) : req.originalUrl,
+  );
+  const request: KitRequest = {
+    method: req.method,
+    path,
+    rawQuery,
+    headers: headersOf(req),
+    body: undefined,
+  };
+  return kit.refuse(shape, request, new Refusal(code, detail));
+}
+
+/** A redirect without a body (express's carries an HTML one for browsers). */
+const redirect = (res: Response, location: string, cookie?: string) => {
+  res.writeHead(302, { location, ...(cookie ? { 'set-cookie': cookie } : {}) });
+  res.end();
+};
 
 /**
  * The folder of an optional peer package, or undefined when the app did not install it. Swagger
@@ -86,79 +162,152 @@ restart the mock. The documents: <a href="../spec/program-api.json">Program API<
 
 /**
  * The page for people at `/__control/ui/`: world state, clock, journal (ui/*.js over the control
- * API) and the API reference (swagger-ui-dist from node_modules when installed, the documents as JSON).
+ * API) and the API reference (swagger-ui-dist from node_modules when installed, the documents as
+ * JSON). With a control token, the start link `/__control/ui/?token=<token>` leaves it in a
+ * cookie for the page's own calls (HttpOnly, SameSite=Strict, only under /__control).
  */
-function mountUi(app: express.Express) {
+function mountUi(app: express.Express, kit: Kit, security: Security, options: AppOptions) {
   const ui = fileURLToPath(new URL('./ui/', import.meta.url));
   const swaggerUi = optionalPackage('swagger-ui-dist');
   const specs = new Map<string, ApiName>([
     ['program-api.json', 'program-api'],
     ['partner-center.json', 'partner-center'],
   ]);
-  app.get('/', (_req, res) => res.redirect('/__control/ui/'));
+  app.get('/', (_req, res) => redirect(res, '/__control/ui/'));
   // Without the trailing slash the page's relative links would miss; express ignores it in routes.
   app.get('/__control/ui', (req, res, next) =>
-    req.path.endsWith('/') ? next() : res.redirect('/__control/ui/'),
+    req.path.endsWith('/') ? next() : redirect(res, '/__control/ui/'),
   );
-  if (swaggerUi) app.use('/__control/ui/swagger-ui', express.static(swaggerUi, { index: false }));
+  app.get('/__control/ui/', (req, res, next) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (token === undefined) return next();
+    if (!security.holdsToken({ authorization: `Bearer ${token}` }))
+      return send(res, refusal(kit, req, 'Unauthorized', 401, 'This is not the control token.'));
+    redirect(
+      res,
+      '/__control/ui/',
+      `${CONTROL_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/__control`,
+    );
+  });
+  if (swaggerUi)
+    app.use(
+      '/__control/ui/swagger-ui',
+      express.static(swaggerUi, { index: false, redirect: false }),
+    );
   else app.get('/__control/ui/reference.html', (_req, res) => res.type('html').send(noReference));
-  app.use('/__control/ui', express.static(ui));
+  app.use('/__control/ui', express.static(ui, { redirect: false }));
   // This mock comes first in `servers`, so the reference's "Try it out" calls it.
   app.get('/__control/spec/:file', (req, res, next) => {
     const api = specs.get(req.params.file);
     if (!api) return next();
     const spec = documents[api];
-    const mock = `${req.protocol}://${req.get('host')}${api === 'program-api' ? '/public' : ''}`;
+    const own = options.publicUrl?.();
     const real: unknown[] = Array.isArray(spec.servers) ? spec.servers : [];
-    res.json({ ...spec, servers: [{ url: mock, description: 'This mock' }, ...real] });
+    const mock = own
+      ? [{ url: `${own}${api === 'program-api' ? '/public' : ''}`, description: 'This mock' }]
+      : [];
+    res.json({ ...spec, servers: [...mock, ...real] });
   });
 }
 
-export function createApp(kit: Kit): express.Express {
+const isStateRead = (req: Request) => req.method === 'GET' && /^\/state\/?$/.test(req.path);
+
+export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
+  const security = options.security ?? createSecurity({ listenHost: '127.0.0.1' });
+  const door: Door = options.door ?? kit;
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
-  // A frontend on another origin (a dev server on :5173, say) must be able to call the mock.
-  app.use(
-    cors({
-      exposedHeaders: [
-        'MS-RequestId',
-        'MS-CorrelationId',
-        'MS-CV',
-        'Retry-After',
-        'Allow',
-        'WWW-Authenticate',
-      ],
-      maxAge: 600,
-    }),
+  // Against DNS rebinding: a page whose own name resolves to this server sends its own Host.
+  app.use((req, res, next) => {
+    if (security.hostAllowed(req.headers.host)) return next();
+    void send(
+      res,
+      refusal(
+        kit,
+        req,
+        'Forbidden',
+        403,
+        `The Host ${JSON.stringify(req.headers.host ?? '')} is not one of this mock's names (start it with --allowed-host to add one).`,
+      ),
+    );
+  });
+  // A frontend on another origin (a dev server on :5173, say) must be able to call the APIs;
+  // the control API only answers its own origin (no CORS headers at all).
+  const apiCors = cors({
+    exposedHeaders: [
+      'MS-RequestId',
+      'MS-CorrelationId',
+      'MS-CV',
+      'Retry-After',
+      'Allow',
+      'WWW-Authenticate',
+    ],
+    maxAge: 600,
+  });
+  app.use((req, res, next) =>
+    req.path.startsWith('/__control') ? next() : apiCors(req, res, next),
   );
-  mountUi(app);
+  app.use('/__control', (req, res, next) => {
+    // The page's own files carry nothing secret; what it shows comes from the calls below.
+    if (req.method === 'GET' && /^\/(ui(\/|$)|spec\/)/.test(req.path)) return next();
+    const refused = security.controlRefusal(req.headers);
+    if (!refused || (refused.status === 401 && isStateRead(req))) return next();
+    const answer = refusal(
+      kit,
+      req,
+      refused.status === 401 ? 'Unauthorized' : 'Forbidden',
+      refused.status,
+      refused.detail,
+    );
+    if (refused.status === 401) answer.headers['www-authenticate'] = 'Bearer realm="__control"';
+    void send(res, answer);
+  });
+  mountUi(app, kit, security, options);
   // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
   app.use('/public', async (req, res) =>
-    send(res, kit.handle('program-api', await toKitRequest(req))),
+    send(res, await door.handle('program-api', await toKitRequest(req))),
   );
   app.use('/__control', async (req, res) => {
-    const request = await toKitRequest(req);
-    let answer: KitResponse;
-    try {
-      answer = kit.handleControl(request, request.path);
-    } catch (error) {
-      // The control API answers JSON even when it fails, never express's HTML page.
-      answer = {
-        status: 500,
-        headers: { 'content-type': 'application/problem+json' },
-        body: JSON.stringify({
-          type: 'about:blank',
-          title: 'Control API error.',
-          status: 500,
-          detail: String(error),
-        }),
-      };
-    }
-    await send(res, answer);
+    const seeding = req.method === 'POST' && /^\/seed\/?(\?|$)/.test(req.url);
+    const request = await toKitRequest(req, seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES);
+    if (request.bodyTooLarge)
+      return send(
+        res,
+        problem(
+          413,
+          `The body is larger than ${seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES} bytes, the most ${seeding ? 'a fixture' : 'a control request'} may be.`,
+        ),
+      );
+    // With a control token, the state without it is a read-only view: API tokens redacted.
+    if (
+      isStateRead(req) &&
+      security.controlToken !== undefined &&
+      !security.holdsToken(req.headers)
+    )
+      return send(res, json(200, redactTokens(kit.control.state())));
+    await send(res, await door.handleControl(request, request.path));
   });
   // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
   // MS- headers for a path it does not have.
-  app.use(async (req, res) => send(res, kit.handle('partner-center', await toKitRequest(req))));
+  app.use(async (req, res) =>
+    send(res, await door.handle('partner-center', await toKitRequest(req))),
+  );
+  // Last: whatever failed (a bad percent-encoding in a file path, a client that went away, a
+  // bug) answers JSON in the path's shape, never express's HTML page with a stack.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = Number((error as { status?: unknown }).status);
+    const answer =
+      status >= 400 && status < 500
+        ? refusal(
+            kit,
+            req,
+            'ValidationFailed',
+            400,
+            'The request cannot be read (its path or its body).',
+          )
+        : refusal(kit, req, 'InternalError', 500, 'An unexpected error occurred in the mock.');
+    void send(res, answer);
+  });
   return app;
 }

@@ -28,6 +28,11 @@ export class BoundedMap<K, V> {
   values(): IterableIterator<V> {
     return this.entries.values();
   }
+
+  /** Key and value pairs, oldest first (to persist and restore the map). */
+  pairs(): IterableIterator<[K, V]> {
+    return this.entries.entries();
+  }
 }
 
 /** The most recent `capacity` items, oldest dropped. */

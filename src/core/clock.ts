@@ -10,6 +10,11 @@ export interface Clock {
   set(instant: Date): void;
   /** Moves forward by an ISO 8601 duration such as `P30D` or `PT2H`. */
   advance(duration: string): void;
+  /**
+   * Runs `run` with the clock standing still at `instant` (a logged request replayed at the
+   * instant it first ran), then lets it go on from where it was, as if nothing happened.
+   */
+  holding<T>(instant: Date, run: () => T): T;
   readonly ticking: boolean;
 }
 
@@ -22,7 +27,8 @@ export function createClock(
   // now = anchor + (real time elapsed since realAnchor when ticking)
   let anchor = start.getTime();
   let realAnchor = realNow();
-  const now = () => new Date(ticking ? anchor + (realNow() - realAnchor) : anchor);
+  let held: number | undefined;
+  const now = () => new Date(held ?? (ticking ? anchor + (realNow() - realAnchor) : anchor));
   return {
     ticking,
     now,
@@ -34,6 +40,15 @@ export function createClock(
       const next = addDuration(now(), duration);
       anchor = next.getTime();
       realAnchor = realNow();
+    },
+    holding(instant, run) {
+      const outer = held;
+      held = instant.getTime();
+      try {
+        return run();
+      } finally {
+        held = outer;
+      }
     },
   };
 }

@@ -149,18 +149,42 @@ export function createControl(world: World): Control {
   };
 }
 
-const problem = (status: number, detail: string, errors?: readonly string[]): KitResponse =>
+const controlTitles: Record<number, string> = {
+  401: 'Control token required.',
+  403: 'Forbidden.',
+  404: 'Not found.',
+  409: 'Conflict.',
+  413: 'Fixture too large.',
+  500: 'Control API error.',
+  503: 'Not saved.',
+};
+
+/** An answer of the control API when it refuses: problem details, never an HTML page. */
+export const problem = (status: number, detail: string, errors?: readonly string[]): KitResponse =>
   json(
     status,
     {
       type: 'about:blank',
-      title: status === 404 ? 'Not found.' : status === 409 ? 'Conflict.' : 'Bad control request.',
+      title: controlTitles[status] ?? 'Bad control request.',
       status,
       detail,
       ...(errors ? { errors } : {}),
     },
     'application/problem+json',
   );
+
+/** The state with every API token replaced by a marker (for a caller without the control token). */
+export function redactTokens(state: Seed): Seed {
+  const hide = <T extends { token: string }>(tokens: T[] | undefined) =>
+    tokens?.map((t) => ({ ...t, token: '(redacted)' }));
+  return {
+    ...state,
+    ...(state.program ? { program: { ...state.program, tokens: hide(state.program.tokens) } } : {}),
+    ...(state.partnerCenter
+      ? { partnerCenter: { ...state.partnerCenter, tokens: hide(state.partnerCenter.tokens) } }
+      : {}),
+  };
+}
 
 /** `/__control/...` over the protocol-neutral request type; `path` is what follows `/__control`. */
 export function handleControl(control: Control, request: KitRequest, path: string): KitResponse {

@@ -416,7 +416,8 @@ export type components = {
          *     | 800404 | 404 | No operation answers this method and path. * |
          *     | 800500 | 500 | Unexpected error inside the service. * |
          *     | 800431 | 431 | Request headers too large (more than 16 KB in all). * |
-         *     | 800503 | 503 | Service unavailable (the kit's fault injection); may carry `Retry-After`. * |
+         *     | 800503 | 503 | Service unavailable (the kit's fault injection, or a change it could not save); may carry `Retry-After`. * |
+         *     | 800507 | 507 | Insufficient storage: the mock holds its maximum of stored objects. * |
          *
          *     \* The public documentation gives no error number for these situations; these codes
          *     are assigned by this kit.

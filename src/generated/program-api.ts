@@ -2016,10 +2016,11 @@ export type components = {
          *     | `RequestHeadersTooLarge` | 431 | the request headers are larger than 16 KB in all (kit) |
          *     | `TooManyRequests` | 429 | rate limit reached; retry later |
          *     | `InternalError` | 500 | unexpected failure |
-         *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable |
+         *     | `ServiceUnavailable` | 503 | the service is temporarily unavailable (kit: also a change it could not save) |
+         *     | `InsufficientStorage` | 507 | the mock holds its maximum of stored objects (kit) |
          * @enum {string}
          */
-        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "DuplicateExternalId" | "SubResourceTransitionNotAllowed" | "FileRequired" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InternalError";
+        ProblemCode: "InvalidJson" | "ValidationFailed" | "InvalidQuery" | "ReferenceNotFound" | "ProgramNotPublished" | "CertificateTerminated" | "CertificateNotReenrollable" | "CertificateNotActive" | "BuyerRequired" | "LicenseeRequired" | "ApplicableToMismatch" | "ParameterRequired" | "EnrollmentTransitionNotAllowed" | "ProgramTransitionNotAllowed" | "TemplateDefault" | "ParameterGroupInUse" | "DuplicateExternalId" | "SubResourceTransitionNotAllowed" | "FileRequired" | "Unauthorized" | "Forbidden" | "NotFound" | "MethodNotAllowed" | "PayloadTooLarge" | "UnsupportedMediaType" | "RequestHeadersTooLarge" | "TooManyRequests" | "ServiceUnavailable" | "InsufficientStorage" | "InternalError";
         /**
          * @description Problem details as ASP.NET writes them (RFC 9457). `title` is the reason phrase of the
          *     status; `type` is the RFC 9110 section of the status for protocol and validation

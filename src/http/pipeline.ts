@@ -35,6 +35,7 @@ export type PipelineCode =
   | 'RequestHeadersTooLarge'
   | 'TooManyRequests'
   | 'ServiceUnavailable'
+  | 'InsufficientStorage'
   | 'InternalError';
 
 export interface Call<Actor, World> {

@@ -77,7 +77,7 @@ function stall(text: string): Promise<{ socket: Socket; closed: Promise<string> 
 describe('slow clients', () => {
   it('times out a client that stalls in its headers, while others are served', async () => {
     const { closed } = await stall(
-      'GET /public/v1/program/certificates HTTP/1.1\r\nHost: x\r\nAuthorization: Bear',
+      'GET /public/v1/program/certificates HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bear',
     );
     let cutOffAt = Infinity;
     const cutOff = closed.then((received) => {
@@ -97,7 +97,7 @@ describe('slow clients', () => {
 
   it('times out a client that stalls in its body', async () => {
     const { closed } = await stall(
-      'POST /public/v1/program/enrollments HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer client-token\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"program":',
+      'POST /public/v1/program/enrollments HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer client-token\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"program":',
     );
     const started = Date.now();
     const received = await closed;

@@ -4,12 +4,13 @@
  * foreign file is refused with a clear message, never replaced.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readStateFile } from '../../mocks/server/persistence.js';
+import { readState } from '../../mocks/server/persistence.js';
 import { seedCustomers } from '../../src/core/partner/seed.js';
+import { createKit } from '../../src/kit.js';
 import { freePort } from '../../scripts/prism.js';
 
 interface Started {
@@ -92,7 +93,8 @@ describe('state file', () => {
     await Promise.all(writers);
     await exited(first.child);
 
-    const saved = readStateFile(file);
+    // The snapshot and the log together (the next start reads both).
+    const saved = readState(file, () => createKit({ ticking: true }));
     expect([...(saved?.program?.enrollments ?? [])].length).toBeGreaterThanOrEqual(
       7 + acknowledged.length,
     );
@@ -170,7 +172,7 @@ describe('state file', () => {
   }, 60_000);
 
   it.each([
-    ['corrupt', '{"format":"eligibility-mock-kit/state@1","state":{', /not valid JSON/],
+    ['corrupt', '{"format":"eligibility-mock-kit/state@2","state":{', /not valid JSON/],
     ['foreign', '{"users":[{"name":"someone else"}]}\n', /not a state file of this kit/],
   ])(
     'refuses a %s file with a clear message and leaves it as it was',
@@ -183,4 +185,79 @@ describe('state file', () => {
       expect(await readFile(file, 'utf8')).toBe(content);
     },
   );
+
+  it('lets one server at a time use a state file: a second refuses, naming the holder', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'kit-state-')), 'team.json');
+    const first = await start(file);
+    try {
+      const second = await start(file);
+      expect(await exited(second.child)).toBe(1);
+      expect(second.output()).toContain(`in use by process ${first.child.pid}`);
+      expect(second.output()).toContain(`${file}.lock`);
+      // The first one is untouched and still answers.
+      expect((await fetch(`${first.url}/__control/clock`)).status).toBe(200);
+    } finally {
+      first.child.kill('SIGTERM');
+      await exited(first.child);
+    }
+    // Released on a clean stop; a lock left by a process that is gone is taken over.
+    await writeFile(
+      `${file}.lock`,
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), since: 'then' }),
+    );
+    const third = await start(file);
+    try {
+      expect(third.output()).toContain('(restored)');
+    } finally {
+      third.child.kill('SIGKILL');
+      await exited(third.child);
+    }
+  }, 60_000);
+
+  it('removes leftover temporary files at start', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kit-state-'));
+    const file = join(dir, 'team.json');
+    await writeFile(join(dir, '.team.json.4242.tmp'), '{"half": ');
+    await writeFile(join(dir, 'other.tmp'), 'not ours');
+    const started = await start(file);
+    started.child.kill('SIGTERM');
+    expect(await exited(started.child)).toBe(0);
+    const names = await readdir(dir);
+    expect(names).not.toContain('.team.json.4242.tmp');
+    expect(names).toContain('other.tmp');
+  }, 30_000);
+
+  it('stops gracefully on SIGTERM: the request in flight is answered, saved, and the exit code is 0', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'kit-state-')), 'team.json');
+    const first = await start(file);
+    // The answer is held 1.5 s after the change is made (injected latency): SIGTERM comes meanwhile.
+    const inFlight = fetch(`${first.url}/public/v1/program/enrollments`, {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer client-token',
+        'content-type': 'application/json',
+        prefer: 'latency=1500',
+      },
+      body: JSON.stringify(enrollment),
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    first.child.kill('SIGTERM');
+    const answer = await inFlight;
+    expect(answer.status).toBe(201);
+    const { id } = (await answer.json()) as { id: string };
+    expect(await exited(first.child)).toBe(0);
+    expect(first.output()).toContain('SIGTERM: stopping');
+    await expect(readFile(`${file}.lock`)).rejects.toThrow();
+
+    const second = await start(file);
+    try {
+      const read = await fetch(`${second.url}/public/v1/program/enrollments/${id}`, {
+        headers: { authorization: 'Bearer client-token' },
+      });
+      expect(read.status).toBe(200);
+    } finally {
+      second.child.kill('SIGINT');
+      expect(await exited(second.child)).toBe(0);
+    }
+  }, 30_000);
 });

@@ -22,6 +22,7 @@ export type PartnerErrorCode =
   | 800431
   | 800500
   | 800503
+  | 800507
   | 900118
   | 900126
   | 900127
@@ -64,6 +65,10 @@ export const partnerErrors = {
     description:
       'The service is temporarily unavailable; retry after the time given in Retry-After.',
   },
+  800507: {
+    status: 507,
+    description: 'The mock holds its maximum of stored objects; nothing more can be created.',
+  },
   900118: { status: 400, description: 'The customer id is not a valid GUID.' },
   900126: { status: 400, description: 'The qualification value could not be parsed.' },
   900127: {
@@ -104,6 +109,7 @@ export const pipelineErrors = {
   RequestHeadersTooLarge: 800431,
   TooManyRequests: 800429,
   ServiceUnavailable: 800503,
+  InsufficientStorage: 800507,
   InternalError: 800500,
 } as const satisfies Record<PipelineCode, PartnerErrorCode>;
 

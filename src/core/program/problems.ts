@@ -37,6 +37,7 @@ export const problemCatalogue = {
   RequestHeadersTooLarge: [431, 'protocol'],
   TooManyRequests: [429, 'protocol'],
   ServiceUnavailable: [503, 'protocol'],
+  InsufficientStorage: [507, 'protocol'],
   InternalError: [500, 'protocol'],
 } as const satisfies Record<ProblemCode, readonly [number, Kind]>;
 
@@ -53,6 +54,7 @@ const reasonPhrase: Record<number, string> = {
   431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
+  507: 'Insufficient Storage',
 };
 
 const rfc9110 = 'https://tools.ietf.org/html/rfc9110#section-';
@@ -68,6 +70,7 @@ const statusType: Record<number, string> = {
   431: 'https://tools.ietf.org/html/rfc6585#section-5',
   500: `${rfc9110}15.6.1`,
   503: `${rfc9110}15.6.4`,
+  507: 'https://tools.ietf.org/html/rfc4918#section-11.5',
 };
 
 /** The `type` of a business-rule problem: one URN per rule, stable across releases. */

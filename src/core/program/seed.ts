@@ -140,13 +140,17 @@ function* mapped<T>(items: Iterable<T> | undefined, map: (item: T) => T): Iterab
  */
 function interner() {
   const seen = new Map<string, unknown>();
+  // A fixture that shares objects already (a restored snapshot) is interned without stringifying.
+  const byIdentity = new Map<object, unknown>();
   const intern = <T>(value: T): T => {
     if (typeof value !== 'object' || value === null) return value;
+    const same = byIdentity.get(value);
+    if (same !== undefined) return same as T;
     const key = JSON.stringify(value);
-    const found = seen.get(key);
-    if (found !== undefined) return found as T;
-    seen.set(key, value);
-    return value;
+    const found = seen.get(key) ?? value;
+    if (found === value) seen.set(key, value);
+    byIdentity.set(value, found);
+    return found as T;
   };
   const fields = [
     'program',
@@ -168,9 +172,14 @@ function interner() {
       for (const field of fields) if (field in copy) copy[field] = intern(copy[field]);
       const audit = copy.audit;
       if (typeof audit === 'object' && audit !== null) {
-        const events: Record<string, unknown> = {};
-        for (const [name, event] of Object.entries(audit)) events[name] = intern(event);
-        copy.audit = intern(events);
+        const same = byIdentity.get(audit);
+        if (same !== undefined) copy.audit = same;
+        else {
+          const events: Record<string, unknown> = {};
+          for (const [name, event] of Object.entries(audit)) events[name] = intern(event);
+          copy.audit = intern(events);
+          byIdentity.set(audit, copy.audit);
+        }
       }
       return copy as T;
     },

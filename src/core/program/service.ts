@@ -223,13 +223,27 @@ function moveCertificate(
   status: StoredCertificate['status'],
   extra: Partial<StoredCertificate> = {},
 ) {
-  ctx.state.nextExpiry = null;
-  return save(
+  const saved = save(
     ctx,
     ctx.state.certificates,
     { ...certificate, ...extra, status },
     certificateAuditEvent(status),
   );
+  noteExpiry(ctx.state, saved);
+  return saved;
+}
+
+/**
+ * Keeps the bound of the next clock change after a write, without a scan: an Active certificate
+ * can only bring it forward. A bound earlier than the true one (a certificate that left Active,
+ * or whose date moved later) costs one scan, which recomputes it; it never skips a change.
+ */
+function noteExpiry(state: ProgramState, certificate: StoredCertificate): void {
+  if (certificate.status !== 'Active' || !certificate.expirationDate) return;
+  const known = state.nextExpiry;
+  if (known === null) return;
+  const due = addDays(new Date(`${certificate.expirationDate}T00:00:00.000Z`), 1);
+  if (known === undefined || due < known) state.nextExpiry = due;
 }
 
 function moveEnrollment(
@@ -405,8 +419,7 @@ export function createCertificate(ctx: Context, input: CertificateCreate) {
   const template = defaultTemplate(ctx, program.id, 'EnrollmentCompleted');
   const certificate = newCertificate(ctx, program, client, scope, input.name, parameters, 'Active');
   countCertificates(ctx, program.id, 1);
-  ctx.state.nextExpiry = null;
-  return save(
+  const saved = save(
     ctx,
     ctx.state.certificates,
     {
@@ -417,6 +430,8 @@ export function createCertificate(ctx: Context, input: CertificateCreate) {
     'created',
     'activated',
   );
+  noteExpiry(ctx.state, saved);
+  return saved;
 }
 
 /** Members of a certificate only its vendor and operations may change (others are ignored). */
@@ -439,8 +454,7 @@ export function updateCertificate(ctx: Context, id: string, input: CertificateUp
   const parameters = input.parameters
     ? fillParameters(ctx, program, input.parameters, certificate.parameters as ParameterBag)
     : certificate.parameters;
-  ctx.state.nextExpiry = null;
-  return save(ctx, ctx.state.certificates, {
+  const saved = save(ctx, ctx.state.certificates, {
     ...certificate,
     ...(given(input.name) ? { name: input.name } : {}),
     ...(given(input.expirationDate) ? { expirationDate: input.expirationDate } : {}),
@@ -450,6 +464,8 @@ export function updateCertificate(ctx: Context, id: string, input: CertificateUp
     ...(template ? { template } : {}),
     parameters,
   });
+  noteExpiry(ctx.state, saved);
+  return saved;
 }
 
 export function terminateCertificate(ctx: Context, id: string, input: CertificateTerminate) {

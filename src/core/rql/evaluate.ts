@@ -1,3 +1,4 @@
+import { Refusal } from '../problem.js';
 import { getPath } from './path.js';
 import { isEmptyValue, type RqlNode, type RqlValue } from './types.js';
 
@@ -53,52 +54,101 @@ function ordered(field: unknown, literal: RqlValue, test: (c: number) => boolean
   return c !== undefined && test(c);
 }
 
-/** Anchored wildcard match (`*` = any run of characters); linear-ish, no regular expressions. */
-function wildcardMatch(text: string, pattern: string): boolean {
-  let t = 0;
-  let p = 0;
-  let starP = -1;
-  let starT = 0;
-  while (t < text.length) {
-    if (p < pattern.length && pattern[p] === '*') {
-      starP = p++;
-      starT = t;
-    } else if (p < pattern.length && pattern[p] === text[t]) {
-      p++;
-      t++;
-    } else if (starP !== -1) {
-      p = starP + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
+/**
+ * What one request may spend evaluating its filter, counted in characters scanned by like/ilike
+ * plus one per node visited. Past it the list answers 400 (InvalidQuery) instead of holding the
+ * event loop; 64 million is some tens of milliseconds of scanning.
+ */
+export const MAX_EVALUATION_COST = 64_000_000;
+
+/** Thrown when a filter spends more than its budget; the API answers it as InvalidQuery. */
+export class RqlBudgetError extends Refusal<'InvalidQuery'> {
+  constructor() {
+    super(
+      'InvalidQuery',
+      `The filter needs more than ${MAX_EVALUATION_COST} steps to evaluate; narrow it (a shorter pattern, fewer wildcards over long values, another filter first).`,
+    );
   }
-  while (p < pattern.length && pattern[p] === '*') p++;
-  return p === pattern.length;
 }
 
-function like(field: unknown, literal: RqlValue, caseInsensitive: boolean): boolean {
-  if (Array.isArray(field)) return field.some((el) => like(el, literal, caseInsensitive));
+interface Budget {
+  left: number;
+}
+
+/** The budget of one filter: each request parses its own, so one budget per root node. */
+const budgets = new WeakMap<RqlNode, Budget>();
+
+function spend(budget: Budget, cost: number): void {
+  budget.left -= cost;
+  if (budget.left < 0) throw new RqlBudgetError();
+}
+
+/**
+ * Anchored wildcard match (`*` = any run of characters) in linear time: the pattern is split on
+ * `*`, the first piece must start the text, the last must end it, and each piece in between is
+ * found after the previous one with `indexOf` (the leftmost match is always the best choice), so
+ * nothing is ever tried twice.
+ */
+export function wildcardMatch(text: string, pattern: string): boolean {
+  const pieces = pattern.split('*');
+  if (pieces.length === 1) return text === pattern;
+  const first = pieces[0]!;
+  const last = pieces[pieces.length - 1]!;
+  if (first.length + last.length > text.length) return false;
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let from = first.length;
+  const until = text.length - last.length;
+  for (let i = 1; i < pieces.length - 1; i++) {
+    const piece = pieces[i]!;
+    if (piece.length === 0) continue;
+    const at = text.indexOf(piece, from);
+    if (at === -1 || at + piece.length > until) return false;
+    from = at + piece.length;
+  }
+  return true;
+}
+
+function like(
+  field: unknown,
+  literal: RqlValue,
+  caseInsensitive: boolean,
+  budget: Budget,
+): boolean {
+  if (Array.isArray(field)) return field.some((el) => like(el, literal, caseInsensitive, budget));
   if (typeof literal !== 'string' && typeof literal !== 'number' && typeof literal !== 'boolean')
     return false;
   if (typeof field !== 'string' && typeof field !== 'number' && typeof field !== 'boolean')
     return false;
   const text = String(field);
   const pattern = String(literal);
+  spend(budget, text.length + pattern.length);
   return caseInsensitive
     ? wildcardMatch(text.toLowerCase(), pattern.toLowerCase())
     : wildcardMatch(text, pattern);
 }
 
-/** Evaluates a filter against one object. Never throws for well-typed nodes. */
+/**
+ * Evaluates a filter against one object. Throws RqlBudgetError (a Refusal, answered 400) once
+ * the filter has spent MAX_EVALUATION_COST over all the objects of one request.
+ */
 export function matches(node: RqlNode, obj: unknown): boolean {
+  let budget = budgets.get(node);
+  if (!budget) {
+    budget = { left: MAX_EVALUATION_COST };
+    budgets.set(node, budget);
+  }
+  return evaluate(node, obj, budget);
+}
+
+function evaluate(node: RqlNode, obj: unknown, budget: Budget): boolean {
+  spend(budget, 1);
   switch (node.op) {
     case 'and':
-      return node.args.every((n) => matches(n, obj));
+      return node.args.every((n) => evaluate(n, obj, budget));
     case 'or':
-      return node.args.some((n) => matches(n, obj));
+      return node.args.some((n) => evaluate(n, obj, budget));
     case 'not':
-      return !matches(node.arg, obj);
+      return !evaluate(node.arg, obj, budget);
     case 'eq':
       return equals(getPath(obj, node.path), node.value);
     case 'ne':
@@ -112,9 +162,9 @@ export function matches(node: RqlNode, obj: unknown): boolean {
     case 'le':
       return ordered(getPath(obj, node.path), node.value, (c) => c <= 0);
     case 'like':
-      return like(getPath(obj, node.path), node.value, false);
+      return like(getPath(obj, node.path), node.value, false, budget);
     case 'ilike':
-      return like(getPath(obj, node.path), node.value, true);
+      return like(getPath(obj, node.path), node.value, true, budget);
     case 'in': {
       const field = getPath(obj, node.path);
       return node.values.some((v) => equals(field, v));
@@ -125,7 +175,7 @@ export function matches(node: RqlNode, obj: unknown): boolean {
     }
     case 'any': {
       const field = getPath(obj, node.path);
-      return Array.isArray(field) && field.some((el) => matches(node.where, el));
+      return Array.isArray(field) && field.some((el) => evaluate(node.where, el, budget));
     }
     case 'all': {
       // Every element matches; an empty collection holds vacuously, a missing one does not.

@@ -8,6 +8,7 @@ import {
   emptyValue,
   failFromThrown,
   MAX_DEPTH,
+  MAX_PATTERN_LENGTH,
   ok,
   RqlError,
   snip,
@@ -172,6 +173,8 @@ function toNode(r: Reader, call: Call): RqlNode {
       if (typeof value === 'boolean') value = String(value);
       if (typeof value !== 'string')
         r.fail(`${op}() needs a pattern, not null() or empty()`, args[1]!.pos);
+      if ((value as string).length > MAX_PATTERN_LENGTH)
+        r.fail(`${op}() pattern longer than ${MAX_PATTERN_LENGTH} characters`, args[1]!.pos);
     }
     return { op, path, value };
   }

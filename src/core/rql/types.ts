@@ -38,6 +38,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Maximum nesting of parentheses in one RQL expression. */
 export const MAX_DEPTH = 32;
+/** Maximum length of a like/ilike pattern (the matcher is linear in it, but a cap keeps it so). */
+export const MAX_PATTERN_LENGTH = 8000;
 /** Maximum length of the raw query string. */
 export const MAX_QUERY_LENGTH = 8192;
 

@@ -1,0 +1,140 @@
+/**
+ * The snapshot half of the state file: the whole world as JSON in which an object met a second
+ * time (the kit shares one copy of the program, client, parameters... among 100,000
+ * certificates) is written once and then referred to by its place in the document. Written in
+ * slices between requests, so a large world never holds the event loop; read with one
+ * `JSON.parse` and one walk.
+ *
+ * A back-reference is an object whose only member is named "\u0000", its value the ordinal of
+ * the object it repeats (objects numbered in document order, depth first, references not
+ * counted). A real member whose name starts with "\u0000" is written with one more "\u0000".
+ */
+import { open } from 'node:fs/promises';
+
+const REF = '\u0000';
+
+/** The JSON text of `value` in slices of about `sliceBytes`, with back-references. */
+export function* encodeSlices(value: unknown, sliceBytes = 1 << 20): Generator<string> {
+  const seen = new Map<object, number>();
+  let next = 0;
+  let out = '';
+  // An explicit stack: a deep world cannot overflow the call stack, and the walk can pause.
+  type Frame = { keys: string[] | undefined; node: object; index: number };
+  const stack: Frame[] = [];
+  const open = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null) {
+      out += node === undefined ? 'null' : JSON.stringify(node);
+      return;
+    }
+    // toJSON (dates) as JSON.stringify would.
+    const json = (node as { toJSON?: () => unknown }).toJSON;
+    if (typeof json === 'function') {
+      out += JSON.stringify(json.call(node));
+      return;
+    }
+    const known = seen.get(node);
+    if (known !== undefined) {
+      out += `{"\\u0000":${known}}`;
+      return;
+    }
+    seen.set(node, next++);
+    if (Array.isArray(node)) {
+      out += '[';
+      stack.push({ keys: undefined, node, index: 0 });
+    } else {
+      out += '{';
+      stack.push({
+        keys: Object.keys(node).filter((k) => (node as Record<string, unknown>)[k] !== undefined),
+        node,
+        index: 0,
+      });
+    }
+  };
+  open(value);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.keys === undefined) {
+      const array = frame.node as unknown[];
+      if (frame.index === array.length) {
+        out += ']';
+        stack.pop();
+      } else {
+        if (frame.index > 0) out += ',';
+        open(array[frame.index++]);
+      }
+    } else if (frame.index === frame.keys.length) {
+      out += '}';
+      stack.pop();
+    } else {
+      const key = frame.keys[frame.index++]!;
+      if (frame.index > 1) out += ',';
+      out += `${JSON.stringify(key.startsWith(REF) ? REF + key : key)}:`;
+      open((frame.node as Record<string, unknown>)[key]);
+    }
+    if (out.length >= sliceBytes) {
+      yield out;
+      out = '';
+    }
+  }
+  if (out) yield out;
+}
+
+const isRef = (node: Record<string, unknown>) => {
+  for (const key in node) return key === REF && typeof node[key] === 'number' && hasOneKey(node);
+  return false;
+};
+const hasOneKey = (node: object) => {
+  let n = 0;
+  for (const _ in node) if (++n > 1) return false;
+  return n === 1;
+};
+
+/** Resolves the back-references of a parsed document in place; returns the value. */
+export function decode(value: unknown): unknown {
+  const objects: object[] = [];
+  const resolve = (node: unknown): unknown => {
+    if (typeof node !== 'object' || node === null) return node;
+    const record = node as Record<string, unknown>;
+    if (!Array.isArray(node) && isRef(record)) {
+      const target = objects[record[REF] as number];
+      if (target === undefined) throw new Error('a back-reference points at nothing');
+      return target;
+    }
+    objects.push(node);
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) node[i] = resolve(node[i]);
+      return node;
+    }
+    let escaped = false;
+    for (const key of Object.keys(record)) {
+      if (key.startsWith(REF)) escaped = true;
+      record[key] = resolve(record[key]);
+    }
+    if (escaped) {
+      // Rare: rebuild with the names unescaped, keeping their order.
+      const entries = Object.entries(record);
+      for (const [key] of entries) delete record[key];
+      for (const [key, child] of entries) record[key.startsWith(REF) ? key.slice(1) : key] = child;
+    }
+    return node;
+  };
+  return resolve(value);
+}
+
+/** Writes `value` to `path` (a new file), yielding to other work between slices; fsyncs it. */
+export async function writeSlices(path: string, value: unknown): Promise<number> {
+  const file = await open(path, 'w', 0o644);
+  let bytes = 0;
+  try {
+    for (const slice of encodeSlices(value)) {
+      const buffer = Buffer.from(slice);
+      bytes += buffer.length;
+      await file.write(buffer);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  return bytes;
+}
