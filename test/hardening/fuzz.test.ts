@@ -79,7 +79,11 @@ function targetsOf(api: ApiName): Target[] {
         headers,
         ...(sample.body === undefined ? {} : { body: sample.body }),
       },
-      json: sample.body === undefined ? undefined : JSON.parse(sample.body),
+      // A multipart sample (a document, an attachment...) is fuzzed by its headers and path only.
+      json:
+        sample.body === undefined || /^multipart\//.test(sample.headers['content-type'] ?? '')
+          ? undefined
+          : JSON.parse(sample.body),
       params: Object.fromEntries(names.map((name, i) => [name, values[i + 1] ?? ''])),
       query,
       tokens: tokens as string[],
