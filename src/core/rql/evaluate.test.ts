@@ -238,3 +238,25 @@ describe('getPath', () => {
     expect(getPath(undefined, ['a'])).toBeUndefined();
   });
 });
+
+describe('matches: \\* is a literal star in like/ilike patterns', () => {
+  const names = ['Star* plan', 'Star plan', 'star*', 'Plan'].map((name, i) => ({
+    id: `S${i}`,
+    name,
+  }));
+  const table: { given: string; want: string[] }[] = [
+    { given: 'ilike(name,*\\**)', want: ['S0', 'S2'] },
+    { given: "ilike(name,'star\\* *')", want: ['S0'] },
+    { given: 'like(name,star\\*)', want: ['S2'] },
+    { given: 'ilike(name,star\\*)', want: ['S2'] },
+    { given: 'like(name,Star\\* plan)', want: ['S0'] },
+    { given: 'ilike(name,star*)', want: ['S0', 'S1', 'S2'] },
+    // outside a pattern \* is just a star
+    { given: 'eq(name,Star\\* plan)', want: ['S0'] },
+  ];
+  it.each(table)('$given', ({ given, want }) => {
+    const q = parseListQuery(given);
+    if (!q.ok) throw new Error(q.error);
+    expect(names.filter((n) => matches(q.value.filter!, n)).map((n) => n.id)).toEqual(want);
+  });
+});

@@ -83,6 +83,25 @@ function spend(budget: Budget, cost: number): void {
   if (budget.left < 0) throw new RqlBudgetError();
 }
 
+/** A pattern split on its wildcards: every `*` but an escaped `\*`, which stands for a star. */
+function piecesOf(pattern: string): string[] {
+  if (!pattern.includes('\\')) return pattern.split('*');
+  const pieces: string[] = [];
+  let piece = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i];
+    if (ch === '\\' && pattern[i + 1] === '*') {
+      piece += '*';
+      i++;
+    } else if (ch === '*') {
+      pieces.push(piece);
+      piece = '';
+    } else piece += ch;
+  }
+  pieces.push(piece);
+  return pieces;
+}
+
 /**
  * Anchored wildcard match (`*` = any run of characters) in linear time: the pattern is split on
  * `*`, the first piece must start the text, the last must end it, and each piece in between is
@@ -90,8 +109,8 @@ function spend(budget: Budget, cost: number): void {
  * nothing is ever tried twice.
  */
 export function wildcardMatch(text: string, pattern: string): boolean {
-  const pieces = pattern.split('*');
-  if (pieces.length === 1) return text === pattern;
+  const pieces = piecesOf(pattern);
+  if (pieces.length === 1) return text === pieces[0];
   const first = pieces[0]!;
   const last = pieces[pieces.length - 1]!;
   if (first.length + last.length > text.length) return false;

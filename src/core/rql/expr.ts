@@ -137,7 +137,8 @@ class Reader {
       if (ch === '\\') {
         const next = this.src[this.pos + 1];
         if (next === undefined) this.fail('unterminated quote', start);
-        out += next;
+        // `\*` stays escaped: in a like/ilike pattern it is a literal star.
+        out += next === '*' ? '\\*' : next;
         this.pos += 2;
         continue;
       }
@@ -147,6 +148,8 @@ class Reader {
     }
   }
 }
+
+export const literalStars = (text: string) => text.replace(/\\\*/g, '*');
 
 /** Builds the typed node for a call, checking the operator and its arguments. */
 function toNode(r: Reader, call: Call): RqlNode {
@@ -169,6 +172,8 @@ function toNode(r: Reader, call: Call): RqlNode {
     const op = name as 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'like' | 'ilike';
     const path = toPath(r, args[0]!);
     let value = toValue(r, args[1]!);
+    // `\*` means a literal star in a pattern; anywhere else it is just a star.
+    if (op !== 'like' && op !== 'ilike' && typeof value === 'string') value = literalStars(value);
     if (op === 'like' || op === 'ilike') {
       if (typeof value === 'boolean') value = String(value);
       if (typeof value !== 'string')
