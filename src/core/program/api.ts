@@ -29,6 +29,7 @@ import {
   type SubResourceKind,
   type UploadedFile,
 } from './resources.js';
+import * as enrollments from './enrollments.js';
 import * as service from './service.js';
 
 type ProgramCall = Call<Actor, World>;
@@ -272,20 +273,23 @@ const handlers: Record<string, Handler<Actor, World>> = {
     ),
   getEnrollment: (call) =>
     ok(service.findEnrollment(context(call), id(call)), selectOf(call.request)),
-  createEnrollment: (call) => json(201, service.createEnrollment(context(call), body(call))),
-  validateEnrollmentDraft: (call) => ok(service.validateEnrollmentDraft(context(call), body(call))),
-  updateEnrollment: (call) => ok(service.updateEnrollment(context(call), id(call), body(call))),
+  createEnrollment: (call) => json(201, enrollments.createEnrollment(context(call), body(call))),
+  validateEnrollmentDraft: (call) =>
+    ok(enrollments.validateEnrollmentDraft(context(call), body(call))),
+  updateEnrollment: (call) => ok(enrollments.updateEnrollment(context(call), id(call), body(call))),
   deleteEnrollment: (call) => {
-    service.deleteEnrollment(context(call), id(call));
+    enrollments.deleteEnrollment(context(call), id(call));
     return noContent();
   },
-  submitEnrollment: (call) => ok(service.submitEnrollment(context(call), id(call))),
-  validateEnrollment: (call) => ok(service.validateEnrollment(context(call), id(call))),
-  queryEnrollment: (call) => ok(service.queryEnrollment(context(call), id(call), body(call))),
-  processEnrollment: (call) => ok(service.processEnrollment(context(call), id(call), body(call))),
-  completeEnrollment: (call) => ok(service.completeEnrollment(context(call), id(call), body(call))),
-  failEnrollment: (call) => ok(service.failEnrollment(context(call), id(call), body(call))),
-  renderEnrollment: (call) => text(service.renderEnrollment(context(call), id(call))),
+  submitEnrollment: (call) => ok(enrollments.submitEnrollment(context(call), id(call))),
+  validateEnrollment: (call) => ok(enrollments.validateEnrollment(context(call), id(call))),
+  queryEnrollment: (call) => ok(enrollments.queryEnrollment(context(call), id(call), body(call))),
+  processEnrollment: (call) =>
+    ok(enrollments.processEnrollment(context(call), id(call), body(call))),
+  completeEnrollment: (call) =>
+    ok(enrollments.completeEnrollment(context(call), id(call), body(call))),
+  failEnrollment: (call) => ok(enrollments.failEnrollment(context(call), id(call), body(call))),
+  renderEnrollment: (call) => text(enrollments.renderEnrollment(context(call), id(call))),
 
   listPrograms: (call) =>
     page(call.world.program.programs.values(), listQuery(call.request), (p) =>

@@ -1,6 +1,8 @@
 /**
- * The rules of certificates and enrollments. Each function checks everything first and only
- * then writes, so a refused request changes nothing.
+ * The rules of certificates, and the steps certificates and enrollments share (visibility,
+ * holder and scope, the lifecycle moves, the clock's changes, terms). Enrollments are in
+ * enrollments.ts. Each function checks everything first and only then writes, so a refused
+ * request changes nothing.
  */
 import { utcDate } from '../clock.js';
 import {
@@ -34,12 +36,6 @@ import type {
   CertificateCreate,
   CertificateTerminate,
   CertificateUpdate,
-  EnrollmentComplete,
-  EnrollmentCreate,
-  EnrollmentFail,
-  EnrollmentProcess,
-  EnrollmentQuery,
-  EnrollmentUpdate,
   Message,
   ProblemCode,
   StoredCertificate,
@@ -55,7 +51,6 @@ import {
   type ParameterBag,
 } from './parameters.js';
 import { publishedTerms } from './content.js';
-import { removeAllOf } from './engine.js';
 import type { ProgramState } from './state.js';
 
 export type { Context } from './common.js';
@@ -116,7 +111,7 @@ function clientAccount(ctx: Context, field: string, id: string): AccountRef {
 }
 
 /** Who the certificate is for: the caller's own account for a client, `client.id` for operations. */
-function holderOf(ctx: Context, input: { client?: { id: string } }): AccountRef {
+export function holderOf(ctx: Context, input: { client?: { id: string } }): AccountRef {
   if (ctx.actor.role === 'client') return clientAccount(ctx, 'client.id', ctx.actor.account!.id);
   if (!input.client)
     throw refuse('ValidationFailed', 'client is required.', {
@@ -126,7 +121,7 @@ function holderOf(ctx: Context, input: { client?: { id: string } }): AccountRef 
 }
 
 /** `applicableTo` of the program decides whether a buyer or a licensee is required. */
-function scopeOf(
+export function scopeOf(
   ctx: Context,
   program: StoredProgram,
   client: AccountRef,
@@ -170,7 +165,7 @@ function scopeOf(
   };
 }
 
-function requirePublished(program: StoredProgram, doing: string) {
+export function requirePublished(program: StoredProgram, doing: string) {
   if (program.status !== 'Published')
     throw refuse(
       'ProgramNotPublished',
@@ -178,13 +173,13 @@ function requirePublished(program: StoredProgram, doing: string) {
     );
 }
 
-function programOf(ctx: Context, id: string): StoredProgram {
+export function programOf(ctx: Context, id: string): StoredProgram {
   const program = ctx.state.programs.get(id);
   if (!program || program.status === 'Deleted') throw reference('program.id', id, 'Program');
   return program;
 }
 
-const programFor = (ctx: Context, held: { program: { id: string } }) =>
+export const programFor = (ctx: Context, held: { program: { id: string } }) =>
   ctx.state.programs.get(held.program.id)!;
 
 function certificateRefusal(certificate: StoredCertificate, code: ProblemCode): string {
@@ -201,13 +196,13 @@ function certificateRefusal(certificate: StoredCertificate, code: ProblemCode): 
 }
 
 /** The status a certificate event leads to, or the refusal the lifecycle table names. */
-function nextCertificateStatus(certificate: StoredCertificate, event: CertificateEvent) {
+export function nextCertificateStatus(certificate: StoredCertificate, event: CertificateEvent) {
   const outcome = certificateTransition(certificate.status, event);
   if (!outcome.ok) throw refuse(outcome.code, certificateRefusal(certificate, outcome.code));
   return outcome.to;
 }
 
-function nextEnrollmentStatus(enrollment: StoredEnrollment, event: EnrollmentEvent) {
+export function nextEnrollmentStatus(enrollment: StoredEnrollment, event: EnrollmentEvent) {
   const outcome = enrollmentTransition(enrollment.status, event);
   if (!outcome.ok)
     throw refuse(
@@ -217,7 +212,7 @@ function nextEnrollmentStatus(enrollment: StoredEnrollment, event: EnrollmentEve
   return outcome.to;
 }
 
-function moveCertificate(
+export function moveCertificate(
   ctx: Context,
   certificate: StoredCertificate,
   status: StoredCertificate['status'],
@@ -246,7 +241,7 @@ function noteExpiry(state: ProgramState, certificate: StoredCertificate): void {
   if (known === undefined || due < known) state.nextExpiry = due;
 }
 
-function moveEnrollment(
+export function moveEnrollment(
   ctx: Context,
   enrollment: StoredEnrollment,
   status: StoredEnrollment['status'],
@@ -261,11 +256,11 @@ function moveEnrollment(
 }
 
 /** The default template of a type, for a certificate or enrollment that names none. */
-function defaultTemplate(ctx: Context, programId: string, type: TemplateType) {
+export function defaultTemplate(ctx: Context, programId: string, type: TemplateType) {
   return templatesOf(ctx.state, programId, type)[0];
 }
 
-function countCertificates(ctx: Context, programId: string, delta: number) {
+export function countCertificates(ctx: Context, programId: string, delta: number) {
   const program = ctx.state.programs.get(programId);
   if (program)
     ctx.state.programs.set(programId, {
@@ -275,7 +270,7 @@ function countCertificates(ctx: Context, programId: string, delta: number) {
 }
 
 /** Parameter checks recorded on an enrollment (`error` and each parameter's `error`). */
-function recordChecks<T extends { parameters: ParameterBag; error?: Message }>(
+export function recordChecks<T extends { parameters: ParameterBag; error?: Message }>(
   target: T,
   run: boolean,
 ): T {
@@ -311,7 +306,7 @@ export function withTerms(state: ProgramState, certificate: StoredCertificate): 
 }
 
 /** The client accepts the program's Published terms with its enrollment. */
-function acceptTerms(ctx: Context, certificate: StoredCertificate) {
+export function acceptTerms(ctx: Context, certificate: StoredCertificate) {
   const at = ctx.now.toISOString();
   const kept = new Map(certificate.terms.map((t) => [t.id, t]));
   for (const t of publishedTerms(ctx, certificate.program.id))
@@ -379,7 +374,7 @@ export function expireDue(state: ProgramState, now: Date, system: Actor): number
 
 // ---------------------------------------------------------------- certificates
 
-function newCertificate(
+export function newCertificate(
   ctx: Context,
   program: StoredProgram,
   client: AccountRef,
@@ -475,7 +470,7 @@ export function terminateCertificate(ctx: Context, id: string, input: Certificat
 }
 
 /** Resolves `{{placeholders}}` of a template against a certificate. */
-function render(
+export function render(
   template: StoredTemplate | undefined,
   certificate: StoredCertificate,
   what: string,
@@ -512,305 +507,6 @@ export function renderCertificate(ctx: Context, id: string): string {
     (certificate.template && ctx.state.templates.get(certificate.template.id)) ||
     defaultTemplate(ctx, certificate.program.id, 'EnrollmentCompleted');
   return render(template, certificate, `Certificate ${id}`);
-}
-
-// ---------------------------------------------------------------- enrollments
-
-interface Draft {
-  enrollment: StoredEnrollment;
-  /** A new certificate created with a New draft (none for a re-enrollment). */
-  certificate?: StoredCertificate;
-}
-
-/** Everything `createEnrollment` checks and builds, without writing it. */
-function draftOf(ctx: Context, input: EnrollmentCreate): Draft {
-  const program = programOf(ctx, input.program.id);
-  const base = (
-    certificate: StoredCertificate,
-    type: StoredEnrollment['type'],
-    parameters: ParameterBag,
-    checks: boolean,
-  ): StoredEnrollment => {
-    const id = ctx.ids.next('ENR');
-    return recordChecks(
-      {
-        id,
-        href: paths.enrollment(id),
-        ...(given(input.name) ? { name: input.name } : {}),
-        revision: 0,
-        type,
-        status: 'Draft' as const,
-        certificate: { id: certificate.id, href: certificate.href, name: certificate.name },
-        program: programRef(program),
-        vendor: program.vendor,
-        applicableTo: certificate.applicableTo,
-        ...(certificate.buyer ? { buyer: certificate.buyer } : {}),
-        ...(certificate.licensee ? { licensee: certificate.licensee } : {}),
-        eligibility: { ...program.eligibility },
-        ...(given(input.notes) ? { notes: input.notes } : {}),
-        parameters,
-        audit: {},
-      },
-      checks,
-    );
-  };
-  if (!input.certificate) {
-    requirePublished(program, 'enrollment');
-    const client = holderOf(ctx, input);
-    const scope = scopeOf(ctx, program, client, input);
-    const parameters = fillParameters(ctx, program, input.parameters, undefined);
-    const certificate = newCertificate(
-      ctx,
-      program,
-      client,
-      scope,
-      input.name,
-      parameters,
-      'Pending',
-    );
-    const checks = program.settings.preValidation.enrollmentDraft === true;
-    return { enrollment: base(certificate, 'New', parameters, checks), certificate };
-  }
-  // Re-enrollment: checked now and again at submit.
-  const certificate = findCertificate(ctx, input.certificate.id);
-  if (program.id !== certificate.program.id)
-    throw refuse(
-      'ValidationFailed',
-      `Certificate ${certificate.id} belongs to program ${certificate.program.id}, not ${program.id}.`,
-      { 'program.id': [`must be ${certificate.program.id}, the certificate's program.`] },
-    );
-  requirePublished(program, 're-enrollment');
-  nextCertificateStatus(certificate, 'reenroll');
-  const parameters = fillParameters(
-    ctx,
-    program,
-    input.parameters,
-    certificate.parameters as ParameterBag,
-  );
-  const checks =
-    program.settings.preValidation.reEnrollment === true ||
-    program.settings.preValidation.enrollmentDraft === true;
-  return { enrollment: base(certificate, 'Change', parameters, checks) };
-}
-
-export function createEnrollment(ctx: Context, input: EnrollmentCreate) {
-  const { enrollment, certificate } = draftOf(ctx, input);
-  if (certificate) {
-    save(ctx, ctx.state.certificates, certificate, 'created', 'pending');
-    countCertificates(ctx, certificate.program.id, 1);
-  }
-  return save(ctx, ctx.state.enrollments, enrollment, 'created');
-}
-
-/** The enrollment a body describes, with every check recorded; nothing is created. */
-export function validateEnrollmentDraft(ctx: Context, input: EnrollmentCreate) {
-  const { enrollment } = draftOf(ctx, input);
-  const stamped = { ...enrollment, parameters: enrollment.parameters as ParameterBag, revision: 1 };
-  return recordChecks(stamped, true);
-}
-
-/** Members of an enrollment only its vendor and operations may change (others are ignored). */
-const vendorEnrollmentMembers = ['assignee', 'statusNotes', 'error', 'template'] as const;
-
-export function updateEnrollment(ctx: Context, id: string, input: EnrollmentUpdate) {
-  const enrollment = findEnrollment(ctx, id);
-  if (enrollment.status === 'Completed' || enrollment.status === 'Failed')
-    throw refuse(
-      'EnrollmentTransitionNotAllowed',
-      `Enrollment ${id} is ${enrollment.status} and can no longer change.`,
-    );
-  if (ctx.actor.role === 'client') {
-    const forbidden: string[] = vendorEnrollmentMembers.filter((key) => given(input[key]));
-    if ((input.parameters?.fulfillment ?? []).length > 0) forbidden.push('parameters.fulfillment');
-    if (forbidden.length > 0)
-      throw refuse('Forbidden', `A client may not change ${forbidden.join(', ')}.`, {
-        ...Object.fromEntries(forbidden.map((f) => [f, ['may be changed by the vendor only.']])),
-      });
-    if (enrollment.status !== 'Draft' && enrollment.status !== 'Querying')
-      throw refuse(
-        'EnrollmentTransitionNotAllowed',
-        `Enrollment ${id} is ${enrollment.status}: a client may change it only while Draft or Querying.`,
-      );
-  }
-  const program = programFor(ctx, enrollment);
-  let assignee = enrollment.assignee;
-  if (input.assignee) {
-    const user = ctx.state.users.get(input.assignee.id);
-    if (!user) throw reference('assignee.id', input.assignee.id, 'User');
-    assignee = user;
-  }
-  const template = input.template
-    ? templateRef(templateOfProgram(ctx, program.id, input.template.id, 'template.id'))
-    : enrollment.template;
-  const parameters = input.parameters
-    ? fillParameters(ctx, program, input.parameters, enrollment.parameters as ParameterBag)
-    : (enrollment.parameters as ParameterBag);
-  const next = recordChecks(
-    {
-      ...enrollment,
-      ...(given(input.notes) ? { notes: input.notes } : {}),
-      ...(assignee ? { assignee } : {}),
-      ...(input.statusNotes ? { statusNotes: input.statusNotes } : {}),
-      ...(input.error ? { error: input.error } : {}),
-      ...(template ? { template } : {}),
-      parameters,
-    },
-    enrollment.status === 'Draft' && program.settings.preValidation.enrollmentDraft === true,
-  );
-  return save(ctx, ctx.state.enrollments, next);
-}
-
-export function deleteEnrollment(ctx: Context, id: string) {
-  const enrollment = findEnrollment(ctx, id);
-  nextEnrollmentStatus(enrollment, 'discard');
-  if (enrollment.type === 'New') {
-    const certificate = ctx.state.certificates.get(enrollment.certificate.id);
-    if (certificate && nextCertificateStatus(certificate, 'discard') === 'removed') {
-      ctx.state.certificates.delete(certificate.id);
-      countCertificates(ctx, certificate.program.id, -1);
-    }
-  }
-  ctx.state.enrollments.delete(id);
-  // Its attachments go with it: nothing is left reachable under a deleted draft.
-  removeAllOf(ctx.state, id);
-}
-
-export function submitEnrollment(ctx: Context, id: string) {
-  const enrollment = findEnrollment(ctx, id);
-  const program = programFor(ctx, enrollment);
-  const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
-  nextEnrollmentStatus(enrollment, 'submit');
-  requirePublished(program, enrollment.type === 'Change' ? 're-enrollment' : 'enrollment');
-  const certificateStatus = nextCertificateStatus(
-    certificate,
-    enrollment.type === 'Change' ? 'reenroll' : 'complete',
-  ) as StoredCertificate['status'];
-  const parameters = enrollment.parameters as ParameterBag;
-  requireParameters(parameters);
-  const terms = acceptTerms(ctx, certificate);
-  const { error: _cleared, ...clean } = recordChecks({ ...enrollment, parameters }, true);
-  if (enrollment.type === 'New' && program.settings.newCertificateAutoapprove) {
-    const template = defaultTemplate(ctx, program.id, 'EnrollmentCompleted');
-    moveCertificate(ctx, certificate, certificateStatus, {
-      expirationDate: addDays(ctx.now, ONE_YEAR_DAYS),
-      parameters,
-      terms,
-      ...(template ? { template: templateRef(template) } : {}),
-    });
-    return moveEnrollment(ctx, clean, 'Completed', {
-      ...(template ? { template: templateRef(template) } : {}),
-    });
-  }
-  if (enrollment.type === 'Change') moveCertificate(ctx, certificate, certificateStatus, { terms });
-  else save(ctx, ctx.state.certificates, { ...certificate, terms });
-  return moveEnrollment(ctx, clean, 'Processing');
-}
-
-export function validateEnrollment(ctx: Context, id: string) {
-  const enrollment = findEnrollment(ctx, id);
-  if (enrollment.status === 'Completed' || enrollment.status === 'Failed')
-    throw refuse(
-      'EnrollmentTransitionNotAllowed',
-      `Enrollment ${id} is ${enrollment.status}: there is nothing left to validate.`,
-    );
-  const checked = recordChecks(
-    { ...enrollment, parameters: enrollment.parameters as ParameterBag },
-    true,
-  );
-  return save(ctx, ctx.state.enrollments, checked);
-}
-
-export function queryEnrollment(ctx: Context, id: string, input: EnrollmentQuery) {
-  const enrollment = findEnrollment(ctx, id);
-  const status = nextEnrollmentStatus(enrollment, 'query') as StoredEnrollment['status'];
-  const program = programFor(ctx, enrollment);
-  const template = templateOfProgram(ctx, program.id, input.template.id, 'template.id');
-  const next = recordChecks(
-    { ...enrollment, parameters: enrollment.parameters as ParameterBag },
-    program.settings.preValidation.enrollmentQuerying === true,
-  );
-  return moveEnrollment(ctx, next, status, {
-    template: templateRef(template),
-    ...(input.statusNotes ? { statusNotes: input.statusNotes } : {}),
-  });
-}
-
-export function processEnrollment(ctx: Context, id: string, input: EnrollmentProcess) {
-  const enrollment = findEnrollment(ctx, id);
-  const status = nextEnrollmentStatus(enrollment, 'process') as StoredEnrollment['status'];
-  const template = input.template
-    ? templateRef(templateOfProgram(ctx, enrollment.program.id, input.template.id, 'template.id'))
-    : enrollment.template;
-  return moveEnrollment(ctx, enrollment, status, template ? { template } : {});
-}
-
-export function completeEnrollment(ctx: Context, id: string, input: EnrollmentComplete) {
-  const enrollment = findEnrollment(ctx, id);
-  const status = nextEnrollmentStatus(enrollment, 'complete') as StoredEnrollment['status'];
-  const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
-  const certificateStatus = nextCertificateStatus(
-    certificate,
-    'complete',
-  ) as StoredCertificate['status'];
-  const found = input.template
-    ? templateOfProgram(ctx, enrollment.program.id, input.template.id, 'template.id')
-    : defaultTemplate(ctx, enrollment.program.id, 'EnrollmentCompleted');
-  const template = found ? templateRef(found) : undefined;
-  const today = utcDate(ctx.now);
-  if (given(input.expirationDate) && input.expirationDate < today)
-    throw refuse('ValidationFailed', `expirationDate ${input.expirationDate} is in the past.`, {
-      expirationDate: ['must be today or later.'],
-    });
-  // A re-enrollment keeps a still-valid expiration date unless a new one is given.
-  const expirationDate =
-    input.expirationDate ??
-    (enrollment.type === 'Change' &&
-    certificate.expirationDate &&
-    certificate.expirationDate >= today
-      ? certificate.expirationDate
-      : addDays(ctx.now, ONE_YEAR_DAYS));
-  moveCertificate(ctx, certificate, certificateStatus, {
-    expirationDate,
-    parameters: enrollment.parameters,
-    ...(template ? { template } : {}),
-    ...(input.externalIds
-      ? { externalIds: { ...certificate.externalIds, ...input.externalIds } }
-      : {}),
-  });
-  return moveEnrollment(ctx, enrollment, status, template ? { template } : {});
-}
-
-export function failEnrollment(ctx: Context, id: string, input: EnrollmentFail) {
-  const enrollment = findEnrollment(ctx, id);
-  const status = nextEnrollmentStatus(enrollment, 'fail') as StoredEnrollment['status'];
-  const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
-  const certificateStatus = nextCertificateStatus(
-    certificate,
-    'fail',
-  ) as StoredCertificate['status'];
-  moveCertificate(ctx, certificate, certificateStatus, { statusNotes: input.statusNotes.message });
-  return moveEnrollment(ctx, enrollment, status, { statusNotes: input.statusNotes });
-}
-
-const templateTypeFor: Record<StoredEnrollment['status'], TemplateType> = {
-  Draft: 'EnrollmentProcessing',
-  Processing: 'EnrollmentProcessing',
-  Querying: 'EnrollmentQuerying',
-  Completed: 'EnrollmentCompleted',
-  Failed: 'EnrollmentProcessing',
-};
-
-export function renderEnrollment(ctx: Context, id: string): string {
-  const enrollment = findEnrollment(ctx, id);
-  const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
-  const template =
-    (enrollment.template && ctx.state.templates.get(enrollment.template.id)) ||
-    defaultTemplate(ctx, enrollment.program.id, templateTypeFor[enrollment.status]);
-  return render(
-    template,
-    { ...certificate, parameters: enrollment.parameters },
-    `Enrollment ${id}`,
-  );
 }
 
 export { findProgram };
