@@ -49,6 +49,13 @@ export const addDays = (date: Date, days: number) =>
 export const given = <T>(value: T | null | undefined): value is T =>
   value !== undefined && value !== null;
 
+/** The members of a body that were given (not absent, not null), for a partial update. */
+export function pick(input: Record<string, unknown>, keys: readonly string[]) {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (given(input[key])) out[key] = input[key];
+  return out;
+}
+
 // ---------------------------------------------------------------- writing
 
 export function stamp(ctx: Context, audit: Audit, ...events: string[]): Audit {

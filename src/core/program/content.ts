@@ -4,7 +4,7 @@
  * `File` document or variant, an image and an attachment need one. Described for the engine;
  * only their own rules are here.
  */
-import { given, refuse, save, type Context } from './common.js';
+import { given, pick, refuse, save, type Context } from './common.js';
 import type { SubResource, UploadedFile } from './engine.js';
 import { contentTransitions } from './lifecycle.js';
 import type {
@@ -17,11 +17,6 @@ import type {
 import { shortRef } from './parts.js';
 
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
-const pick = (input: Record<string, unknown>, keys: string[]) => {
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (given(input[key])) out[key] = input[key];
-  return out;
-};
 
 /** A member read case-insensitively (the vendor's client sends `mediatype` for `mediaType`). */
 const member = (input: Record<string, unknown>, name: string) =>

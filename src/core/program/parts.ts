@@ -3,7 +3,7 @@
  * and their groups. Each is described once for the engine (engine.ts); only their own rules are
  * written here.
  */
-import { given, refuse, save, type Context } from './common.js';
+import { pick, refuse, save, type Context } from './common.js';
 import type { SubResource } from './engine.js';
 import { templateTransitions } from './lifecycle.js';
 import type { StoredParameter, StoredProgram, StoredTemplate, TemplateType } from './model.js';
@@ -16,11 +16,6 @@ export const shortRef = (program: StoredProgram) => ({
 });
 
 const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-const pick = (input: Record<string, unknown>, keys: string[]) => {
-  const out: Record<string, unknown> = {};
-  for (const key of keys) if (given(input[key])) out[key] = input[key];
-  return out;
-};
 
 /** A group of the same program named in a body (`group.id`), or a 400 that names the field. */
 function groupOf(ctx: Context, programId: string, input: Record<string, unknown>) {
