@@ -63,6 +63,20 @@ export interface World {
 
 export { SeedError } from './seed-error.js';
 
+/** A program state with its own maps over the same (immutable) stored objects. */
+function copyProgramState(state: ProgramState): ProgramState {
+  const copy = { ...state } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(state))
+    if (value instanceof Map) copy[key] = new Map(value);
+  return { ...(copy as unknown as ProgramState), nextExpiry: null };
+}
+
+/** Every id a program state holds (the id generator must never hand one out again). */
+function* idsOf(state: ProgramState): Iterable<string> {
+  for (const value of Object.values(state))
+    if (value instanceof Map) for (const key of value.keys()) yield String(key);
+}
+
 export function createWorld(options: WorldOptions = {}): World {
   const startOf = () => {
     if (options.now) return new Date(options.now);
@@ -99,7 +113,18 @@ export function createWorld(options: WorldOptions = {}): World {
     reset() {
       traceCounter = 0;
       clock.set(start);
-      world.load(initialSeed);
+      if (base) {
+        // The Program API's stored objects are never changed in place (every write replaces
+        // them), so the seeded objects are shared by every reset: only the maps are copied.
+        const partner = world.partner;
+        world.program = copyProgramState(base);
+        world.ids = createIds(initialSeed.randomSeed ?? 1);
+        for (const id of idsOf(world.program)) world.ids.taken(id);
+        world.partner = emptyPartnerState(options.idempotencySize);
+        world.partner.headerIds = partner.headerIds;
+        loadPartner(world.partner, initialSeed.partnerCenter ?? {});
+        if (initialSeed.now) clock.set(new Date(initialSeed.now));
+      } else world.load(initialSeed);
       world.journal.clear();
       world.faults.clear();
     },
@@ -131,8 +156,10 @@ export function createWorld(options: WorldOptions = {}): World {
     },
   };
   world.load(initialSeed);
-  // Reset reloads the Program API section from the objects just loaded (shared, never changed in
-  // place), not from the fixture given: a large fixture is then held in memory once, not twice.
+  // Reset starts again from the objects just loaded (shared, never changed in place), not from
+  // the fixture given: a large fixture is then held in memory once, and a reset costs the copy
+  // of a few maps instead of a new load.
+  const base: ProgramState = copyProgramState(world.program);
   initialSeed = { ...initialSeed, program: dumpProgram(world.program) };
   clock.set(start);
   return world;
