@@ -25,12 +25,10 @@ export {
   findSub,
   itemsOf,
   moveSub,
-  nextSubId,
   parentOf,
   removeAllOf,
   storeFile,
   updateSub,
-  type ParentParams,
   type SubResourceKind,
   type UploadedFile,
 } from './engine.js';

@@ -149,7 +149,7 @@ class Reader {
   }
 }
 
-export const literalStars = (text: string) => text.replace(/\\\*/g, '*');
+const literalStars = (text: string) => text.replace(/\\\*/g, '*');
 
 /** Builds the typed node for a call, checking the operator and its arguments. */
 function toNode(r: Reader, call: Call): RqlNode {
