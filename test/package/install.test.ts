@@ -99,6 +99,9 @@ describe('the packed kit', () => {
     expect(listing).toContain('package/dist/cli/bin.js');
     expect(listing).toContain('package/dist/mocks/server/ui/index.html');
     expect(listing).toContain('package/spec/program-api.yaml');
+    expect(listing).toContain('package/LICENSE');
+    // msw's worker script comes from the app's own msw (`npx msw init`), decision 0023.
+    expect(listing.filter((file) => file.endsWith('mockServiceWorker.js'))).toEqual([]);
     for (const folder of ['test/', 'bench/', '.ci/', 'docs/', 'examples/', 'scripts/'])
       expect(listing.filter((file) => file.startsWith(`package/${folder}`))).toEqual([]);
     expect(
