@@ -5,6 +5,7 @@
  * `/__control` the same-origin rule and the control token (security.ts). Every answer, errors
  * included, is JSON in the shape of the API the path belongs to: never an HTML page or a stack.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,7 +168,11 @@ restart the mock. The documents: <a href="../spec/program-api.json">Program API<
  * cookie for the page's own calls (HttpOnly, SameSite=Strict, only under /__control).
  */
 function mountUi(app: express.Express, kit: Kit, security: Security, options: AppOptions) {
-  const ui = fileURLToPath(new URL('./ui/', import.meta.url));
+  // Beside this module in the sources; from the package's shared chunk (dist/chunks/), where
+  // the build copies it.
+  const ui = ['./ui/', '../mocks/server/ui/']
+    .map((folder) => fileURLToPath(new URL(folder, import.meta.url)))
+    .find((folder) => existsSync(folder))!;
   const swaggerUi = optionalPackage('swagger-ui-dist');
   const specs = new Map<string, ApiName>([
     ['program-api.json', 'program-api'],

@@ -100,6 +100,8 @@ describe('the packed kit', () => {
     expect(listing).toContain('package/dist/mocks/server/ui/index.html');
     expect(listing).toContain('package/spec/program-api.yaml');
     expect(listing).toContain('package/LICENSE');
+    // The entries are bundled (decision 0024): the licences of what they bundle travel along.
+    expect(listing).toContain('package/dist/THIRD-PARTY-NOTICES.md');
     // msw's worker script comes from the app's own msw (`npx msw init`), decision 0023.
     expect(listing.filter((file) => file.endsWith('mockServiceWorker.js'))).toEqual([]);
     for (const folder of ['test/', 'bench/', '.ci/', 'docs/', 'examples/', 'scripts/'])
