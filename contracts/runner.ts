@@ -17,6 +17,7 @@ import type {
   CoverageRow,
   Need,
   Report,
+  RuleCoverageRow,
   Target,
 } from './types.js';
 
@@ -69,6 +70,38 @@ function skipReason(check: Check, target: Target): string | undefined {
     if (reason) return reason;
   }
   return undefined;
+}
+
+/** The kit's rule coverage table (`GET /__control/coverage`); undefined where there is none. */
+export async function ruleCoverage(
+  target: Target,
+  timeoutMs = 15_000,
+): Promise<RuleCoverageRow[] | undefined> {
+  if (!target.controlUrl) return undefined;
+  try {
+    const response = await fetch(`${target.controlUrl.replace(/\/$/, '')}/coverage`, {
+      headers: controlAuthorization(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { coverage?: unknown };
+    return Array.isArray(body.coverage) ? (body.coverage as RuleCoverageRow[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What fired between two readings of the table, for the APIs of the run. */
+export function ruleCoverageDelta(
+  before: readonly RuleCoverageRow[] | undefined,
+  after: readonly RuleCoverageRow[] | undefined,
+  apis: readonly ApiName[],
+): RuleCoverageRow[] | undefined {
+  if (!before || !after) return undefined;
+  const start = new Map(before.map((row) => [row.id, row.count]));
+  return after
+    .filter((row) => apis.includes(row.api))
+    .map((row) => ({ ...row, count: row.count - (start.get(row.id) ?? 0) }));
 }
 
 const selected = (name: string, prefixes: readonly string[] | undefined) =>
@@ -173,6 +206,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
     };
   }
 
+  const rulesBefore = await ruleCoverage(target, timeoutMs);
   const results: CheckResult[] = [];
   for (const check of checks) {
     const checkStarted = Date.now();
@@ -234,6 +268,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
   );
   const count = (outcome: CheckResult['outcome']) =>
     results.filter((r) => r.outcome === outcome).length;
+  const rules = ruleCoverageDelta(rulesBefore, await ruleCoverage(target, timeoutMs), options.apis);
   return {
     target: {
       ...(target.programUrl ? { programUrl: target.programUrl } : {}),
@@ -244,6 +279,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
     durationMs: Date.now() - started,
     results,
     coverage,
+    ...(rules ? { rules } : {}),
     summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
   };
 }

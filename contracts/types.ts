@@ -105,11 +105,22 @@ export interface CoverageRow {
   exercised: string[];
 }
 
+/** One rule or transition of the kit's coverage table, with how often the run fired it. */
+export interface RuleCoverageRow {
+  id: string;
+  api: ApiName;
+  kind: 'transition' | 'rule';
+  about: string;
+  count: number;
+}
+
 export interface Report {
   target: { programUrl?: string; partnerCenterUrl?: string; controlUrl?: string };
   startedAt: string;
   durationMs: number;
   results: CheckResult[];
   coverage: CoverageRow[];
+  /** Rules and transitions the run fired (a target with the kit's control API only). */
+  rules?: RuleCoverageRow[];
   summary: { passed: number; failed: number; skipped: number };
 }
