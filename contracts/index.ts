@@ -1,5 +1,6 @@
 /** The contract suites as a library: run them from your own script or test runner. */
 export { allChecks } from './checks/index.js';
+export { explore, exploreContracts, type ExploreOptions, type ExploreReport } from './explore.js';
 export {
   consoleReport,
   coverageTable,

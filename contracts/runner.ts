@@ -3,7 +3,7 @@
  * problems; all are collected (none stops the run). Every exchange is also validated against
  * the spec and counted for coverage.
  */
-import { controlAuthorization } from './target.js';
+import { controlAuthorization, controlFetch } from './target.js';
 import { declaredKey, operations, type ApiName } from '../src/schema/index.js';
 import { allChecks } from './checks/index.js';
 import { SkipCheck } from './skip.js';
@@ -71,6 +71,20 @@ function skipReason(check: Check, target: Target): string | undefined {
   }
   return undefined;
 }
+
+/** Every operation of the APIs with the statuses a run saw (`exercised`: "api operationId"). */
+export const coverageRows = (
+  apis: readonly ApiName[],
+  exercised: ReadonlyMap<string, ReadonlySet<string>>,
+): CoverageRow[] =>
+  apis.flatMap((api) =>
+    operations(api).map((op) => ({
+      api,
+      operationId: op.operationId,
+      declared: Object.keys(op.operation.responses),
+      exercised: [...(exercised.get(`${api} ${op.operationId}`) ?? [])].sort(),
+    })),
+  );
 
 /** The kit's rule coverage table (`GET /__control/coverage`); undefined where there is none. */
 export async function ruleCoverage(
@@ -191,17 +205,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
       },
       async control(method, path, body) {
         if (!target.controlUrl) throw new SkipCheck('the target has no control API');
-        return answer(
-          await fetch(`${target.controlUrl.replace(/\/$/, '')}${path}`, {
-            method,
-            headers: {
-              ...controlAuthorization(),
-              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: body === undefined ? undefined : JSON.stringify(body),
-            signal: AbortSignal.timeout(timeoutMs),
-          }),
-        );
+        return answer(await controlFetch(target.controlUrl, method, path, body, timeoutMs));
       },
     };
   }
@@ -258,14 +262,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
       .control('POST', '/reset')
       .catch(() => undefined);
 
-  const coverage: CoverageRow[] = options.apis.flatMap((api) =>
-    operations(api).map((op) => ({
-      api,
-      operationId: op.operationId,
-      declared: Object.keys(op.operation.responses),
-      exercised: [...(exercised.get(`${api} ${op.operationId}`) ?? [])].sort(),
-    })),
-  );
+  const coverage = coverageRows(options.apis, exercised);
   const count = (outcome: CheckResult['outcome']) =>
     results.filter((r) => r.outcome === outcome).length;
   const rules = ruleCoverageDelta(rulesBefore, await ruleCoverage(target, timeoutMs), options.apis);

@@ -61,6 +61,13 @@ export function consoleReport(report: Report, options: { coverage?: boolean } = 
     lines.push(`${mark[result.outcome]} ${result.name}${reason}`);
     for (const problem of result.problems) lines.push(`       - ${problem}`);
   }
+  const explored = report.explore;
+  if (explored) {
+    lines.push(
+      `Explored with seed ${explored.seed}: ${explored.commands} of ${explored.budget} commands in ${explored.runs} sequences (${explored.shrinks} shrinks), ${explored.requests} requests${explored.interrupted ? ', stopped by the time limit' : ''}.`,
+    );
+    for (const note of explored.notes) lines.push(`  note: ${note}`);
+  }
   if (options.coverage ?? true) {
     lines.push('', coverageTable(report.coverage));
     if (report.rules) lines.push('', ruleCoverageTable(report.rules));
