@@ -316,18 +316,22 @@ const programCommands: CommandDef[] = [
     name: 'terminate-on-expiration',
     writes: true,
     weight: 2,
-    args: fc.record({ pick: fc.nat(3), duration: fc.constantFrom(0, 1, 5) }),
+    args: fc.record({ pick: fc.nat(2), duration: fc.constantFrom(0, 1, 5) }),
     build(scene, { pick: index, duration }) {
-      const found = pick(byStatus(program(scene).programs.values(), 'Published'), index);
-      return (
-        found && {
-          api: 'program-api',
-          method: 'PUT',
-          path: `/v1/program/programs/${found.id}/settings`,
-          as: 'vendor',
-          body: { terminateOnExpiration: { enabled: true, duration } },
-        }
-      );
+      // The programs whose certificates expire first: where the setting will act soonest.
+      const soonest = [...program(scene).certificates.values()]
+        .filter((c) => (c.status === 'Active' || c.status === 'Expired') && c.expirationDate)
+        .sort((a, b) => (a.expirationDate! < b.expirationDate! ? -1 : 1))
+        .map((c) => c.program.id);
+      const id = pick([...new Set(soonest)], index);
+      if (id === undefined) return undefined;
+      return {
+        api: 'program-api',
+        method: 'PUT',
+        path: `/v1/program/programs/${id}/settings`,
+        as: 'vendor',
+        body: { terminateOnExpiration: { enabled: true, duration } },
+      };
     },
   }),
   define({
@@ -458,6 +462,7 @@ const partnerCommands: CommandDef[] = [
   define({
     name: 'retry-same-request-id',
     writes: true,
+    weight: 2,
     then: (request) => validationsAfter(request),
     args: fc.constant(null),
     build: (scene) => scene.lastWrite,
@@ -539,10 +544,10 @@ const clockCommand = define({
   name: 'clock',
   writes: true,
   control: true,
-  weight: 2,
+  weight: 3,
   // To the very day the next rule acts (an expiry, a terminateOnExpiration, an Education
   // review), where a rule a day late shows; or on by a fixed step.
-  args: fc.constantFrom('next', 'next', 'next', 'P1D', 'P30D', 'P366D'),
+  args: fc.constantFrom('next', 'next', 'next', 'next', 'P1D', 'P30D', 'P366D'),
   build(scene, step) {
     if (step.startsWith('P'))
       return { api: 'control', method: 'POST', path: '/clock', body: { advance: step } };

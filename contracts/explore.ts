@@ -29,7 +29,7 @@ export interface ExploreOptions {
   timeLimitMs?: number;
   /** Per-request time limit (default 10 s). */
   timeoutMs?: number;
-  /** Commands per sequence (default 25, at most `commands`). */
+  /** Commands per sequence (default 40, at most `commands`). */
   maxCommands?: number;
   /** How the in-process kit is made, for tests; default: seeded from the target's state. */
   oracle?: KitOptions;
@@ -148,7 +148,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) >>> 0;
   const budget = Math.max(1, options.commands);
-  const maxCommands = Math.min(options.maxCommands ?? 25, budget);
+  const maxCommands = Math.min(options.maxCommands ?? 40, budget);
   const controlUrl = target.controlUrl?.replace(/\/$/, '');
   const notes: string[] = [];
   // Writes are compared against a model of the target's state: that needs the target's reset.

@@ -287,13 +287,13 @@ export const partnerCenterApi: ApiModule<PartnerActor, World> = {
   replay(world, request, operation) {
     const write = writeOf(request, operation);
     const first = write && world.partner.requests.get(write.key);
-    if (!write || !first || world.coverage.mutated('partner.rule:request-id-replayed'))
-      return undefined;
+    if (!write || !first) return undefined;
     if (first.request !== write.request)
       throw refuse(
         800005,
         `The MS-RequestId ${write.requestId} was already used for another request (${first.request.split('\n')[0]!}); send a new one.`,
       );
+    if (world.coverage.mutated('partner.rule:request-id-replayed')) return undefined;
     world.coverage.hit('partner.rule:request-id-replayed');
     return copyAnswer(first.answer);
   },
