@@ -382,7 +382,9 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
   );
   const details = await fc.check(property, {
     seed,
-    numRuns: Math.ceil(budget / maxCommands) * 4,
+    // Enough runs to spend the budget even when many drawn commands find nothing to act on;
+    // the runs after it pass at once.
+    numRuns: Math.ceil(budget / maxCommands) * 8,
     interruptAfterTimeLimit: options.timeLimitMs ?? 25_000,
     markInterruptAsFailure: false,
     // The target may be slow: fast-check's own timeout per run is the time limit's job.

@@ -63,6 +63,21 @@ describe('the explorer', () => {
     );
   });
 
+  it('sends only reads in a read-only run, and says why the rest was left out', async () => {
+    const url = await mock();
+    const report = await explore({
+      target: await resolveTarget({ target: url, api: 'all', readOnly: true }),
+      apis: both,
+      commands: 60,
+      seed,
+    });
+    expect(report.passed, explain(report)).toBe(true);
+    expect(report.readOnly).toBe(true);
+    expect(report.notes.join(' ')).toMatch(/read-only run/);
+    const writes = [...report.exercised.keys()].filter((id) => !/ (get|list)\w+$/.test(id));
+    expect(writes).toEqual([]);
+  });
+
   it.each(Object.entries(mutationPoints) as [MutationPoint, string][])(
     'catches the mutant %s (%s), naming it in the shrunk sequence',
     async (mutant) => {
