@@ -131,6 +131,18 @@ export function difference(target: unknown, kit: unknown): string {
 const shorten = (text: string) => (text.length > 300 ? `${text.slice(0, 297)}...` : text);
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
+/**
+ * Where every sequence starts the clock: the target's own instant, or, within the last hour of
+ * its day, 00:30 the next day, so that a target whose clock ticks never crosses midnight during
+ * a run (dates such as a year from today would then differ by one).
+ */
+export function startInstant(now: string): string {
+  const instant = new Date(now);
+  if (instant.getUTCHours() < 23) return instant.toISOString();
+  const next = new Date(instant.getTime() + 86_400_000).toISOString().slice(0, 10);
+  return `${next}T00:30:00.000Z`;
+}
+
 interface Env extends Scene {
   target: Target;
   timeoutMs: number;
@@ -181,7 +193,7 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
   let state: Seed | undefined;
   if (writes) await control('POST', '/reset');
   if (controlUrl) state = (await control('GET', '/state')) as Seed;
-  const now = state?.now ?? new Date().toISOString();
+  const now = startInstant(state?.now ?? new Date().toISOString());
   const kit = createKit(options.oracle ?? (state ? { seed: state, now } : { now }));
 
   const base = (api: Request['api']) =>

@@ -10,7 +10,12 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { explore, exploreSummary, type ExploreReport } from '../../contracts/explore.js';
+import {
+  explore,
+  exploreSummary,
+  startInstant,
+  type ExploreReport,
+} from '../../contracts/explore.js';
 import { kitFixture, kitTokens, resolveTarget } from '../../contracts/target.js';
 import { serve } from '../../mocks/server/serve.js';
 import { specPath } from '../../scripts/generate.js';
@@ -30,8 +35,8 @@ afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
 
-async function mock(mutant?: MutationPoint) {
-  const serving = await serve(createKit({ now: testNow, ...(mutant ? { mutant } : {}) }));
+async function mock(mutant?: MutationPoint, now = testNow) {
+  const serving = await serve(createKit({ now, ...(mutant ? { mutant } : {}) }));
   cleanup.push(serving.close);
   return serving.url;
 }
@@ -61,6 +66,19 @@ describe('the explorer', () => {
         'partner-center listValidationCodes',
       ]),
     );
+  });
+
+  it('starts a target near midnight at 00:30 the next day, the kit moved alike', async () => {
+    expect(startInstant('2026-11-21T22:59:59.000Z')).toBe('2026-11-21T22:59:59.000Z');
+    expect(startInstant('2026-11-21T23:40:00.000Z')).toBe('2026-11-22T00:30:00.000Z');
+    const url = await mock(undefined, '2026-12-03T23:40:00.000Z'); // CER-1204-5530-7781 expires at midnight
+    const report = await explore({
+      target: await resolveTarget({ target: url, api: 'all' }),
+      apis: both,
+      commands: 60,
+      seed,
+    });
+    expect(report.passed, explain(report)).toBe(true);
   });
 
   it('sends only reads in a read-only run, and says why the rest was left out', async () => {
