@@ -27,7 +27,12 @@ export const contractsUsage = (command: string) => `Usage: ${command} --target <
                        the spec on purpose are skipped (the proxy answers them itself)
   --reporter console|junit|json   (default console)   --out <file>   write the report there
   --only <name>, --skip <name>    select checks by name prefix (repeatable)
-  --fixture <file.json>           ids the behavioural checks start from`;
+  --fixture <file.json>           ids the behavioural checks start from
+  --explore <n>        instead of the checks: n random commands from the lifecycle tables and
+                       rules, each answer compared with the kit's own (model-based, shrunk to
+                       the shortest failing sequence); writes need the control API
+  --seed <n>           the exploration's seed (printed by every run, to replay it)
+  --explore-time <s>   stop exploring and shrinking after s seconds (default 25)`;
 
 const matches = (name: string, prefix: string) => name === prefix || name.startsWith(prefix);
 
@@ -83,6 +88,9 @@ export async function contractsCommand(
       only: { type: 'string', multiple: true },
       skip: { type: 'string', multiple: true },
       fixture: { type: 'string' },
+      explore: { type: 'string' },
+      seed: { type: 'string' },
+      'explore-time': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     usage,
@@ -113,6 +121,18 @@ export async function contractsCommand(
       throw new CliError(`${option} must be a URL such as http://127.0.0.1:4010, got "${value}".`);
   }
   const apis = apisOf(api);
+  const whole = (option: string, value: string | undefined, max: number) => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max)
+      throw new CliError(`${option} must be a whole number from 1 to ${max}, got "${value}".`);
+    return n;
+  };
+  const explore = whole('--explore', values.explore, 100_000);
+  const seed = values.seed === '0' ? 0 : whole('--seed', values.seed, 0xffffffff);
+  const exploreSeconds = whole('--explore-time', values['explore-time'], 3600);
+  if (explore === undefined && (seed !== undefined || exploreSeconds !== undefined))
+    throw new CliError('--seed and --explore-time go with --explore <n>.');
   checkSelection(apis, '--only', values.only ?? []);
   checkSelection(apis, '--skip', values.skip ?? []);
   let fixture: Fixture | undefined;
@@ -144,12 +164,24 @@ export async function contractsCommand(
     env: process.env,
   });
   await checkReachable(target);
-  const report = await runContracts({
-    target,
-    apis,
-    ...(values.only ? { only: values.only } : {}),
-    ...(values.skip ? { skip: values.skip } : {}),
-  });
+  const report =
+    explore === undefined
+      ? await runContracts({
+          target,
+          apis,
+          ...(values.only ? { only: values.only } : {}),
+          ...(values.skip ? { skip: values.skip } : {}),
+        })
+      : await // fast-check is loaded only when exploring.
+        (
+          await import('../contracts/explore.js')
+        ).exploreContracts({
+          target,
+          apis,
+          commands: explore,
+          ...(seed !== undefined ? { seed } : {}),
+          ...(exploreSeconds !== undefined ? { timeLimitMs: exploreSeconds * 1000 } : {}),
+        });
   const text =
     reporter === 'junit'
       ? junitReport(report)

@@ -1,6 +1,21 @@
 /** The contract suites as a library: run them from your own script or test runner. */
 export { allChecks } from './checks/index.js';
-export { consoleReport, coverageTable, jsonReport, junitReport } from './reporters/index.js';
+export { explore, exploreContracts, type ExploreOptions, type ExploreReport } from './explore.js';
+export {
+  consoleReport,
+  coverageTable,
+  jsonReport,
+  junitReport,
+  ruleCoverageTable,
+} from './reporters/index.js';
 export { runContracts, type RunOptions } from './runner.js';
 export { kitFixture, kitTokens, resolveTarget, type TargetOptions } from './target.js';
-export type { Check, CheckResult, Fixture, Report, Role, Target } from './types.js';
+export type {
+  Check,
+  CheckResult,
+  Fixture,
+  Report,
+  Role,
+  RuleCoverageRow,
+  Target,
+} from './types.js';

@@ -3,7 +3,7 @@
  * problems; all are collected (none stops the run). Every exchange is also validated against
  * the spec and counted for coverage.
  */
-import { controlAuthorization } from './target.js';
+import { controlAuthorization, controlFetch } from './target.js';
 import { declaredKey, operations, type ApiName } from '../src/schema/index.js';
 import { allChecks } from './checks/index.js';
 import { SkipCheck } from './skip.js';
@@ -17,6 +17,7 @@ import type {
   CoverageRow,
   Need,
   Report,
+  RuleCoverageRow,
   Target,
 } from './types.js';
 
@@ -69,6 +70,52 @@ function skipReason(check: Check, target: Target): string | undefined {
     if (reason) return reason;
   }
   return undefined;
+}
+
+/** Every operation of the APIs with the statuses a run saw (`exercised`: "api operationId"). */
+export const coverageRows = (
+  apis: readonly ApiName[],
+  exercised: ReadonlyMap<string, ReadonlySet<string>>,
+): CoverageRow[] =>
+  apis.flatMap((api) =>
+    operations(api).map((op) => ({
+      api,
+      operationId: op.operationId,
+      declared: Object.keys(op.operation.responses),
+      exercised: [...(exercised.get(`${api} ${op.operationId}`) ?? [])].sort(),
+    })),
+  );
+
+/** The kit's rule coverage table (`GET /__control/coverage`); undefined where there is none. */
+export async function ruleCoverage(
+  target: Target,
+  timeoutMs = 15_000,
+): Promise<RuleCoverageRow[] | undefined> {
+  if (!target.controlUrl) return undefined;
+  try {
+    const response = await fetch(`${target.controlUrl.replace(/\/$/, '')}/coverage`, {
+      headers: controlAuthorization(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) return undefined;
+    const body = (await response.json()) as { coverage?: unknown };
+    return Array.isArray(body.coverage) ? (body.coverage as RuleCoverageRow[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What fired between two readings of the table, for the APIs of the run. */
+export function ruleCoverageDelta(
+  before: readonly RuleCoverageRow[] | undefined,
+  after: readonly RuleCoverageRow[] | undefined,
+  apis: readonly ApiName[],
+): RuleCoverageRow[] | undefined {
+  if (!before || !after) return undefined;
+  const start = new Map(before.map((row) => [row.id, row.count]));
+  return after
+    .filter((row) => apis.includes(row.api))
+    .map((row) => ({ ...row, count: row.count - (start.get(row.id) ?? 0) }));
 }
 
 const selected = (name: string, prefixes: readonly string[] | undefined) =>
@@ -158,21 +205,12 @@ export async function runContracts(options: RunOptions): Promise<Report> {
       },
       async control(method, path, body) {
         if (!target.controlUrl) throw new SkipCheck('the target has no control API');
-        return answer(
-          await fetch(`${target.controlUrl.replace(/\/$/, '')}${path}`, {
-            method,
-            headers: {
-              ...controlAuthorization(),
-              ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: body === undefined ? undefined : JSON.stringify(body),
-            signal: AbortSignal.timeout(timeoutMs),
-          }),
-        );
+        return answer(await controlFetch(target.controlUrl, method, path, body, timeoutMs));
       },
     };
   }
 
+  const rulesBefore = await ruleCoverage(target, timeoutMs);
   const results: CheckResult[] = [];
   for (const check of checks) {
     const checkStarted = Date.now();
@@ -224,16 +262,10 @@ export async function runContracts(options: RunOptions): Promise<Report> {
       .control('POST', '/reset')
       .catch(() => undefined);
 
-  const coverage: CoverageRow[] = options.apis.flatMap((api) =>
-    operations(api).map((op) => ({
-      api,
-      operationId: op.operationId,
-      declared: Object.keys(op.operation.responses),
-      exercised: [...(exercised.get(`${api} ${op.operationId}`) ?? [])].sort(),
-    })),
-  );
+  const coverage = coverageRows(options.apis, exercised);
   const count = (outcome: CheckResult['outcome']) =>
     results.filter((r) => r.outcome === outcome).length;
+  const rules = ruleCoverageDelta(rulesBefore, await ruleCoverage(target, timeoutMs), options.apis);
   return {
     target: {
       ...(target.programUrl ? { programUrl: target.programUrl } : {}),
@@ -244,6 +276,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
     durationMs: Date.now() - started,
     results,
     coverage,
+    ...(rules ? { rules } : {}),
     summary: { passed: count('passed'), failed: count('failed'), skipped: count('skipped') },
   };
 }

@@ -47,6 +47,24 @@ export const apisOf = (api: TargetOptions['api']): ApiName[] =>
 export const controlAuthorization = (): Record<string, string> =>
   process.env.KIT_CONTROL_TOKEN ? { authorization: `Bearer ${process.env.KIT_CONTROL_TOKEN}` } : {};
 
+/** A request to the kit's control API (`path` after `/__control`), with the control token. */
+export const controlFetch = (
+  controlUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  timeoutMs: number,
+) =>
+  fetch(`${controlUrl.replace(/\/$/, '')}${path}`, {
+    method,
+    headers: {
+      ...controlAuthorization(),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+
 /** The control API of a kit answers `GET /__control/clock` with `{now}`. */
 export async function findControl(url: string): Promise<string | undefined> {
   try {

@@ -105,11 +105,42 @@ export interface CoverageRow {
   exercised: string[];
 }
 
+/** What a model-based exploration did. */
+export interface ExploreFigures {
+  /** fast-check's seed: the same seed against the same target replays the same run. */
+  seed: number;
+  /** Commands sent while exploring, and the budget. */
+  commands: number;
+  budget: number;
+  /** Sequences run (shrinking included) and requests sent in all. */
+  runs: number;
+  requests: number;
+  shrinks: number;
+  durationMs: number;
+  /** The time limit ended the run before the budget was used (or before shrinking ended). */
+  interrupted: boolean;
+  /** Why some commands were left out (read-only, no control API). */
+  notes: string[];
+}
+
+/** One rule or transition of the kit's coverage table, with how often the run fired it. */
+export interface RuleCoverageRow {
+  id: string;
+  api: ApiName;
+  kind: 'transition' | 'rule';
+  about: string;
+  count: number;
+}
+
 export interface Report {
   target: { programUrl?: string; partnerCenterUrl?: string; controlUrl?: string };
   startedAt: string;
   durationMs: number;
   results: CheckResult[];
   coverage: CoverageRow[];
+  /** Rules and transitions the run fired (a target with the kit's control API only). */
+  rules?: RuleCoverageRow[];
+  /** A model-based exploration (`--explore`): its figures and the shrunk divergence, if any. */
+  explore?: ExploreFigures & { divergence?: { message: string; rules: string[]; curl: string[] } };
   summary: { passed: number; failed: number; skipped: number };
 }

@@ -4,5 +4,6 @@ export { createWorld, type Seed, type World, type WorldOptions } from './core/wo
 export { defaultSeed } from './core/seed.js';
 export { seedTokens } from './core/program/seed.js';
 export type { Control, ClockState } from './core/control.js';
+export type { CoverageEntry, CoverageId, MutationPoint } from './core/coverage.js';
 export type { KitRequest, KitResponse } from './http/types.js';
 export type { ApiName } from './schema/index.js';

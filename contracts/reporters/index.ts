@@ -1,5 +1,5 @@
 /** Reports of a contract run: console summary, JUnit XML for CI, JSON, and the coverage table. */
-import type { CheckResult, CoverageRow, Report } from '../types.js';
+import type { CheckResult, CoverageRow, Report, RuleCoverageRow } from '../types.js';
 
 const percent = (part: number, whole: number) =>
   whole === 0 ? '100%' : `${Math.round((part / whole) * 100)}%`;
@@ -29,6 +29,19 @@ export function coverageTable(rows: readonly CoverageRow[]): string {
   return lines.join('\n');
 }
 
+/** The rules and transitions a run fired, as a markdown table, with the ones it never reached. */
+export function ruleCoverageTable(rows: readonly RuleCoverageRow[]): string {
+  const lines = ['| API | rule or transition | fired |', '|---|---|---|'];
+  for (const row of rows) lines.push(`| ${row.api} | ${row.id} | ${row.count || '-'} |`);
+  const hit = (kind: RuleCoverageRow['kind']) => {
+    const all = rows.filter((row) => row.kind === kind);
+    const fired = all.filter((row) => row.count > 0).length;
+    return `${fired}/${all.length} (${percent(fired, all.length)})`;
+  };
+  lines.push('', `Transitions fired: ${hit('transition')}; rules fired: ${hit('rule')}.`);
+  return lines.join('\n');
+}
+
 const mark: Record<CheckResult['outcome'], string> = {
   passed: 'ok  ',
   failed: 'FAIL',
@@ -48,7 +61,17 @@ export function consoleReport(report: Report, options: { coverage?: boolean } = 
     lines.push(`${mark[result.outcome]} ${result.name}${reason}`);
     for (const problem of result.problems) lines.push(`       - ${problem}`);
   }
-  if (options.coverage ?? true) lines.push('', coverageTable(report.coverage));
+  const explored = report.explore;
+  if (explored) {
+    lines.push(
+      `Explored with seed ${explored.seed}: ${explored.commands} of ${explored.budget} commands in ${explored.runs} sequences (${explored.shrinks} shrinks), ${explored.requests} requests${explored.interrupted ? ', stopped by the time limit' : ''}.`,
+    );
+    for (const note of explored.notes) lines.push(`  note: ${note}`);
+  }
+  if (options.coverage ?? true) {
+    lines.push('', coverageTable(report.coverage));
+    if (report.rules) lines.push('', ruleCoverageTable(report.rules));
+  }
   const { passed, failed, skipped } = report.summary;
   lines.push(
     '',

@@ -4,6 +4,7 @@
  */
 import type { ClockError } from './clock.js';
 import { addDuration, isDuration } from './clock.js';
+import type { CoverageEntry } from './coverage.js';
 import { FaultError, validateFault, type FaultRule } from './faults.js';
 import { fixtureProblems } from './fixture.js';
 import { dumpPartner } from './partner/seed.js';
@@ -21,7 +22,10 @@ export interface ClockState {
 }
 
 export interface Control {
-  reset(): void;
+  /** Back to the seed; the rule coverage is kept unless `coverage: true` clears it too. */
+  reset(options?: { coverage?: boolean }): void;
+  /** Every rule and transition id with how often it fired since the start (or a clearing reset). */
+  coverage(): CoverageEntry[];
   clock(): ClockState;
   /** `{ now: ISO date-time }` or `{ advance: ISO 8601 duration }`. */
   setClock(change: { now?: string; advance?: string }): ClockState;
@@ -63,7 +67,11 @@ export function createControl(world: World): Control {
     ticking: world.clock.ticking,
   });
   return {
-    reset: () => world.reset(),
+    reset(options) {
+      world.reset();
+      if (options?.coverage) world.coverage.clear();
+    },
+    coverage: () => world.coverage.table(),
     clock: clockState,
     setClock(change) {
       if (change.now !== undefined && change.advance !== undefined)
@@ -142,7 +150,7 @@ export function createControl(world: World): Control {
     vet(customerId, decision) {
       // A review the clock has already decided is not InReview any more.
       world.settle();
-      const result = decide(world.partner, customerId, decision);
+      const result = decide(world.partner, customerId, decision, world.coverage);
       if (!result.ok) throw new ControlError(result.message, result.status);
       return result.qualification;
     },
@@ -208,9 +216,16 @@ export function handleControl(control: Control, request: KitRequest, path: strin
       return json(200, control.vet(vetting[1]!, body as unknown as VettingDecision));
     }
     switch (route) {
-      case 'POST /reset':
-        control.reset();
+      case 'POST /reset': {
+        // `?coverage=true` or `{"coverage": true}` clears the rule coverage as well.
+        const coverage =
+          /(?:^|&)coverage=(?:true|1)(?:&|$)/.test(request.rawQuery) ||
+          (isRecord(body) && body.coverage === true);
+        control.reset({ coverage });
         return json(200, { reset: true, clock: control.clock() });
+      }
+      case 'GET /coverage':
+        return json(200, { coverage: control.coverage() });
       case 'GET /clock':
         return json(200, control.clock());
       case 'POST /clock':

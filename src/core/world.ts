@@ -5,6 +5,7 @@
 import { Ring } from './bounded.js';
 import { SeedError } from './seed-error.js';
 import { createClock, type Clock } from './clock.js';
+import { Coverage, type MutationPoint } from './coverage.js';
 import { FaultTable } from './faults.js';
 import { createIds, type IdGenerator } from './ids.js';
 import { loadPartner, settleVetting } from './partner/seed.js';
@@ -41,6 +42,8 @@ export interface WorldOptions {
   journalSize?: number;
   /** How many Partner Center writes are remembered for `MS-RequestId` replay. */
   idempotencySize?: number;
+  /** For the explorer's own tests only: one rule switched off or one transition changed. */
+  mutant?: MutationPoint;
 }
 
 export interface World {
@@ -51,6 +54,8 @@ export interface World {
   readonly journal: Ring<JournalEntry>;
   /** Faults on demand (429, 503, latency); empty unless asked for. */
   readonly faults: FaultTable;
+  /** Which rules and transitions fired (kept across resets). */
+  readonly coverage: Coverage;
   /** A W3C-style trace id for problem details (not drawn from the id sequence). */
   traceId(): string;
   /** Back to the seed the world was made with (clock included). */
@@ -99,6 +104,7 @@ export function createWorld(options: WorldOptions = {}): World {
     partner: emptyPartnerState(options.idempotencySize),
     journal: new Ring(options.journalSize ?? 200),
     faults: new FaultTable(),
+    coverage: new Coverage(options.mutant),
     traceId() {
       traceCounter = (traceCounter + 1) >>> 0;
       const mix = (n: number) =>
@@ -151,8 +157,8 @@ export function createWorld(options: WorldOptions = {}): World {
     },
     settle() {
       const now = clock.now();
-      expireDue(world.program, now, systemActor);
-      settleVetting(world.partner, now);
+      expireDue(world.program, now, systemActor, world.coverage);
+      settleVetting(world.partner, now, world.coverage);
     },
   };
   world.load(initialSeed);

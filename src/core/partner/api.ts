@@ -10,7 +10,8 @@ import { isRecord, type OperationInfo } from '../../schema/index.js';
 import { setOwn } from '../own.js';
 import { Refusal } from '../problem.js';
 import type { World } from '../world.js';
-import { errorResponse, refuse } from './errors.js';
+import { partnerRuleIds } from '../coverage.js';
+import { errorCodeOf, errorResponse, refuse } from './errors.js';
 import * as service from './service.js';
 import { requestKey, type PartnerActor, type RememberedRequest } from './state.js';
 
@@ -54,6 +55,7 @@ const echoable = (value: string | undefined) =>
 const context = (call: PartnerCall): service.Context => ({
   state: call.world.partner,
   now: call.world.clock.now(),
+  coverage: call.world.coverage,
 });
 
 const customerId = (call: Pick<PartnerCall, 'params'>) => call.params['customer-tenant-id']!;
@@ -278,7 +280,10 @@ export const partnerCenterApi: ApiModule<PartnerActor, World> = {
       return service.canonicalName(body, service.qualificationNames);
     return body;
   },
-  refusalResponse: (_world, refusal) => errorResponse(refusal),
+  refusalResponse(world, refusal) {
+    world.coverage.hit(partnerRuleIds[errorCodeOf(refusal)]);
+    return errorResponse(refusal);
+  },
   replay(world, request, operation) {
     const write = writeOf(request, operation);
     const first = write && world.partner.requests.get(write.key);
@@ -288,6 +293,8 @@ export const partnerCenterApi: ApiModule<PartnerActor, World> = {
         800005,
         `The MS-RequestId ${write.requestId} was already used for another request (${first.request.split('\n')[0]!}); send a new one.`,
       );
+    if (world.coverage.mutated('partner.rule:request-id-replayed')) return undefined;
+    world.coverage.hit('partner.rule:request-id-replayed');
     return copyAnswer(first.answer);
   },
   remember(world, request, operation, response) {

@@ -3,6 +3,7 @@
  * everything first, in the order the spec's `createCustomerQualification` describes, and only
  * then changes the state, so a refused request changes nothing.
  */
+import type { Coverage } from '../coverage.js';
 import { refuse } from './errors.js';
 import type {
   CustomerQualification,
@@ -16,6 +17,7 @@ import { noteInReview, reviewDueAt } from './vetting.js';
 export interface Context {
   state: PartnerState;
   now: Date;
+  coverage: Coverage;
 }
 
 /** The forms .NET's `Guid` parses: plain (D), braced (B), in parentheses (P), digits only (N). */
@@ -143,12 +145,12 @@ export function addQualification(
   queryCode: string | undefined,
 ): CustomerQualification {
   const record = findCustomer(ctx.state, customerId);
-  const plan = check(ctx.state, record, request, queryCode);
+  const plan = check(ctx, record, request, queryCode);
   return write(ctx, record, plan);
 }
 
 function check(
-  state: PartnerState,
+  { state, coverage }: Context,
   record: CustomerRecord,
   request: QualificationRequest,
   queryCode: string | undefined,
@@ -181,7 +183,7 @@ function check(
         ? 'Education'
         : undefined;
   // Before the validation code: Microsoft's sample expects this answer for a made-up code.
-  if (other && holds(record, other))
+  if (other && holds(record, other) && !coverage.mutated('partner.rule:900130'))
     throw refuse(
       900130,
       `A customer cannot hold both Education and GovernmentCommunityCloud; this one already has ${other}.`,
@@ -232,6 +234,9 @@ function write(ctx: Context, record: CustomerRecord, plan: Plan): CustomerQualif
       const denied = record.qualifications.findIndex((q) => q.qualification === 'Education');
       if (denied === -1) record.qualifications.push(entry);
       else record.qualifications[denied] = entry;
+      ctx.coverage.hit(
+        denied === -1 ? 'partner.Education:new->InReview' : 'partner.Education:Denied->InReview',
+      );
       record.educationRequests += 1;
       noteInReview(ctx.state, reviewDueAt(entry));
       break;
@@ -243,12 +248,16 @@ function write(ctx: Context, record: CustomerRecord, plan: Plan): CustomerQualif
         vettingCreateDate: at,
       };
       record.qualifications.push(entry);
+      ctx.coverage.hit('partner.GovernmentCommunityCloud:new->Approved');
+      if (ctx.coverage.mutated('partner.rule:gcc-code-consumed')) break;
       plan.code.remainingCreates -= 1;
       plan.code.eTag = nextETag(plan.code.eTag, ctx.now);
+      ctx.coverage.hit('partner.rule:gcc-code-consumed');
       break;
     case 'StateOwnedEntity':
       entry = { qualification: 'StateOwnedEntity' };
       record.qualifications.push(entry);
+      ctx.coverage.hit('partner.StateOwnedEntity:new->Held');
       break;
     default:
       return plan satisfies never;

@@ -7,6 +7,7 @@
  * Approved when the customer's domain is academic (ends in `.edu` or `.edu.<country code>`),
  * otherwise Denied with the reason "Not an Academic Domain".
  */
+import type { Coverage } from '../coverage.js';
 import type { CustomerQualification, CustomerRecord, PartnerState } from './state.js';
 
 export const REVIEW_DAYS = 3;
@@ -62,7 +63,7 @@ export const forgetDue = (state: PartnerState) => nextDue.delete(state);
  * Applies the default policy to every review that is due at `now`; returns how many it decided.
  * Runs before every request, so it returns at once while nothing is due.
  */
-export function settleVetting(state: PartnerState, now: Date): number {
+export function settleVetting(state: PartnerState, now: Date, coverage?: Coverage): number {
   const at = now.getTime();
   const known = nextDue.get(state);
   if (known !== undefined && at < known) return 0;
@@ -73,7 +74,13 @@ export function settleVetting(state: PartnerState, now: Date): number {
       if (!inReview(entry)) continue;
       const due = reviewDueAt(entry);
       if (due <= at) {
-        apply(entry, defaultDecision(record));
+        const decision = defaultDecision(record);
+        apply(entry, decision);
+        coverage?.hit(
+          decision.status === 'Approved'
+            ? 'partner.Education:InReview->Approved'
+            : 'partner.Education:InReview->Denied',
+        );
         decided += 1;
       } else if (due < earliest) earliest = due;
     }
@@ -102,6 +109,7 @@ export function decide(
   state: PartnerState,
   customerId: string,
   decision: VettingDecision,
+  coverage?: Coverage,
 ): DecideResult {
   const fail = (status: 400 | 404 | 409, message: string): DecideResult => ({
     ok: false,
@@ -133,6 +141,11 @@ export function decide(
     decision.status === 'Approved'
       ? { status: 'Approved' }
       : { status: 'Denied', reason: decision.reason ?? DEFAULT_DENIAL },
+  );
+  coverage?.hit(
+    decision.status === 'Approved'
+      ? 'partner.Education:InReview->Approved'
+      : 'partner.Education:InReview->Denied',
   );
   return { ok: true, qualification: { ...entry } };
 }

@@ -1,6 +1,7 @@
 /** The Program API on the shared pipeline: authentication, handlers per operationId, errors. */
 import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
+import { programRuleIds } from '../coverage.js';
 import { Refusal } from '../problem.js';
 import {
   applySelect,
@@ -49,6 +50,7 @@ const context = (call: ProgramCall): service.Context => ({
   actor: call.actor,
   now: call.world.clock.now(),
   ids: call.world.ids,
+  coverage: call.world.coverage,
 });
 
 function listQuery(request: KitRequest): ListQuery {
@@ -350,6 +352,7 @@ export const programApi: ApiModule<Actor, World> = {
   },
   refusalResponse(world, refusal) {
     const code = isProblemCode(refusal.code) ? refusal.code : 'InternalError';
+    world.coverage.hit(programRuleIds[code]);
     return problemResponse(code, refusal.detail, world.traceId(), refusal.fields);
   },
 };

@@ -4,6 +4,7 @@
  * `revision` and stamps the audit trail).
  */
 import { utcDate } from '../clock.js';
+import type { Coverage } from '../coverage.js';
 import type { IdGenerator } from '../ids.js';
 import { Refusal } from '../problem.js';
 import type {
@@ -24,6 +25,7 @@ export interface Context {
   actor: Actor;
   now: Date;
   ids: IdGenerator;
+  coverage: Coverage;
 }
 
 export type Fields = Record<string, string[]>;

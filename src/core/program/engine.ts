@@ -6,6 +6,7 @@
  * gathered in resources.ts.
  */
 import { toByteArray } from 'base64-js';
+import { transitionIds } from '../coverage.js';
 import { findProgram, refuse, save, type Context } from './common.js';
 import { contentTransition, type ContentEvent } from './lifecycle.js';
 import type { Actor, StoredFile, StoredProgram } from './model.js';
@@ -198,7 +199,17 @@ export function deleteSub(ctx: Context, kind: SubResourceKind, params: ParentPar
   resource.beforeDelete?.(ctx, item);
   resource.remove(ctx, item);
   ctx.state.files.delete(item.id);
+  const from = (item as { status?: string }).status;
+  if (from !== undefined) ctx.coverage.hit(lifecycleIds(kind)[from]?.Deleted);
 }
+
+/** Templates have their own lifecycle; documents, media, terms and variants the content one. */
+const lifecycleIds = (kind: SubResourceKind) =>
+  kind === 'templates'
+    ? transitionIds.template
+    : ['documents', 'media', 'terms', 'variants'].includes(kind)
+      ? transitionIds.content
+      : {};
 
 /** Publish or unpublish by the content lifecycle table. */
 export function moveSub<K extends SubResourceKind>(
@@ -215,6 +226,7 @@ export function moveSub<K extends SubResourceKind>(
       'SubResourceTransitionNotAllowed',
       `${def(kind).label} ${id} is ${item.status}: it cannot ${event} from there.`,
     );
+  ctx.coverage.hit(transitionIds.content[item.status]?.[outcome.to]);
   return save(
     ctx,
     storeOf(ctx.state, kind),

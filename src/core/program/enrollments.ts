@@ -91,7 +91,7 @@ function draftOf(ctx: Context, input: EnrollmentCreate): Draft {
     );
   };
   if (!input.certificate) {
-    requirePublished(program, 'enrollment');
+    requirePublished(ctx, program, 'enrollment');
     const client = holderOf(ctx, input);
     const scope = scopeOf(ctx, program, client, input);
     const parameters = fillParameters(ctx, program, input.parameters, undefined);
@@ -115,8 +115,8 @@ function draftOf(ctx: Context, input: EnrollmentCreate): Draft {
       `Certificate ${certificate.id} belongs to program ${certificate.program.id}, not ${program.id}.`,
       { 'program.id': [`must be ${certificate.program.id}, the certificate's program.`] },
     );
-  requirePublished(program, 're-enrollment');
-  nextCertificateStatus(certificate, 'reenroll');
+  requirePublished(ctx, program, 're-enrollment');
+  nextCertificateStatus(ctx, certificate, 'reenroll');
   const parameters = fillParameters(
     ctx,
     program,
@@ -133,8 +133,10 @@ export function createEnrollment(ctx: Context, input: EnrollmentCreate) {
   const { enrollment, certificate } = draftOf(ctx, input);
   if (certificate) {
     save(ctx, ctx.state.certificates, certificate, 'created', 'pending');
+    ctx.coverage.hit('program.certificate:new->Pending');
     countCertificates(ctx, certificate.program.id, 1);
   }
+  ctx.coverage.hit('program.enrollment:new->Draft');
   return save(ctx, ctx.state.enrollments, enrollment, 'created');
 }
 
@@ -201,12 +203,14 @@ export function deleteEnrollment(ctx: Context, id: string) {
   nextEnrollmentStatus(enrollment, 'discard');
   if (enrollment.type === 'New') {
     const certificate = ctx.state.certificates.get(enrollment.certificate.id);
-    if (certificate && nextCertificateStatus(certificate, 'discard') === 'removed') {
+    if (certificate && nextCertificateStatus(ctx, certificate, 'discard') === 'removed') {
       ctx.state.certificates.delete(certificate.id);
+      ctx.coverage.hit('program.certificate:Pending->removed');
       countCertificates(ctx, certificate.program.id, -1);
     }
   }
   ctx.state.enrollments.delete(id);
+  ctx.coverage.hit('program.enrollment:Draft->removed');
   // Its attachments go with it: nothing is left reachable under a deleted draft.
   removeAllOf(ctx.state, id);
 }
@@ -216,8 +220,9 @@ export function submitEnrollment(ctx: Context, id: string) {
   const program = programFor(ctx, enrollment);
   const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
   nextEnrollmentStatus(enrollment, 'submit');
-  requirePublished(program, enrollment.type === 'Change' ? 're-enrollment' : 'enrollment');
+  requirePublished(ctx, program, enrollment.type === 'Change' ? 're-enrollment' : 'enrollment');
   const certificateStatus = nextCertificateStatus(
+    ctx,
     certificate,
     enrollment.type === 'Change' ? 'reenroll' : 'complete',
   ) as StoredCertificate['status'];
@@ -285,6 +290,7 @@ export function completeEnrollment(ctx: Context, id: string, input: EnrollmentCo
   const status = nextEnrollmentStatus(enrollment, 'complete') as StoredEnrollment['status'];
   const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
   const certificateStatus = nextCertificateStatus(
+    ctx,
     certificate,
     'complete',
   ) as StoredCertificate['status'];
@@ -321,6 +327,7 @@ export function failEnrollment(ctx: Context, id: string, input: EnrollmentFail) 
   const status = nextEnrollmentStatus(enrollment, 'fail') as StoredEnrollment['status'];
   const certificate = ctx.state.certificates.get(enrollment.certificate.id)!;
   const certificateStatus = nextCertificateStatus(
+    ctx,
     certificate,
     'fail',
   ) as StoredCertificate['status'];

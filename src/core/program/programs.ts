@@ -9,6 +9,7 @@ import {
   save,
   type Context,
 } from './common.js';
+import { transitionIds } from '../coverage.js';
 import { programAuditEvent, programTransition } from './lifecycle.js';
 import type {
   ProgramCreate,
@@ -114,6 +115,7 @@ export function createProgram(
     },
     programAuditEvent('Draft'),
   );
+  ctx.coverage.hit('program.program:new->Draft');
   if (icon) storeFile(ctx.state, id, icon);
   for (const template of defaultTemplates)
     createSub(ctx, 'templates', { programId: id }, { ...template, default: true });
@@ -168,6 +170,7 @@ export function moveProgram(ctx: Context, id: string, event: 'publish' | 'unpubl
       outcome.code,
       `Program ${id} is ${program.status}: it cannot ${event} from there.`,
     );
+  ctx.coverage.hit(transitionIds.program[program.status]?.[outcome.to]);
   if (outcome.to === 'removed') {
     // A Draft program never had certificates; its sub-resources go with it.
     removeAllOf(ctx.state, id);

@@ -5,6 +5,7 @@
  * request changes nothing.
  */
 import { utcDate } from '../clock.js';
+import { programRuleIds, transitionIds, type Coverage } from '../coverage.js';
 import {
   accountRef,
   addDays,
@@ -25,6 +26,7 @@ import {
 import {
   certificateAuditEvent,
   certificateTransition,
+  certificateTransitions,
   enrollmentAuditEvent,
   enrollmentTransition,
   type CertificateEvent,
@@ -165,8 +167,8 @@ export function scopeOf(
   };
 }
 
-export function requirePublished(program: StoredProgram, doing: string) {
-  if (program.status !== 'Published')
+export function requirePublished(ctx: Context, program: StoredProgram, doing: string) {
+  if (program.status !== 'Published' && !ctx.coverage.mutated('program.rule:ProgramNotPublished'))
     throw refuse(
       'ProgramNotPublished',
       `Program ${program.id} is ${program.status}: ${doing} is only possible for a Published program.`,
@@ -196,11 +198,24 @@ function certificateRefusal(certificate: StoredCertificate, code: ProblemCode): 
 }
 
 /** The status a certificate event leads to, or the refusal the lifecycle table names. */
-export function nextCertificateStatus(certificate: StoredCertificate, event: CertificateEvent) {
+export function nextCertificateStatus(
+  ctx: Context,
+  certificate: StoredCertificate,
+  event: CertificateEvent,
+) {
   const outcome = certificateTransition(certificate.status, event);
-  if (!outcome.ok) throw refuse(outcome.code, certificateRefusal(certificate, outcome.code));
-  return outcome.to;
+  if (outcome.ok) return outcome.to;
+  if (mutatedAway(ctx.coverage, outcome.code)) return eventTarget(event);
+  throw refuse(outcome.code, certificateRefusal(certificate, outcome.code));
 }
+
+/** A mutant without the rule `code`: the refused event goes where it goes from elsewhere. */
+const mutatedAway = (coverage: Coverage, code: ProblemCode) =>
+  coverage.mutant !== undefined && coverage.mutant === programRuleIds[code];
+const eventTarget = (event: CertificateEvent) =>
+  Object.values(certificateTransitions)
+    .map((events) => (events as Partial<Record<CertificateEvent, string>>)[event])
+    .find((to) => to !== undefined) as StoredCertificate['status'] | 'removed';
 
 export function nextEnrollmentStatus(enrollment: StoredEnrollment, event: EnrollmentEvent) {
   const outcome = enrollmentTransition(enrollment.status, event);
@@ -224,6 +239,7 @@ export function moveCertificate(
     { ...certificate, ...extra, status },
     certificateAuditEvent(status),
   );
+  ctx.coverage.hit(transitionIds.certificate[certificate.status]?.[status]);
   noteExpiry(ctx.state, saved);
   return saved;
 }
@@ -247,6 +263,7 @@ export function moveEnrollment(
   status: StoredEnrollment['status'],
   extra: Partial<StoredEnrollment> = {},
 ) {
+  ctx.coverage.hit(transitionIds.enrollment[enrollment.status]?.[status]);
   return save(
     ctx,
     ctx.state.enrollments,
@@ -323,7 +340,12 @@ export function acceptTerms(ctx: Context, certificate: StoredCertificate) {
  * expired, when its program asks for it. Runs before every request, so reads and filters always
  * see the current status.
  */
-export function expireDue(state: ProgramState, now: Date, system: Actor): number {
+export function expireDue(
+  state: ProgramState,
+  now: Date,
+  system: Actor,
+  coverage?: Coverage,
+): number {
   const today = utcDate(now);
   if (state.nextExpiry === undefined) return 0;
   if (typeof state.nextExpiry === 'string' && state.nextExpiry > today) return 0;
@@ -334,7 +356,8 @@ export function expireDue(state: ProgramState, now: Date, system: Actor): number
   };
   for (let certificate of state.certificates.values()) {
     if (certificate.status === 'Active' && certificate.expirationDate) {
-      const expiresOn = addDays(new Date(`${certificate.expirationDate}T00:00:00.000Z`), 1);
+      const late = coverage?.mutated('program.certificate:Active->Expired') ? 1 : 0;
+      const expiresOn = addDays(new Date(`${certificate.expirationDate}T00:00:00.000Z`), 1 + late);
       if (expiresOn > today) {
         due(expiresOn);
         continue;
@@ -347,13 +370,15 @@ export function expireDue(state: ProgramState, now: Date, system: Actor): number
         audit: { ...certificate.audit, expired: event, updated: event },
       };
       state.certificates.set(certificate.id, certificate);
+      coverage?.hit('program.certificate:Active->Expired');
       changed++;
     }
     if (certificate.status !== 'Expired') continue;
     const lapse = state.programs.get(certificate.program.id)?.settings.terminateOnExpiration;
     const expiredAt = certificate.audit.expired?.at;
     if (!lapse?.enabled || !given(lapse.duration) || !expiredAt) continue;
-    const terminatesOn = addDays(new Date(expiredAt), lapse.duration);
+    const late = coverage?.mutated('program.certificate:Expired->Terminated') ? 1 : 0;
+    const terminatesOn = addDays(new Date(expiredAt), lapse.duration + late);
     if (terminatesOn > today) {
       due(terminatesOn);
       continue;
@@ -366,6 +391,7 @@ export function expireDue(state: ProgramState, now: Date, system: Actor): number
       revision: certificate.revision + 1,
       audit: { ...certificate.audit, terminated: event, updated: event },
     });
+    coverage?.hit('program.certificate:Expired->Terminated');
     changed++;
   }
   state.nextExpiry = earliest;
@@ -406,7 +432,7 @@ export function newCertificate(
 /** Operations migrates a certificate: Active at once, valid for a year, no enrollment. */
 export function createCertificate(ctx: Context, input: CertificateCreate) {
   const program = programOf(ctx, input.program.id);
-  requirePublished(program, 'creating a certificate');
+  requirePublished(ctx, program, 'creating a certificate');
   const client = holderOf(ctx, input);
   const scope = scopeOf(ctx, program, client, input);
   const parameters = fillParameters(ctx, program, input.parameters, undefined);
@@ -425,6 +451,7 @@ export function createCertificate(ctx: Context, input: CertificateCreate) {
     'created',
     'activated',
   );
+  ctx.coverage.hit('program.certificate:new->Active');
   noteExpiry(ctx.state, saved);
   return saved;
 }
@@ -465,7 +492,11 @@ export function updateCertificate(ctx: Context, id: string, input: CertificateUp
 
 export function terminateCertificate(ctx: Context, id: string, input: CertificateTerminate) {
   const certificate = findCertificate(ctx, id);
-  const status = nextCertificateStatus(certificate, 'terminate') as StoredCertificate['status'];
+  const status = nextCertificateStatus(
+    ctx,
+    certificate,
+    'terminate',
+  ) as StoredCertificate['status'];
   return moveCertificate(ctx, certificate, status, { statusNotes: input.statusNotes.message });
 }
 
