@@ -79,6 +79,17 @@ function split(url: string) {
   };
 }
 
+/**
+ * A request that carries no body (RFC 9112: neither Content-Length above 0 nor
+ * Transfer-Encoding, as almost every GET): translated at once, no body reader set up.
+ */
+function bodyless(req: Request): KitRequest | undefined {
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'))
+    return undefined;
+  return { method: req.method, ...split(req.url), headers: headersOf(req), body: undefined };
+}
+
 async function toKitRequest(req: Request, limit = MAX_BODY_BYTES): Promise<KitRequest> {
   const { bytes, tooLarge } = await readBytes(req, limit);
   const { body, parts, malformedParts } = await readBody(bytes, req.headers['content-type']);
@@ -266,7 +277,7 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   mountUi(app, kit, security, options);
   // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
   app.use('/public', async (req, res) =>
-    send(res, await door.handle('program-api', await toKitRequest(req))),
+    send(res, await door.handle('program-api', bodyless(req) ?? (await toKitRequest(req)))),
   );
   app.use('/__control', async (req, res) => {
     const seeding = req.method === 'POST' && /^\/seed\/?(\?|$)/.test(req.url);
@@ -291,7 +302,7 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
   // MS- headers for a path it does not have.
   app.use(async (req, res) =>
-    send(res, await door.handle('partner-center', await toKitRequest(req))),
+    send(res, await door.handle('partner-center', bodyless(req) ?? (await toKitRequest(req)))),
   );
   // Last: whatever failed (a bad percent-encoding in a file path, a client that went away, a
   // bug) answers JSON in the path's shape, never express's HTML page with a stack.
