@@ -84,6 +84,8 @@ export const certificateIndexes = [
   ['program', 'id'],
   ['status'],
 ];
+/** What certificate lists are ordered by most, kept sorted. */
+export const certificateOrders = [['expirationDate']];
 
 export function emptyProgramState(): ProgramState {
   const store = <V>() => new Collection<V>();
@@ -103,7 +105,7 @@ export function emptyProgramState(): ProgramState {
     variants: store(),
     attachments: store(),
     files: store(),
-    certificates: new Collection(certificateIndexes),
+    certificates: new Collection(certificateIndexes, certificateOrders),
     enrollments: store(),
     nextExpiry: null,
   };
