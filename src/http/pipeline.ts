@@ -117,7 +117,7 @@ function headerBytes(headers: KitRequest['headers']): number {
   return bytes;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** Bytes of a string in UTF-8 (the core runs without TextEncoder's typings). */
 export function utf8Length(text: string): number {
