@@ -209,7 +209,32 @@ export class Collection<V> extends Map<string, V> {
     this.unindex(key, previous as V);
     this.slots[this.positions.get(key)!] = undefined;
     this.positions.delete(key);
-    return this.items.delete(key);
+    this.items.delete(key);
+    // Deleted positions stay empty until they are more than half: then every position is
+    // given again, in order, so creating and deleting forever does not grow the columns.
+    if (this.slots.length > 64 && this.items.size * 2 < this.slots.length) this.renumber();
+    return true;
+  }
+
+  private renumber(): void {
+    const renumbered = new Map<number, number>();
+    const slots: V[] = [];
+    for (const [key, item] of this.items) {
+      renumbered.set(this.positions.get(key)!, slots.length);
+      this.positions.set(key, slots.length);
+      slots.push(item);
+    }
+    for (const index of this.indexes.values()) {
+      const column: number[] = [];
+      for (const [before, after] of renumbered) column[after] = index.column[before]!;
+      index.column = column;
+    }
+    for (const index of this.sorted.values())
+      index.entries = index.entries.map((entry) => ({
+        ...entry,
+        position: renumbered.get(entry.position)!,
+      }));
+    this.slots = slots;
   }
 
   override clear(): void {
