@@ -21,6 +21,21 @@ function certificateId(n: number): string {
   return `CER-${digits.slice(0, 4)}-${digits.slice(4, 8)}-${digits.slice(8, 12)}`;
 }
 
+/**
+ * Whose certificate a clone is: one in `OWN_EVERY` keeps the seed's client (the client token's
+ * list), the others go to made-up client accounts, `PER_CLIENT` clones each (what a selective
+ * `eq(client.id,…)` finds).
+ */
+const OWN_EVERY = 500;
+const PER_CLIENT = 7;
+/** A made-up client account's id for clone `n` (the same for every `PER_CLIENT` clones). */
+export const cloneClientId = (n: number) => {
+  const digits = String(10_000_000 + Math.floor(n / PER_CLIENT));
+  return `ACC-${digits.slice(0, 4)}-${digits.slice(4, 8)}`;
+};
+/** The id of clone `n` (the bench asks for one by id). */
+export { certificateId as cloneId };
+
 const addDays = (now: Date, days: number) =>
   new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -61,15 +76,25 @@ export function scaledSeed(count: number, now: Date, mode: FixtureMode = 'object
       const status = statuses[n % statuses.length]!;
       // Expiry dates well clear of the bench's few minutes, so the clock expires nothing mid-run.
       const expires = status === 'Expired' ? -1 - (n % 300) : 2 + ((n * 37) % 700);
+      const client =
+        n % OWN_EVERY === 0
+          ? base.client
+          : { ...base.client, id: cloneClientId(n), name: `Client ${Math.floor(n / PER_CLIENT)}` };
       yield {
         ...base,
+        client,
         id,
         href: paths.certificate(id),
-        name: `${base.program.name} - ${base.client.name ?? base.client.id} #${n}`,
+        name: `${base.program.name} - ${client.name ?? client.id} #${n}`,
         status,
         ...(status === 'Pending' ? {} : { expirationDate: addDays(now, expires) }),
       };
     }
   }
-  return { ...seed, program: { ...program, certificates: certificates() } };
+  // The made-up client accounts exist: a certificate's client must.
+  const clientAccount = (program.accounts ?? []).find((a) => a.type === 'Client')!;
+  const accounts = [...(program.accounts ?? [])];
+  for (let n = 0; n <= count; n += PER_CLIENT)
+    accounts.push({ ...clientAccount, id: cloneClientId(n), name: `Client ${n / PER_CLIENT}` });
+  return { ...seed, program: { ...program, accounts, certificates: certificates() } };
 }

@@ -34,6 +34,22 @@ export const prismCommand = (spec: string, port: number): string[] => [
   spec,
 ];
 
+const mockoonBin = require.resolve('@mockoon/cli/bin/run');
+
+/**
+ * Mockoon CLI serving both documents (it imports an OpenAPI document itself: no environment
+ * file), one port each, in one process; `-X`: its log to stdout only, no log files written.
+ */
+export const mockoonCommand = (specs: { file: string; port: number }[]): string[] => [
+  process.execPath,
+  mockoonBin,
+  'start',
+  ...specs.flatMap((spec) => ['-d', spec.file]),
+  ...specs.flatMap((spec) => ['-p', String(spec.port)]),
+  ...specs.flatMap(() => ['-l', '127.0.0.1']),
+  '-X',
+];
+
 export interface Probe {
   url: string;
   headers?: Record<string, string>;
@@ -92,6 +108,8 @@ export async function startServer(options: {
   env?: Record<string, string>;
   probes: (port: number) => Probe[];
   timeoutMs?: number;
+  /** Sees everything the server writes (stdout and stderr), as it comes. */
+  onOutput?: (text: string) => void;
 }): Promise<RunningServer> {
   const port = options.port ?? (await freePort());
   const [executable, ...args] = options.command;
@@ -105,7 +123,9 @@ export async function startServer(options: {
   let output = '';
   // Always drained: a server blocked on a full stdout pipe would measure the pipe.
   const collect = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8000);
+    const text = chunk.toString();
+    options.onOutput?.(text);
+    output = (output + text).slice(-8000);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);

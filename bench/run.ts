@@ -1,8 +1,10 @@
 /**
- * `npm run bench`: the kit's express mock, Prism and a bare express route, started side by side
- * on this machine and measured on the same requests; then the list over growing fixtures, and
- * the startup time. Prints markdown and writes it to bench/results.md.
- *   npm run bench -- --duration 10 --connections 10
+ * `npm run bench`: the kit's express mock, Prism, Mockoon CLI, a bare express route and a bare
+ * node:http server, started side by side on this machine and measured on the same requests,
+ * alternating (A B C D E A B C D E); the write flow's garbage; the lists over growing fixtures;
+ * the msw door and the reset in process; the startup time. Prints markdown and writes it to
+ * bench/results.md.
+ *   npm run bench -- --duration 5 --connections 10,50 --rounds 2
  *   npm run bench -- --smoke --out /tmp/bench.md     (a few seconds; what the test runs)
  */
 import { execFile } from 'node:child_process';
@@ -14,11 +16,13 @@ import { parseArgs, promisify } from 'node:util';
 import type autocannon from 'autocannon';
 import { seedCustomers, partnerTokens } from '../src/core/partner/seed.js';
 import { seedTokens } from '../src/core/program/seed.js';
-import { fixtureModes, type FixtureMode } from './fixture.js';
-import { cannon, sequential, type Measurement, type Scenario } from './load.js';
+import { cloneClientId, cloneId, fixtureModes, type FixtureMode } from './fixture.js';
+import type { MswFigures } from './msw.js';
+import { cannon, sequential, type Scenario } from './load.js';
 import {
   freePort,
   killAll,
+  mockoonCommand,
   prismCommand,
   residentMb,
   root,
@@ -27,7 +31,14 @@ import {
   type Probe,
   type RunningServer,
 } from './processes.js';
-import { servers, type BenchOptions, type RequestName, type ServerName } from './names.js';
+import {
+  scalingLists,
+  servers,
+  type BenchOptions,
+  type RequestName,
+  type ScalingList,
+  type ServerName,
+} from './names.js';
 import { render, type Report } from './report.js';
 
 // The documents `npm run generate` reads (not imported from there: it loads openapi-typescript).
@@ -60,7 +71,7 @@ interface ReadRequest {
   headers: Record<string, string>;
 }
 
-const reads: Record<Exclude<RequestName, 'writeFlow'>, ReadRequest> = {
+const reads: Record<'getById' | 'list' | 'qualifications', ReadRequest> = {
   getById: {
     api: 'program',
     path: `/v1/program/certificates/${certificateId}`,
@@ -72,6 +83,19 @@ const reads: Record<Exclude<RequestName, 'writeFlow'>, ReadRequest> = {
     path: `/v1/customers/${customerId}/qualifications`,
     headers: asPartner,
   },
+};
+
+/** The write every server is asked: the client creates an enrollment (201). */
+const enrollmentBody = JSON.stringify({
+  program: { id: 'PRG-9643-3741' },
+  licensee: { id: 'LCE-5758-4071-6507' },
+  parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-6527247' }] },
+});
+const write = {
+  method: 'POST' as const,
+  path: '/v1/program/enrollments',
+  headers: { authorization: `Bearer ${seedTokens.client}`, 'content-type': 'application/json' },
+  body: enrollmentBody,
 };
 
 const readUrl = (layout: Layout, request: ReadRequest) =>
@@ -92,11 +116,7 @@ function writeFlow(layout: Layout): Scenario {
       method: 'POST',
       path: `${prefix}/v1/program/enrollments`,
       headers: { ...json, authorization: `Bearer ${seedTokens.client}` },
-      body: JSON.stringify({
-        program: { id: 'PRG-9643-3741' },
-        licensee: { id: 'LCE-5758-4071-6507' },
-        parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-6527247' }] },
-      }),
+      body: enrollmentBody,
       onResponse: (status, body, context) => {
         const ids = context as { enrollment?: string };
         ids.enrollment = status === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
@@ -138,13 +158,14 @@ async function buildKit(): Promise<void> {
   await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root });
 }
 
-async function startKit(): Promise<RunningServer> {
+async function startKit(flags: string[] = [], onOutput?: (text: string) => void) {
   const port = await freePort();
   return startServer({
     name: 'kit',
-    command: [process.execPath, join(root, 'mocks/server/start.bundle.mjs')],
+    command: [process.execPath, ...flags, join(root, 'mocks/server/start.bundle.mjs')],
     port,
     probes: () => probesOf(kitLayout(port)),
+    onOutput,
   });
 }
 
@@ -179,11 +200,31 @@ async function startPrism(): Promise<{ layout: Layout; servers: RunningServer[] 
   return { layout, servers: ok };
 }
 
-async function startBare(bodiesFile: string): Promise<RunningServer> {
+/** Mockoon CLI: one process, both documents, a port each; the Program API under `/public`. */
+async function startMockoon(): Promise<{ layout: Layout; server: RunningServer }> {
+  const [programPort, partnerPort] = [await freePort(), await freePort()];
+  const layout: Layout = {
+    origin: `http://127.0.0.1:${programPort}`,
+    program: `http://127.0.0.1:${programPort}/public`,
+    partner: `http://127.0.0.1:${partnerPort}`,
+  };
+  const server = await startServer({
+    name: 'mockoon',
+    command: mockoonCommand([
+      { file: specPath('program-api'), port: programPort },
+      { file: specPath('partner-center'), port: partnerPort },
+    ]),
+    port: programPort,
+    probes: () => probesOf(layout),
+  });
+  return { layout, server };
+}
+
+async function startBare(file: string, bodiesFile: string, name: string) {
   const port = await freePort();
   return startServer({
-    name: 'bare express',
-    command: tsxCommand('bench/bare.ts'),
+    name,
+    command: tsxCommand(file),
     port,
     env: { BENCH_BARE_BODIES: bodiesFile },
     probes: () => probesOf(kitLayout(port)),
@@ -200,6 +241,30 @@ const began = performance.now();
 const log = (message: string) =>
   process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(1)} s] ${message}\n`);
 
+/** Garbage collections a `--trace-gc` process reports, counted as its output comes. */
+function gcCounter() {
+  const counts = { scavenges: 0, markCompacts: 0, pauseMs: 0 };
+  let rest = '';
+  return {
+    counts,
+    reset: () => Object.assign(counts, { scavenges: 0, markCompacts: 0, pauseMs: 0 }),
+    feed(text: string) {
+      const lines = (rest + text).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) {
+        const match =
+          /: (Scavenge|Mark-Compact|Mark-sweep|Minor Mark-Sweep)\b[^,]*, ([\d.]+) \/ [\d.]+ ms/.exec(
+            line,
+          );
+        if (!match) continue;
+        if (match[1] === 'Scavenge' || match[1] === 'Minor Mark-Sweep') counts.scavenges++;
+        else counts.markCompacts++;
+        counts.pauseMs += Number(match[2]);
+      }
+    },
+  };
+}
+
 export async function runBench(options: BenchOptions): Promise<Report> {
   const report: Report = {
     date: new Date().toISOString(),
@@ -208,6 +273,7 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     options,
     measurements: [],
     scaling: [],
+    fixtures: [],
     startup: [],
     memory: [],
   };
@@ -215,7 +281,11 @@ export async function runBench(options: BenchOptions): Promise<Report> {
   await buildKit();
 
   // ---- startup: one server at a time, nothing else running
-  const startup: Record<'kit' | 'prism', number[]> = { kit: [], prism: [] };
+  const startup: Record<'kit' | 'prism' | 'mockoon', number[]> = {
+    kit: [],
+    prism: [],
+    mockoon: [],
+  };
   for (let run = 0; run < options.startupRuns; run++) {
     log(`startup run ${run + 1}/${options.startupRuns}`);
     const kit = await startKit();
@@ -224,13 +294,16 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     const prism = await startPrism();
     startup.prism.push(Math.max(...prism.servers.map((s) => s.startupMs)));
     await Promise.all(prism.servers.map((s) => s.stop()));
+    const mockoon = await startMockoon();
+    startup.mockoon.push(mockoon.server.startupMs);
+    await mockoon.server.stop();
   }
 
-  // ---- the three servers on the same requests
+  // ---- the five servers on the same requests
   const scratch = await mkdtemp(join(tmpdir(), 'kit-bench-'));
   const started: RunningServer[] = [];
-  log('starting the kit, Prism and bare express');
-  // Prism is the slowest to start: it starts while the kit starts and bare express is set up.
+  log('starting the kit, Prism, Mockoon, bare express and bare node:http');
+  // Prism is the slowest to start: it starts while the others start.
   const prismStarting = startPrism().then((prism) => {
     started.push(...prism.servers);
     return prism;
@@ -240,56 +313,94 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     const kit = await startKit();
     started.push(kit);
     const kitAt = kitLayout(kit.port);
-    // Bare express answers exactly what the kit answers, from fixed objects.
-    const bodies: Record<string, unknown> = {};
+    // The bare servers answer exactly the kit's bytes, captured here, by method and path.
+    const bodies: Record<string, { status: number; body: string }> = {};
     for (const request of Object.values(reads)) {
       const response = await fetch(readUrl(kitAt, request), { headers: request.headers });
       if (!response.ok) throw new Error(`kit answered ${response.status} to ${request.path}`);
-      bodies[new URL(readUrl(kitAt, request)).pathname] = await response.json();
+      bodies[`GET ${new URL(readUrl(kitAt, request)).pathname}`] = {
+        status: response.status,
+        body: await response.text(),
+      };
     }
+    const created = await fetch(`${kitAt.program}${write.path}`, {
+      method: 'POST',
+      headers: write.headers,
+      body: write.body,
+    });
+    if (created.status !== 201) throw new Error(`kit answered ${created.status} to the write`);
+    bodies[`POST /public${write.path}`] = { status: 201, body: await created.text() };
     const bodiesFile = join(scratch, 'bodies.json');
     await writeFile(bodiesFile, JSON.stringify(bodies));
-    const bare = await startBare(bodiesFile);
+    const bare = await startBare('bench/bare.ts', bodiesFile, 'bare express');
     started.push(bare);
+    const http = await startBare('bench/bare-http.ts', bodiesFile, 'bare node:http');
+    started.push(http);
+    const mockoon = await startMockoon();
+    started.push(mockoon.server);
     const prism = await prismStarting;
     if (options.startupRuns === 0) {
       // No dedicated runs (smoke): these spawns overlapped, so the figures are rough.
       startup.kit.push(kit.startupMs);
       startup.prism.push(Math.max(...prism.servers.map((s) => s.startupMs)));
+      startup.mockoon.push(mockoon.server.startupMs);
     }
     const layouts: Record<ServerName, Layout> = {
       kit: kitAt,
       prism: prism.layout,
+      mockoon: mockoon.layout,
       bare: kitLayout(bare.port),
+      http: kitLayout(http.port),
     };
-
-    const load = { duration: options.duration, connections: options.connections };
-    const measure = async (
-      server: ServerName,
-      request: RequestName,
-      scenario: Scenario,
-      base: string,
-    ) => {
-      log(`${request} on ${server}`);
-      if (options.warmup > 0) await cannon(base, scenario, { ...load, duration: options.warmup });
-      const result: Measurement = await cannon(base, scenario, load);
-      report.measurements.push({ server, request, ...result });
+    const scenarioOf = (server: ServerName, request: Exclude<RequestName, 'writeFlow'>) => {
+      const layout = layouts[server];
+      if (request === 'write') return { base: layout.program, scenario: write };
+      const read = reads[request];
+      return {
+        base: read.api === 'program' ? layout.program : layout.partner,
+        scenario: { path: read.path, headers: read.headers },
+      };
     };
-    for (const name of ['getById', 'list', 'qualifications'] as const) {
-      for (const server of servers) {
-        const layout = layouts[server];
-        const request = reads[name];
-        const base = request.api === 'program' ? layout.program : layout.partner;
-        await measure(server, name, { path: request.path, headers: request.headers }, base);
-      }
+    // Reads first, the write last: it grows the kit's state.
+    for (const request of ['getById', 'list', 'qualifications', 'write'] as const) {
+      if (options.warmup > 0)
+        for (const server of servers) {
+          log(`${request}: warming ${server} up`);
+          const { base, scenario } = scenarioOf(server, request);
+          await cannon(base, scenario, { duration: options.warmup, connections: 10 });
+        }
+      for (const connections of options.connections)
+        for (let round = 0; round < options.rounds; round++)
+          for (const server of servers) {
+            log(`${request} at ${connections} connections on ${server} (round ${round + 1})`);
+            const { base, scenario } = scenarioOf(server, request);
+            const result = await cannon(base, scenario, {
+              duration: options.duration,
+              connections,
+            });
+            report.measurements.push({ server, request, connections, round, ...result });
+          }
     }
-    // Writes last: they grow the kit's state.
-    await measure('kit', 'writeFlow', writeFlow(kitAt), kitAt.origin);
+    const flowConnections = options.connections[0]!;
+    log('write flow on the kit');
+    const flow = await cannon(kitAt.origin, writeFlow(kitAt), {
+      duration: options.duration,
+      connections: flowConnections,
+    });
+    report.measurements.push({
+      server: 'kit',
+      request: 'writeFlow',
+      connections: flowConnections,
+      round: 0,
+      ...flow,
+    });
 
     const pids: [ServerName, RunningServer][] = [
       ['kit', kit],
       ...prism.servers.map((s): [ServerName, RunningServer] => ['prism', s]),
+      ['mockoon', mockoon.server],
       ['bare', bare],
+      ['http', http],
     ];
     for (const [server, child] of pids) {
       const memory = await residentMb(child.pid);
@@ -300,15 +411,41 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     await Promise.all(started.map((s) => s.stop()));
     await rm(scratch, { recursive: true, force: true });
   }
-  report.startup = (['kit', 'prism'] as const).map((name) => ({
+  report.startup = (['kit', 'prism', 'mockoon'] as const).map((name) => ({
     server: name,
     runs: startup[name],
     median: median(startup[name]),
   }));
 
-  // ---- the list over growing fixtures, one request at a time
+  // ---- the write flow's garbage: a fresh kit under --trace-gc, nothing else running
+  {
+    log('write flow under --trace-gc');
+    const gc = gcCounter();
+    const kit = await startKit(['--trace-gc'], (text) => gc.feed(text));
+    try {
+      const layout = kitLayout(kit.port);
+      const before = await residentMb(kit.pid);
+      gc.reset();
+      const result = await cannon(layout.origin, writeFlow(layout), {
+        duration: options.duration,
+        connections: options.connections[0]!,
+      });
+      const after = await residentMb(kit.pid);
+      report.gc = {
+        ...gc.counts,
+        requests: result.requests,
+        rssBefore: before?.rss ?? NaN,
+        rssAfter: after?.rss ?? NaN,
+        peak: after?.peak ?? NaN,
+      };
+    } finally {
+      await kit.stop();
+    }
+  }
+
+  // ---- the lists over growing fixtures, one request at a time
   for (const size of options.sizes) {
-    log(`list over ${size} certificates`);
+    log(`lists over ${size} certificates`);
     const port = await freePort();
     const layout = kitLayout(port);
     const server = await startServer({
@@ -321,13 +458,27 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     });
     try {
       const loaded = await residentMb(server.pid);
-      const result = await sequential(readUrl(layout, reads.list), reads.list.headers, {
-        durationMs: options.duration * 1000,
-      });
+      const lists: Record<ScalingList, { query: string; headers: Record<string, string> }> = {
+        byId: { query: `eq(id,${cloneId(Math.floor(size / 2))})`, headers: asOperations },
+        client: { query: `eq(client.id,${cloneClientId(21)})`, headers: asOperations },
+        clientToken: {
+          query: 'limit=50',
+          headers: { authorization: `Bearer ${seedTokens.client}` },
+        },
+        half: { query: listQuery, headers: asOperations },
+      };
+      for (const list of scalingLists) {
+        const { query, headers } = lists[list];
+        const url = `${layout.program}/v1/program/certificates?${query}`;
+        const total = await fetch(url, { headers })
+          .then((r) => r.json() as Promise<{ $meta?: { pagination?: { total?: number } } }>)
+          .then((body) => body.$meta?.pagination?.total ?? NaN);
+        const result = await sequential(url, headers, { durationMs: options.duration * 1000 });
+        report.scaling.push({ certificates: size, list, total, ...result });
+      }
       const after = await residentMb(server.pid);
-      report.scaling.push({
+      report.fixtures.push({
         certificates: size,
-        ...result,
         loadMs: server.startupMs,
         rssLoaded: loaded?.rss ?? NaN,
         rss: after?.rss ?? NaN,
@@ -337,6 +488,23 @@ export async function runBench(options: BenchOptions): Promise<Report> {
       await server.stop();
     }
   }
+
+  // ---- the msw door in process, and the reset
+  log('msw door and reset');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'bench/msw.ts'),
+      '--requests',
+      String(options.smoke ? 100 : 3000),
+      '--rounds',
+      String(options.smoke ? 1 : 4),
+    ],
+    { cwd: root, maxBuffer: 1024 * 1024 },
+  );
+  report.msw = JSON.parse(stdout) as MswFigures;
   return report;
 }
 
@@ -353,6 +521,7 @@ function parse(argv: string[]): { options: BenchOptions; out: string | undefined
     options: {
       duration: { type: 'string' },
       connections: { type: 'string' },
+      rounds: { type: 'string' },
       sizes: { type: 'string' },
       fixture: { type: 'string' },
       'startup-runs': { type: 'string' },
@@ -369,17 +538,18 @@ function parse(argv: string[]): { options: BenchOptions; out: string | undefined
   };
   const options: BenchOptions = {
     smoke,
-    duration: number('duration', values.duration, smoke ? 0.3 : 10),
-    connections: number('connections', values.connections, 10),
+    duration: number('duration', values.duration, smoke ? 0.3 : 5),
+    connections: (values.connections ?? '10,50').split(',').map((s) => number('connections', s, 0)),
+    rounds: number('rounds', values.rounds, smoke ? 1 : 2),
     sizes: (values.sizes ?? (smoke ? '1000,2000' : '1000,10000,100000'))
       .split(',')
       .map((s) => number('sizes', s, 0)),
     fixture: fixtureOption(values.fixture),
     startupRuns: number('startup-runs', values['startup-runs'], smoke ? 0 : 3),
-    warmup: number('warmup', values.warmup, smoke ? 0 : 1),
+    warmup: number('warmup', values.warmup, smoke ? 0 : 5),
   };
-  if (options.duration <= 0 || options.connections < 1)
-    throw new Error('--duration and --connections must be positive');
+  if (options.duration <= 0 || options.connections.some((c) => c < 1) || options.rounds < 1)
+    throw new Error('--duration, --connections and --rounds must be positive');
   // A smoke run writes only where it is told to, so it never replaces the real figures.
   const out =
     values.out ?? (smoke ? undefined : fileURLToPath(new URL('results.md', import.meta.url)));

@@ -23,32 +23,50 @@ export interface HandlerOptions {
   controlBaseUrl?: string;
 }
 
-async function toKitRequest(request: Request, base: URL): Promise<KitRequest> {
+/** The request in the kit's terms; at once (no body reader) when it has no body, as a GET. */
+function toKitRequest(request: Request, base: URL): KitRequest | Promise<KitRequest> {
   const url = new URL(request.url);
   const basePath = base.pathname.replace(/\/$/, '');
   const headers: Record<string, string> = {};
   request.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  const bytes = request.body ? new Uint8Array(await request.arrayBuffer()) : undefined;
+  const path = url.pathname.slice(basePath.length) || '/';
+  const rawQuery = url.search.slice(1);
+  if (!request.body) return { method: request.method, path, rawQuery, headers, body: undefined };
+  return withBody(request, path, rawQuery, headers);
+}
+
+async function withBody(
+  request: Request,
+  path: string,
+  rawQuery: string,
+  headers: Record<string, string>,
+): Promise<KitRequest> {
+  const bytes = new Uint8Array(await request.arrayBuffer());
   const limit = isMultipart(headers['content-type']) ? MAX_UPLOAD_BYTES : MAX_BODY_BYTES;
-  const tooLarge = (bytes?.length ?? 0) > limit;
+  const tooLarge = bytes.length > limit;
   const read = tooLarge ? {} : await readBody(bytes, headers['content-type']);
   return {
     method: request.method,
-    path: url.pathname.slice(basePath.length) || '/',
-    rawQuery: url.search.slice(1),
+    path,
+    rawQuery,
     headers,
     body: read.body === '' ? undefined : read.body,
-    ...(bytes && !tooLarge ? { bodyBytes: bytes.length } : {}),
+    ...(tooLarge ? {} : { bodyBytes: bytes.length }),
     ...(read.parts ? { parts: read.parts } : {}),
     ...(read.malformedParts ? { partsError: read.malformedParts } : {}),
     ...(tooLarge ? { bodyTooLarge: true } : {}),
   };
 }
 
-async function toResponse(answer: KitResponse): Promise<Response> {
-  if (answer.delayMs) await delay(answer.delayMs);
+/** The answer as a fetch Response; at once unless a fault asks for latency. */
+function toResponse(answer: KitResponse): Response | Promise<Response> {
+  if (answer.delayMs) return delay(answer.delayMs).then(() => response(answer));
+  return response(answer);
+}
+
+function response(answer: KitResponse): Response {
   return new Response(
     (answer.bytes as Uint8Array<ArrayBuffer> | undefined) ?? answer.body ?? null,
     {
@@ -65,9 +83,12 @@ export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHand
   ];
   const handlers = doors.map(([api, baseUrl]) => {
     const base = new URL(baseUrl);
-    return http.all(`${baseUrl.replace(/\/$/, '')}/*`, async ({ request }) =>
-      toResponse(kit.handle(api, await toKitRequest(request, base))),
-    );
+    return http.all(`${baseUrl.replace(/\/$/, '')}/*`, ({ request }) => {
+      const read = toKitRequest(request, base);
+      return read instanceof Promise
+        ? read.then((kitRequest) => toResponse(kit.handle(api, kitRequest)))
+        : toResponse(kit.handle(api, read));
+    });
   });
   if (options.controlBaseUrl) {
     const base = new URL(options.controlBaseUrl);

@@ -80,6 +80,17 @@ function split(url: string) {
   };
 }
 
+/**
+ * A request that carries no body (RFC 9112: neither Content-Length above 0 nor
+ * Transfer-Encoding, as almost every GET): translated at once, no body reader set up.
+ */
+function bodyless(req: Request): KitRequest | undefined {
+  const length = req.headers['content-length'];
+  if (req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'))
+    return undefined;
+  return { method: req.method, ...split(req.url), headers: headersOf(req), body: undefined };
+}
+
 async function toKitRequest(req: Request, limit = MAX_BODY_BYTES): Promise<KitRequest> {
   const { bytes, tooLarge } = await readBytes(req, limit);
   const { body, parts, malformedParts } = await readBody(bytes, req.headers['content-type']);
@@ -253,6 +264,18 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   app.use((req, res, next) =>
     req.path.startsWith('/__control') ? next() : apiCors(req, res, next),
   );
+  // The APIs come first: their requests pass none of the layers of the control API and the page.
+  const programApi = async (req: Request, res: Response) =>
+    send(res, await door.handle('program-api', bodyless(req) ?? (await toKitRequest(req))));
+  const partnerCenter = async (req: Request, res: Response) =>
+    send(res, await door.handle('partner-center', bodyless(req) ?? (await toKitRequest(req))));
+  // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
+  app.use('/public', programApi);
+  // Partner Center is every other path but the page's `/` and `/__control` (matched in any
+  // letter case, as express matches mounts); what those do not answer comes back to it last.
+  app.use((req, res, next) =>
+    req.path === '/' || /^\/__control(\/|$)/i.test(req.path) ? next() : partnerCenter(req, res),
+  );
   app.use('/__control', (req, res, next) => {
     // The page's own files carry nothing secret; what it shows comes from the calls below.
     if (req.method === 'GET' && /^\/(ui(\/|$)|spec\/)/.test(req.path)) return next();
@@ -269,10 +292,6 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
     void send(res, answer);
   });
   mountUi(app, kit, security, options);
-  // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
-  app.use('/public', async (req, res) =>
-    send(res, await door.handle('program-api', await toKitRequest(req))),
-  );
   app.use('/__control', async (req, res) => {
     const seeding = req.method === 'POST' && /^\/seed\/?(\?|$)/.test(req.url);
     const request = await toKitRequest(req, seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES);
@@ -295,9 +314,7 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   });
   // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
   // MS- headers for a path it does not have.
-  app.use(async (req, res) =>
-    send(res, await door.handle('partner-center', await toKitRequest(req))),
-  );
+  app.use(partnerCenter);
   // Last: whatever failed (a bad percent-encoding in a file path, a client that went away, a
   // bug) answers JSON in the path's shape, never express's HTML page with a stack.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

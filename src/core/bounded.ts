@@ -35,19 +35,27 @@ export class BoundedMap<K, V> {
   }
 }
 
-/** The most recent `capacity` items, oldest dropped. */
+/** The most recent `capacity` items, oldest dropped (a circular buffer: a push costs no copy). */
 export class Ring<T> {
   private readonly items: T[] = [];
+  /** Where the next push goes once the buffer is full (the oldest item's place). */
+  private next = 0;
   constructor(readonly capacity: number) {}
 
   push(item: T): void {
-    this.items.push(item);
-    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity);
+    if (this.capacity <= 0) return;
+    if (this.items.length < this.capacity) {
+      this.items.push(item);
+      return;
+    }
+    this.items[this.next] = item;
+    this.next = (this.next + 1) % this.capacity;
   }
 
   /** Newest first. */
   list(limit = this.capacity): T[] {
-    return this.items.slice(-limit).reverse();
+    const ordered = [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
+    return ordered.slice(-limit).reverse();
   }
 
   get size(): number {
@@ -56,5 +64,6 @@ export class Ring<T> {
 
   clear(): void {
     this.items.length = 0;
+    this.next = 0;
   }
 }

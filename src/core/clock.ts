@@ -80,4 +80,13 @@ export function isDuration(value: string): boolean {
 export class ClockError extends Error {}
 
 /** `YYYY-MM-DD` of an instant, in UTC. */
-export const utcDate = (instant: Date) => instant.toISOString().slice(0, 10);
+/** The UTC day of an instant (`YYYY-MM-DD`); the last day is remembered (asked on every request). */
+export function utcDate(instant: Date): string {
+  const at = instant.getTime();
+  if (at >= day.start && at < day.start + 86_400_000) return day.text;
+  const text = instant.toISOString().slice(0, 10);
+  if (Number.isFinite(at))
+    day = { start: at - (((at % 86_400_000) + 86_400_000) % 86_400_000), text };
+  return text;
+}
+let day = { start: NaN, text: '' };

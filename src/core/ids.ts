@@ -20,7 +20,8 @@ export interface IdGenerator {
   state(): number;
 }
 
-export function createIds(seed: number): IdGenerator {
+/** `taken`: ids that exist already, shared (never written here), e.g. a seed's. */
+export function createIds(seed: number, taken: ReadonlySet<string> = new Set()): IdGenerator {
   const random = createRandom(seed);
   const used = new Set<string>();
   const digits = (n: number) => {
@@ -40,7 +41,7 @@ export function createIds(seed: number): IdGenerator {
         // First group never starts with 0, as in the real ids.
         parts[0] = `${1 + Math.floor(random.next() * 9)}${parts[0]!.slice(1)}`;
         const id = `${kind}-${parts.join('-')}`;
-        if (!used.has(id)) {
+        if (!used.has(id) && !taken.has(id)) {
           used.add(id);
           return id;
         }

@@ -3,13 +3,19 @@
  * test, an msw setup and the express server each own theirs, and `reset` returns to the seed.
  */
 import { Ring } from './bounded.js';
+import { forkOf } from './collection.js';
 import { SeedError } from './seed-error.js';
 import { createClock, type Clock } from './clock.js';
 import { Coverage, type MutationPoint } from './coverage.js';
 import { FaultTable } from './faults.js';
 import { createIds, type IdGenerator } from './ids.js';
 import { loadPartner, settleVetting } from './partner/seed.js';
-import { emptyPartnerState, type PartnerSeed, type PartnerState } from './partner/state.js';
+import {
+  emptyPartnerState,
+  forkPartnerState,
+  type PartnerSeed,
+  type PartnerState,
+} from './partner/state.js';
 import { dumpProgram, loadProgram, systemActor } from './program/seed.js';
 import { expireDue } from './program/service.js';
 import { emptyProgramState, type ProgramSeed, type ProgramState } from './program/state.js';
@@ -68,18 +74,23 @@ export interface World {
 
 export { SeedError } from './seed-error.js';
 
-/** A program state with its own maps over the same (immutable) stored objects. */
-function copyProgramState(state: ProgramState): ProgramState {
-  const copy = { ...state } as Record<string, unknown>;
+/**
+ * A program state with the same contents in constant time: every collection a fork (copy on
+ * write, indexes included) over the same stored objects, which are never changed in place.
+ */
+function forkProgramState(state: ProgramState): ProgramState {
+  const fork = { ...state } as Record<string, unknown>;
   for (const [key, value] of Object.entries(state))
-    if (value instanceof Map) copy[key] = new Map(value);
-  return { ...(copy as unknown as ProgramState), nextExpiry: null };
+    if (value instanceof Map) fork[key] = forkOf(value as Map<string, unknown>);
+  return { ...(fork as unknown as ProgramState), nextExpiry: null };
 }
 
 /** Every id a program state holds (the id generator must never hand one out again). */
-function* idsOf(state: ProgramState): Iterable<string> {
+function idsOf(state: ProgramState): Set<string> {
+  const ids = new Set<string>();
   for (const value of Object.values(state))
-    if (value instanceof Map) for (const key of value.keys()) yield String(key);
+    if (value instanceof Map) for (const key of value.keys()) ids.add(String(key));
+  return ids;
 }
 
 export function createWorld(options: WorldOptions = {}): World {
@@ -120,15 +131,14 @@ export function createWorld(options: WorldOptions = {}): World {
       traceCounter = 0;
       clock.set(start);
       if (base) {
-        // The Program API's stored objects are never changed in place (every write replaces
-        // them), so the seeded objects are shared by every reset: only the maps are copied.
-        const partner = world.partner;
-        world.program = copyProgramState(base);
-        world.ids = createIds(initialSeed.randomSeed ?? 1);
-        for (const id of idsOf(world.program)) world.ids.taken(id);
-        world.partner = emptyPartnerState(options.idempotencySize);
-        world.partner.headerIds = partner.headerIds;
-        loadPartner(world.partner, initialSeed.partnerCenter ?? {});
+        // Stored objects of both APIs are never changed in place (every write replaces them),
+        // so every reset shares the seeded ones: its collections are forks of the seed's.
+        const headerIds = world.partner.headerIds;
+        world.program = forkProgramState(base.program);
+        world.ids = createIds(initialSeed.randomSeed ?? 1, base.ids);
+        world.partner = forkPartnerState(base.partner);
+        // Generated header ids go on from where they were: a reset must not repeat them.
+        world.partner.headerIds = Math.max(headerIds, base.partner.headerIds);
         if (initialSeed.now) clock.set(new Date(initialSeed.now));
       } else world.load(initialSeed);
       world.journal.clear();
@@ -163,9 +173,13 @@ export function createWorld(options: WorldOptions = {}): World {
   };
   world.load(initialSeed);
   // Reset starts again from the objects just loaded (shared, never changed in place), not from
-  // the fixture given: a large fixture is then held in memory once, and a reset costs the copy
-  // of a few maps instead of a new load.
-  const base: ProgramState = copyProgramState(world.program);
+  // the fixture given: a large fixture is then held in memory once, and a reset costs a fork of
+  // each collection (constant time) instead of a new load.
+  const base = {
+    program: forkProgramState(world.program),
+    partner: forkPartnerState(world.partner),
+    ids: idsOf(world.program),
+  };
   initialSeed = { ...initialSeed, program: dumpProgram(world.program) };
   clock.set(start);
   return world;

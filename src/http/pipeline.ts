@@ -117,8 +117,12 @@ function headerBytes(headers: KitRequest['headers']): number {
   return bytes;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
 /** Bytes of a string in UTF-8 (the core runs without TextEncoder's typings). */
 export function utf8Length(text: string): number {
+  // Most answers are ASCII: one byte per character.
+  if (!NON_ASCII.test(text)) return text.length;
   let bytes = 0;
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -1,6 +1,6 @@
 /**
  * The bench keeps working: a smoke run (a fraction of a second per measurement, 1,000 and 2,000
- * certificates) of `bench/run.ts` as `npm run bench` runs it, in a child process. It checks the
+ * certificates, one round) of `bench/run.ts` as `npm run bench` runs it, in a child process. It checks the
  * shape of the tables, never the speed: figures from a smoke run on a busy machine mean nothing.
  */
 import { execFile } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestLabels, serverLabels } from '../../bench/names.js';
+import { requestLabels, scalingLabels, serverLabels } from '../../bench/names.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 let scratch: string;
@@ -58,53 +58,84 @@ describe('npm run bench -- --smoke', () => {
     expect(written).toContain(`Node ${process.version}`);
   });
 
-  it('measures every request on every server (the write flow on the kit only)', () => {
+  it('measures every request on every server at each connection count (the write flow on the kit only)', () => {
     const rows = rowsUnder(written, 'Requests');
     const expected = Object.entries(requestLabels).flatMap(([request, label]) =>
-      (request === 'writeFlow' ? [serverLabels.kit] : Object.values(serverLabels)).map((server) => [
-        label,
-        server,
-      ]),
+      (request === 'writeFlow' ? ['10'] : ['10', '50']).flatMap((connections) =>
+        (request === 'writeFlow' ? [serverLabels.kit] : Object.values(serverLabels)).map(
+          (server) => [label, connections, server],
+        ),
+      ),
     );
-    expect(rows.map((row) => row.slice(0, 2))).toEqual(expected);
+    expect(rows.map((row) => row.slice(0, 3))).toEqual(expected);
     for (const row of rows) {
-      expect(row.slice(2).every(numeric), row.join(' | ')).toBe(true);
+      expect(
+        row.slice(3).every((cell) => cell.split(', ').every(numeric)),
+        row.join(' | '),
+      ).toBe(true);
       // Every answer of the kit is a 2xx: the bench measures what it says it measures.
-      if (row[1] === serverLabels.kit) expect(row[6], row.join(' | ')).toBe('0');
+      if (row[2] === serverLabels.kit) expect(row[8], row.join(' | ')).toBe('0');
     }
   });
 
-  it('gives the kit/Prism and kit/bare ratios of each request', () => {
+  it('gives the kit’s ratios to every other server, per request and connection count', () => {
     const rows = rowsUnder(written, 'Ratios');
-    expect(rows.map((row) => row[0])).toEqual([
-      requestLabels.getById,
-      requestLabels.list,
-      requestLabels.qualifications,
-    ]);
+    expect(rows.map((row) => row[0])).toEqual(
+      [
+        requestLabels.getById,
+        requestLabels.list,
+        requestLabels.qualifications,
+        requestLabels.write,
+      ].flatMap((label) => [label, label]),
+    );
     for (const row of rows) expect(row.slice(1).every(numeric), row.join(' | ')).toBe(true);
   });
 
-  it('times the list at each fixture size, with resident memory', () => {
-    const rows = rowsUnder(written, 'List scaling');
-    expect(rows.map((row) => row[0])).toEqual(['1000', '2000']);
-    for (const row of rows) {
-      // The first size has no previous one to compare with; the peak is Linux-only.
-      const cells = row.filter(
-        (cell, i) => !(i === 4 && cell === '') && !(i === 7 && cell === '—'),
-      );
-      expect(cells.every(numeric), row.join(' | ')).toBe(true);
-    }
+  it('counts the garbage collections of the write flow', () => {
+    const [row] = rowsUnder(written, 'Write flow');
+    expect(row?.every(numeric), row?.join(' | ')).toBe(true);
   });
 
-  it('times the startup of the kit and of Prism', () => {
+  it('times every list at each fixture size, with resident memory', () => {
+    const rows = rowsUnder(written, 'List scaling');
+    const lists = rows.filter((row) => row.length === 7);
+    expect(lists.map((row) => [row[0], row[1]])).toEqual(
+      Object.values(scalingLabels).flatMap((label) => [
+        [label, '1000'],
+        [label, '2000'],
+      ]),
+    );
+    // The first size has no previous one to compare with.
+    for (const row of lists)
+      expect(
+        row
+          .filter((cell, i) => !(i === 6 && cell === ''))
+          .slice(1)
+          .every(numeric),
+        row.join(' | '),
+      ).toBe(true);
+    const fixtures = rows.filter((row) => row.length === 5 && numeric(row[0]));
+    expect(fixtures.map((row) => row[0])).toEqual(['1000', '2000']);
+    // The peak is Linux-only.
+    for (const row of fixtures)
+      expect(row.filter((cell) => cell !== '—').every(numeric), row.join(' | ')).toBe(true);
+  });
+
+  it('times the msw door next to a bare msw handler, and the reset', () => {
+    const rows = rowsUnder(written, 'msw door');
+    expect(rows).toHaveLength(3);
+    for (const row of rows) expect(row.slice(1).every(numeric), row.join(' | ')).toBe(true);
+  });
+
+  it('times the startup of the kit, Prism and Mockoon', () => {
     const rows = rowsUnder(written, 'Startup');
-    expect(rows).toHaveLength(2);
+    expect(rows).toHaveLength(3);
     for (const row of rows) expect(numeric(row[2]), row.join(' | ')).toBe(true);
   });
 
   it('checks the issue’s targets', () => {
     const rows = rowsUnder(written, 'Targets');
-    expect(rows.length).toBeGreaterThanOrEqual(8);
-    for (const row of rows) expect(['yes', 'no', 'n/a']).toContain(row[2]);
+    expect(rows.length).toBeGreaterThanOrEqual(12);
+    for (const row of rows) expect(['yes', 'no', 'n/a']).toContain(row[3]);
   });
 });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setupServer } from 'msw/node';
 import { checkExchange } from '../../contracts/validate.js';
 import { vendorFieldProblems } from '../program/vendor-fields.js';
+import { freezeStored } from './frozen.js';
 import { createApp } from '../../mocks/server/app.js';
 import { createHandlers, realBaseUrls } from '../../mocks/msw/handlers.js';
 import { createKit, type Kit, type KitOptions } from '../../src/kit.js';
@@ -68,7 +69,9 @@ function makeDoor(
 ): Door {
   const problems: string[] = [];
   const transcript: string[] = [];
+  freezeStored(kit.world);
   const record = (method: string, path: string, result: Answer) => {
+    freezeStored(kit.world);
     const headers = ['content-type', 'ms-requestid', 'ms-correlationid', 'retry-after']
       .map((h) => `${h}=${result.headers.get(h) ?? ''}`)
       .join(' ');

@@ -224,20 +224,31 @@ function check(
   return plan;
 }
 
+/**
+ * Writes a checked request. Stored records and codes are never changed in place: the changed
+ * ones are new objects put in their maps (a reset then shares the seeded ones, and an answer
+ * is serialized straight from them).
+ */
 function write(ctx: Context, record: CustomerRecord, plan: Plan): CustomerQualification {
   const at = ctx.now.toISOString();
   let entry: CustomerQualification;
+  let next: CustomerRecord;
   switch (plan.kind) {
     case 'Education': {
       entry = { qualification: 'Education', vettingStatus: 'InReview', vettingCreateDate: at };
       // A Denied request is replaced in place (it is the only Education entry there can be).
       const denied = record.qualifications.findIndex((q) => q.qualification === 'Education');
-      if (denied === -1) record.qualifications.push(entry);
-      else record.qualifications[denied] = entry;
+      next = {
+        ...record,
+        qualifications:
+          denied === -1
+            ? [...record.qualifications, entry]
+            : record.qualifications.map((q, i) => (i === denied ? entry : q)),
+        educationRequests: record.educationRequests + 1,
+      };
       ctx.coverage.hit(
         denied === -1 ? 'partner.Education:new->InReview' : 'partner.Education:Denied->InReview',
       );
-      record.educationRequests += 1;
       noteInReview(ctx.state, reviewDueAt(entry));
       break;
     }
@@ -247,21 +258,25 @@ function write(ctx: Context, record: CustomerRecord, plan: Plan): CustomerQualif
         vettingStatus: 'Approved',
         vettingCreateDate: at,
       };
-      record.qualifications.push(entry);
+      next = { ...record, qualifications: [...record.qualifications, entry] };
       ctx.coverage.hit('partner.GovernmentCommunityCloud:new->Approved');
       if (ctx.coverage.mutated('partner.rule:gcc-code-consumed')) break;
-      plan.code.remainingCreates -= 1;
-      plan.code.eTag = nextETag(plan.code.eTag, ctx.now);
+      ctx.state.validationCodes.set(plan.code.validationId, {
+        ...plan.code,
+        remainingCreates: plan.code.remainingCreates - 1,
+        eTag: nextETag(plan.code.eTag, ctx.now),
+      });
       ctx.coverage.hit('partner.rule:gcc-code-consumed');
       break;
     case 'StateOwnedEntity':
       entry = { qualification: 'StateOwnedEntity' };
-      record.qualifications.push(entry);
+      next = { ...record, qualifications: [...record.qualifications, entry] };
       ctx.coverage.hit('partner.StateOwnedEntity:new->Held');
       break;
     default:
       return plan satisfies never;
   }
+  ctx.state.customers.set(customerKey(record.customer.id), next);
   return { ...entry };
 }
 

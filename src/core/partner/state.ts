@@ -1,6 +1,7 @@
 /** The Partner Center part of a world. */
 import type { components } from '../../generated/partner-center.js';
 import { BoundedMap } from '../bounded.js';
+import { Collection, forkOf } from '../collection.js';
 
 type Schemas = components['schemas'];
 export type Customer = Schemas['Customer'];
@@ -74,10 +75,26 @@ export interface PartnerSeed {
 
 export function emptyPartnerState(rememberedRequests = DEFAULT_REMEMBERED_REQUESTS): PartnerState {
   return {
-    tokens: new Map(),
-    customers: new Map(),
-    validationCodes: new Map(),
+    tokens: new Collection(),
+    customers: new Collection(),
+    validationCodes: new Collection(),
     requests: new BoundedMap(rememberedRequests),
     headerIds: 0,
+  };
+}
+
+/**
+ * A state with the same contents in constant time: its collections are forks (copy on write;
+ * records and codes are never changed in place), the remembered writes a copy (few, bounded).
+ */
+export function forkPartnerState(state: PartnerState): PartnerState {
+  const requests = new BoundedMap<string, RememberedRequest>(state.requests.capacity);
+  for (const [key, value] of state.requests.pairs()) requests.set(key, value);
+  return {
+    tokens: forkOf(state.tokens),
+    customers: forkOf(state.customers),
+    validationCodes: forkOf(state.validationCodes),
+    requests,
+    headerIds: state.headerIds,
   };
 }

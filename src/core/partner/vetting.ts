@@ -33,14 +33,41 @@ export const reviewDueAt = (entry: CustomerQualification) =>
 const inReview = (entry: CustomerQualification) =>
   entry.qualification === 'Education' && entry.vettingStatus === 'InReview';
 
-function apply(entry: CustomerQualification, decision: Decision): void {
-  // Re-added last so the fields keep the order the vendor's examples show.
-  const created = entry.vettingCreateDate;
-  delete entry.vettingReason;
-  delete entry.vettingCreateDate;
-  entry.vettingStatus = decision.status;
-  if (decision.status === 'Denied') entry.vettingReason = decision.reason;
-  if (created !== undefined) entry.vettingCreateDate = created;
+/** The entry as decided: a new object (stored entries are never changed in place). */
+function decided(entry: CustomerQualification, decision: Decision): CustomerQualification {
+  // vettingReason and vettingCreateDate come last, in the order the vendor's examples show.
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry))
+    if (key !== 'vettingReason' && key !== 'vettingCreateDate') out[key] = value;
+  out.vettingStatus = decision.status;
+  if (decision.status === 'Denied') out.vettingReason = decision.reason;
+  if (entry.vettingCreateDate !== undefined) out.vettingCreateDate = entry.vettingCreateDate;
+  return out as CustomerQualification;
+}
+
+/** Replaces a record's entry by its decided form, in a new record under the same key. */
+function store(
+  state: PartnerState,
+  key: string,
+  record: CustomerRecord,
+  entry: CustomerQualification,
+  decision: Decision,
+): CustomerQualification {
+  const made = decided(entry, decision);
+  state.customers.set(key, {
+    ...record,
+    qualifications: record.qualifications.map((q) => (q === entry ? made : q)),
+  });
+  return made;
+}
+
+/** Counts a decided review as its transition (coverage ids, src/core/coverage.ts). */
+function countDecision(coverage: Coverage | undefined, status: 'Approved' | 'Denied'): void {
+  coverage?.hit(
+    status === 'Approved'
+      ? 'partner.Education:InReview->Approved'
+      : 'partner.Education:InReview->Denied',
+  );
 }
 
 /**
@@ -67,26 +94,27 @@ export function settleVetting(state: PartnerState, now: Date, coverage?: Coverag
   const at = now.getTime();
   const known = nextDue.get(state);
   if (known !== undefined && at < known) return 0;
-  let decided = 0;
+  const due: [CustomerRecord, CustomerQualification][] = [];
   let earliest = Infinity;
   for (const record of state.customers.values()) {
     for (const entry of record.qualifications) {
       if (!inReview(entry)) continue;
-      const due = reviewDueAt(entry);
-      if (due <= at) {
-        const decision = defaultDecision(record);
-        apply(entry, decision);
-        coverage?.hit(
-          decision.status === 'Approved'
-            ? 'partner.Education:InReview->Approved'
-            : 'partner.Education:InReview->Denied',
-        );
-        decided += 1;
-      } else if (due < earliest) earliest = due;
+      const dueAt = reviewDueAt(entry);
+      if (dueAt <= at) due.push([record, entry]);
+      else if (dueAt < earliest) earliest = dueAt;
     }
   }
   nextDue.set(state, earliest);
-  return decided;
+  if (due.length === 0) return 0;
+  // A customer has at most one review: one new record per decision, under the record's key.
+  const keys = new Map<CustomerRecord, string>();
+  for (const [key, record] of state.customers) keys.set(record, key);
+  for (const [record, entry] of due) {
+    const decision = defaultDecision(record);
+    store(state, keys.get(record)!, record, entry, decision);
+    countDecision(coverage, decision.status);
+  }
+  return due.length;
 }
 
 /** What the control API asks: decide a customer's review now. */
@@ -124,7 +152,8 @@ export function decide(
     return fail(400, '"reason" must be a string.');
   if (decision.reason !== undefined && decision.status !== 'Denied')
     return fail(400, '"reason" is only given with "status": "Denied".');
-  const record = state.customers.get(customerId.toLowerCase());
+  const key = customerId.toLowerCase();
+  const record = state.customers.get(key);
   if (!record) return fail(404, `No customer with id ${customerId}.`);
   const entry = record.qualifications.find(inReview);
   if (!entry) {
@@ -136,16 +165,15 @@ export function decide(
         : 'The customer has no Education request to decide.',
     );
   }
-  apply(
+  const made = store(
+    state,
+    key,
+    record,
     entry,
     decision.status === 'Approved'
       ? { status: 'Approved' }
       : { status: 'Denied', reason: decision.reason ?? DEFAULT_DENIAL },
   );
-  coverage?.hit(
-    decision.status === 'Approved'
-      ? 'partner.Education:InReview->Approved'
-      : 'partner.Education:InReview->Denied',
-  );
-  return { ok: true, qualification: { ...entry } };
+  countDecision(coverage, decision.status);
+  return { ok: true, qualification: { ...made } };
 }

@@ -3,14 +3,9 @@ import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
 import { programRuleIds } from '../coverage.js';
 import { Refusal } from '../problem.js';
-import {
-  applySelect,
-  getPath,
-  matches,
-  parseListQuery,
-  type ListQuery,
-  type SelectSpec,
-} from '../rql/index.js';
+import { Collection } from '../collection.js';
+import { applySelect, parseListQuery, type ListQuery, type SelectSpec } from '../rql/index.js';
+import { compileFilter, compilePath, equalityTerms, type EqualityTerm } from '../rql/compile.js';
 import { compareValues } from '../rql/order.js';
 import type { World } from '../world.js';
 import { canSeeProgram, findProgram } from './common.js';
@@ -111,32 +106,114 @@ function smallest<T>(size: number, compare: (a: T, b: T) => number) {
 }
 
 /**
+ * What a list has to visit: the whole store, or, when a term every match must satisfy (an `eq`
+ * or `in` of the filter, or the caller's visibility) is served by an index, only the objects
+ * that index gives for it (the smallest such set). The filter still runs on every candidate:
+ * an index only leaves out objects that cannot match. Without an order the candidates are put
+ * back in the store's order, which is only worth it when they are few.
+ */
+function candidatesOf<T extends { id: string }>(
+  store: Iterable<T> | Map<string, T>,
+  terms: EqualityTerm[],
+  ordered: boolean,
+): Iterable<T> {
+  if (!(store instanceof Map)) return store;
+  let best: T[][] | Map<string, T>[] | undefined;
+  let size = Infinity;
+  for (const term of terms) {
+    let found: T[][] | Map<string, T>[] | undefined;
+    let count = 0;
+    if (term.path.length === 1 && term.path[0] === 'id') {
+      // Objects are stored under their id: the store itself is the index.
+      const hits = [...new Set(term.values)].flatMap((id) => store.get(id) ?? []);
+      if (!ordered && hits.length > 1 && !(store instanceof Collection)) continue;
+      found = [hits];
+      count = hits.length;
+    } else if (store instanceof Collection) {
+      found = store.candidates(term.path, term.values);
+      for (const map of found ?? []) count += map.size;
+    }
+    if (found && count < size) [best, size] = [found, count];
+  }
+  if (!best || (!ordered && size * 4 > store.size)) return store.values();
+  const parts = (best as (T[] | Map<string, T>)[]).map((part) =>
+    part instanceof Map ? part.values() : part,
+  );
+  if (ordered && parts.length === 1) return parts[0]!;
+  const all = parts.flatMap((part) => [...part]);
+  if (!ordered && all.length > 1 && store instanceof Collection)
+    all.sort((a, b) => store.positionOf(a.id) - store.positionOf(b.id));
+  return all;
+}
+
+/**
+ * When every object is visible and the filter is absent or one `eq`/`in` term an index (or the
+ * id) serves, the matches are known from the indexes: counted, and the page found by visiting
+ * them in the answer's order until it is full, without reading the other objects.
+ */
+function exactPage<T extends { id: string }>(
+  store: Collection<T>,
+  query: ListQuery,
+  test: ((item: unknown) => boolean) | undefined,
+): { total: number; window: T[] } | undefined {
+  const { filter, order, offset, limit } = query;
+  const terms = equalityTerms(filter);
+  if (filter && ((filter.op !== 'eq' && filter.op !== 'in') || terms.length !== 1)) return;
+  const matches = store.matches(terms[0], (item) => test!(item));
+  if (!matches || limit === 0) return matches && { total: matches.total, window: [] };
+  // Visiting in order costs about a page per match rate: not worth it for a few matches.
+  if (order.length > 1 || (offset + limit) * store.size >= matches.total ** 2) return undefined;
+  const window: T[] = [];
+  let seen = 0;
+  const walked = matches.walk(order[0], (item) => {
+    if (seen++ >= offset) window.push(item);
+    return window.length >= limit;
+  });
+  return walked ? { total: matches.total, window } : undefined;
+}
+
+const envelope = (query: ListQuery, total: number, data: object[]) =>
+  json(200, {
+    $meta: { pagination: { offset: query.offset, limit: query.limit, total }, omitted: [] },
+    data,
+  });
+
+/**
  * Filter, order (ties broken by id), page and select a list, in the API's envelope. `keep` is
- * the caller's visibility. Only the requested window is ever sorted: ids are unique, so the
- * order is total and a partial selection gives exactly the page a full sort would.
+ * the caller's visibility, `scope` the same as a term an index can serve. The filter is
+ * compiled once; only the requested window is ever sorted: ids are unique, so the order is
+ * total and a partial selection gives exactly the page a full sort would.
  */
 function page<T extends { id: string }>(
-  items: Iterable<T>,
+  store: Iterable<T> | Map<string, T>,
   query: ListQuery,
   keep?: (item: T) => boolean,
   present: (item: T) => object = (item) => item,
+  scope?: EqualityTerm,
 ): KitResponse {
   const { filter, order, offset, limit } = query;
+  const test = filter && compileFilter(filter);
+  const present_ = (window: T[]) => window.map((item) => applySelect(present(item), query.select));
+  const exact = !keep && store instanceof Collection ? exactPage(store, query, test) : undefined;
+  if (exact) return envelope(query, exact.total, present_(exact.window));
+  const terms = equalityTerms(filter);
+  if (scope) terms.push(scope);
+  const items = candidatesOf(store, terms, order.length > 0);
   const end = offset + limit;
   let total = 0;
   let window: T[] = [];
   if (order.length === 0) {
     for (const item of items) {
-      if ((keep && !keep(item)) || (filter && !matches(filter, item))) continue;
+      if ((keep && !keep(item)) || (test && !test(item))) continue;
       if (total >= offset && total < end) window.push(item);
       total++;
     }
   } else {
     // Sort keys are read once per item, not once per comparison.
-    const paths = order.map((term) => term.path);
+    const reads = order.map((term) => compilePath(term.path));
     const directions = order.map((term) => term.direction);
     const compare = (a: Keyed<T>, b: Keyed<T>) => {
-      for (let i = 0; i < paths.length; i++) {
+      for (let i = 0; i < reads.length; i++) {
         const c = compareValues(a.keys[i], b.keys[i]);
         if (c !== 0) return directions[i] === -1 ? -c : c;
       }
@@ -146,12 +223,12 @@ function page<T extends { id: string }>(
     // One candidate is filled in place and replaced only when the heap keeps it.
     let candidate: Keyed<T> | undefined;
     for (const item of items) {
-      if ((keep && !keep(item)) || (filter && !matches(filter, item))) continue;
+      if ((keep && !keep(item)) || (test && !test(item))) continue;
       total++;
       if (limit === 0) continue;
-      candidate ??= { item, keys: new Array<unknown>(paths.length) };
+      candidate ??= { item, keys: new Array<unknown>(reads.length) };
       candidate.item = item;
-      for (let i = 0; i < paths.length; i++) candidate.keys[i] = getPath(item, paths[i]!);
+      for (let i = 0; i < reads.length; i++) candidate.keys[i] = reads[i]!(item);
       if (best.offer(candidate)) candidate = undefined;
     }
     window = best
@@ -159,11 +236,7 @@ function page<T extends { id: string }>(
       .slice(offset)
       .map((keyed) => keyed.item);
   }
-  const data = limit === 0 ? [] : window.map((item) => applySelect(present(item), query.select));
-  return json(200, {
-    $meta: { pagination: { offset, limit, total }, omitted: [] },
-    data,
-  });
+  return envelope(query, total, limit === 0 ? [] : present_(window));
 }
 
 const ok = (value: object, select?: SelectSpec) => json(200, applySelect(value, select));
@@ -254,10 +327,14 @@ function subResourceHandlers(kind: SubResourceKind): Record<string, Handler<Acto
 const handlers: Record<string, Handler<Actor, World>> = {
   listCertificates: (call) =>
     page(
-      call.world.program.certificates.values(),
+      call.world.program.certificates,
       listQuery(call.request),
-      (c) => service.canSeeCertificate(call.actor, c),
+      // Operations sees every certificate: no visibility test, and lists may count from indexes.
+      call.actor.role === 'operations'
+        ? undefined
+        : (c) => service.canSeeCertificate(call.actor, c),
       (c) => service.withTerms(call.world.program, c),
+      service.certificateScope(call.actor),
     ),
   getCertificate: (call) =>
     ok(certificate(call, service.findCertificate(context(call), id(call))), selectOf(call.request)),
@@ -270,7 +347,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
   renderCertificate: (call) => text(service.renderCertificate(context(call), id(call))),
 
   listEnrollments: (call) =>
-    page(call.world.program.enrollments.values(), listQuery(call.request), (e) =>
+    page(call.world.program.enrollments, listQuery(call.request), (e) =>
       service.canSeeEnrollment(call.world.program, call.actor, e),
     ),
   getEnrollment: (call) =>
@@ -294,9 +371,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
   renderEnrollment: (call) => text(enrollments.renderEnrollment(context(call), id(call))),
 
   listPrograms: (call) =>
-    page(call.world.program.programs.values(), listQuery(call.request), (p) =>
-      canSeeProgram(call.actor, p),
-    ),
+    page(call.world.program.programs, listQuery(call.request), (p) => canSeeProgram(call.actor, p)),
   getProgram: (call) => ok(findProgram(context(call), id(call)), selectOf(call.request)),
   createProgram: (call) =>
     json(201, programs.createProgram(context(call), body(call), uploaded(call, 'icon'))),

@@ -73,6 +73,13 @@ export function canSeeCertificate(actor: Actor, certificate: StoredCertificate):
   }
 }
 
+/** `canSeeCertificate` as a field the certificates are indexed by (none for operations). */
+export function certificateScope(actor: Actor): { path: string[]; values: string[] } | undefined {
+  const account = actor.account?.id;
+  if (account === undefined || actor.role === 'operations') return undefined;
+  return { path: [actor.role === 'vendor' ? 'vendor' : 'client', 'id'], values: [account] };
+}
+
 /** Enrollments: a client sees its own; a vendor those of its programs once submitted. */
 export function canSeeEnrollment(
   state: ProgramState,

@@ -1,4 +1,5 @@
-/** The Program API part of a world: plain maps keyed by id, plus the tokens of its actors. */
+/** The Program API part of a world: collections keyed by id, plus the tokens of its actors. */
+import { Collection } from '../collection.js';
 import type {
   Account,
   Actor,
@@ -76,25 +77,36 @@ export interface ProgramSeed {
   enrollments?: Iterable<StoredEnrollment>;
 }
 
+/** What certificate lists are filtered by most: the role scoping, the program, the status. */
+export const certificateIndexes = [
+  ['client', 'id'],
+  ['vendor', 'id'],
+  ['program', 'id'],
+  ['status'],
+];
+/** What certificate lists are ordered by most, kept sorted. */
+export const certificateOrders = [['expirationDate']];
+
 export function emptyProgramState(): ProgramState {
+  const store = <V>() => new Collection<V>();
   return {
-    accounts: new Map(),
-    users: new Map(),
-    buyers: new Map(),
-    licensees: new Map(),
-    tokens: new Map(),
-    programs: new Map(),
-    templates: new Map(),
-    parameters: new Map(),
-    parameterGroups: new Map(),
-    documents: new Map(),
-    media: new Map(),
-    terms: new Map(),
-    variants: new Map(),
-    attachments: new Map(),
-    files: new Map(),
-    certificates: new Map(),
-    enrollments: new Map(),
+    accounts: store(),
+    users: store(),
+    buyers: store(),
+    licensees: store(),
+    tokens: store(),
+    programs: store(),
+    templates: store(),
+    parameters: store(),
+    parameterGroups: store(),
+    documents: store(),
+    media: store(),
+    terms: store(),
+    variants: store(),
+    attachments: store(),
+    files: store(),
+    certificates: new Collection(certificateIndexes, certificateOrders),
+    enrollments: store(),
     nextExpiry: null,
   };
 }

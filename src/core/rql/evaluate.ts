@@ -33,7 +33,7 @@ function compareScalar(field: unknown, literal: RqlValue): number | undefined {
   return undefined;
 }
 
-function equals(field: unknown, literal: RqlValue): boolean {
+export function equals(field: unknown, literal: RqlValue): boolean {
   if (literal === null) return field === null || field === undefined;
   if (isEmptyValue(literal)) {
     return (
@@ -48,7 +48,7 @@ function equals(field: unknown, literal: RqlValue): boolean {
 }
 
 /** gt/ge/lt/le: false on missing fields, null(), empty(); on arrays true when some element satisfies it. */
-function ordered(field: unknown, literal: RqlValue, test: (c: number) => boolean): boolean {
+export function ordered(field: unknown, literal: RqlValue, test: (c: number) => boolean): boolean {
   if (Array.isArray(field)) return field.some((el) => ordered(el, literal, test));
   const c = compareScalar(field, literal);
   return c !== undefined && test(c);
@@ -71,14 +71,14 @@ export class RqlBudgetError extends Refusal<'InvalidQuery'> {
   }
 }
 
-interface Budget {
+export interface Budget {
   left: number;
 }
 
 /** The budget of one filter: each request parses its own, so one budget per root node. */
 const budgets = new WeakMap<RqlNode, Budget>();
 
-function spend(budget: Budget, cost: number): void {
+export function spend(budget: Budget, cost: number): void {
   budget.left -= cost;
   if (budget.left < 0) throw new RqlBudgetError();
 }
@@ -127,7 +127,7 @@ export function wildcardMatch(text: string, pattern: string): boolean {
   return true;
 }
 
-function like(
+export function like(
   field: unknown,
   literal: RqlValue,
   caseInsensitive: boolean,

@@ -108,15 +108,18 @@ function remove(node: unknown, path: readonly string[], i: number): void {
 const ALWAYS_KEPT = ['id', 'href'];
 
 /**
- * Applies a select spec to one object and returns a new deep copy (the input is never
- * mutated). With `-*` only the listed fields (plus top-level `id` and `href`) are kept;
+ * Applies a select spec to one object. Without a spec the object itself is returned: stored
+ * objects are never changed in place, so an answer is serialized straight from them. With a
+ * spec the result is a new deep copy (the input is never mutated). With `-*` only the listed
+ * fields (plus top-level `id` and `href`) are kept;
  * otherwise everything is kept minus the exclusions. Exclusions are applied last, but
  * never remove top-level `id`/`href`, and a nested object that is kept keeps its `id`. Dotted paths go through nested objects and
  * element-wise through arrays (`parameters.ordering.value`).
  */
 export function applySelect<T extends object>(obj: T, select: SelectSpec | undefined): Partial<T> {
+  if (select === undefined) return obj;
   let result: unknown;
-  if (select?.dropAll) {
+  if (select.dropAll) {
     const tree = new Map<string, Tree>();
     for (const k of ALWAYS_KEPT) tree.set(k, true);
     for (const p of select.include) if (p.length > 0) addToTree(tree, p);
@@ -125,12 +128,10 @@ export function applySelect<T extends object>(obj: T, select: SelectSpec | undef
   } else {
     result = deepCopy(obj);
   }
-  if (select) {
-    for (const p of select.exclude) {
-      if (p.length === 0) continue;
-      if (p.length === 1 && ALWAYS_KEPT.includes(p[0]!)) continue;
-      remove(result, p, 0);
-    }
+  for (const p of select.exclude) {
+    if (p.length === 0) continue;
+    if (p.length === 1 && ALWAYS_KEPT.includes(p[0]!)) continue;
+    remove(result, p, 0);
   }
   return result as Partial<T>;
 }
