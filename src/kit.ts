@@ -31,7 +31,7 @@ export interface Kit {
   refuse(api: ApiName, request: KitRequest, refusal: Refusal): KitResponse;
 }
 
-export interface KitOptions extends WorldOptions {
+export interface KitOptions extends Omit<WorldOptions, 'trustedSeed'> {
   /**
    * Stored objects (Program API objects of every collection, Partner Center qualifications) past
    * which a request that creates one answers 507 in the API's shape. Default: no cap.
@@ -127,7 +127,11 @@ function withFaults(
 
 /** Makes a kit; without a `seed` option it loads the default seed (documented tokens). */
 export function createKit(options: KitOptions = {}): Kit {
-  const world = createWorld({ seed: defaultSeed, ...options });
+  const world = createWorld({
+    seed: defaultSeed,
+    ...options,
+    trustedSeed: options.seed === undefined,
+  });
   const control = createControl(world);
   const kit: Kit = {
     world,

@@ -41,8 +41,15 @@ ajv.addVocabulary([
 // Not meta-validated as a whole (an OpenAPI document is not one JSON Schema, and it costs ~100 ms
 // at every start): each schema is checked in strict mode when first compiled, the documents are
 // linted, and their examples validated, by the tests.
-for (const [api, document] of Object.entries(documents))
-  ajv.addSchema(document, api, undefined, false);
+// Registered on first use, not at import: walking both documents for their `$id`s costs some
+// 20 ms that a server answering only GETs, or a test worker that never validates, need not pay.
+let registered = false;
+function registerDocuments(): void {
+  if (registered) return;
+  registered = true;
+  for (const [api, document] of Object.entries(documents))
+    ajv.addSchema(document, api, undefined, false);
+}
 
 const cache = new Map<string, ValidateFunction>();
 
@@ -51,6 +58,7 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
   const key = `${api}${pointer}`;
   let validate = cache.get(key);
   if (!validate) {
+    registerDocuments();
     validate = ajv.getSchema(key);
     if (!validate) throw new Error(`no schema at ${key}`);
     cache.set(key, validate);
@@ -65,6 +73,7 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
 export function ownValidator(key: string, schema: () => Record<string, unknown>): ValidateFunction {
   let validate = cache.get(key);
   if (!validate) {
+    registerDocuments();
     validate = ajv.compile(schema());
     cache.set(key, validate);
   }

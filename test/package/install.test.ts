@@ -191,10 +191,13 @@ describe('in a stock Vite TypeScript app', () => {
     beforeAll(async () => {
       const port = await freePort();
       url = `http://127.0.0.1:${port}`;
+      // Its own process group: npx runs the server as a child of its own, which a signal to
+      // npx alone would leave running after the test.
       child = spawn('npx', ['eligibility-mock', 'start', '--port', String(port)], {
         cwd: app,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
       });
       let output = '';
       child.stdout!.on('data', (chunk) => (output += chunk.toString()));
@@ -204,8 +207,12 @@ describe('in a stock Vite TypeScript app', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }, 30_000);
-    afterAll(() => {
-      child?.kill('SIGTERM');
+    afterAll(async () => {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+      await expect(fetch(url)).rejects.toThrow(); // the server is gone with it
     });
 
     it('answers the Program API and shows the state page without Swagger UI installed', async () => {

@@ -10,6 +10,7 @@ import {
 } from '../../src/core/partner/seed.js';
 import { emptyPartnerState, type PartnerSeed } from '../../src/core/partner/state.js';
 import { createKit } from '../../src/kit.js';
+import { defaultSeed } from '../../src/core/seed.js';
 
 const now = new Date('2026-11-21T09:00:00.000Z');
 const id = '5f1c9e27-8a4b-4d63-b2e0-7c9d3a6f1e58';
@@ -50,6 +51,17 @@ describe('loadPartner', () => {
     const again = emptyPartnerState();
     loadPartner(again, JSON.parse(JSON.stringify(dumpPartner(state))) as PartnerSeed);
     expect(dumpPartner(again)).toEqual(dumpPartner(state));
+  });
+
+  it("skips the schema checks only for the kit's own default seed, which loads the same", () => {
+    const trusted = createKit({ now });
+    const checked = createKit({ now, seed: defaultSeed });
+    expect(dumpPartner(trusted.world.partner)).toEqual(dumpPartner(checked.world.partner));
+    const bad = {
+      customers: [{ ...customer(), relationshipToPartner: 42 }],
+    } as unknown as PartnerSeed;
+    expect(() => createKit({ now, seed: { partnerCenter: bad } })).toThrow(/not a valid Customer/);
+    expect(() => trusted.world.load({ partnerCenter: bad })).toThrow(/not a valid Customer/);
   });
 
   it.each<[string, unknown, RegExp]>([
