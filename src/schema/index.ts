@@ -16,39 +16,42 @@ export const documents: Readonly<Record<ApiName, OpenApiDocument>> = {
   'partner-center': partnerCenter,
 };
 
-const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
-// ajv-formats is CommonJS: Node hands over module.exports, bundlers may hand over its default.
-const formats = formatsModule as unknown as {
-  default?: typeof formatsModule.default;
-} & typeof formatsModule.default;
-(formats.default ?? formats)(ajv);
-// The documents are registered whole so that `#/components/...` references resolve; their
-// top-level OpenAPI members are declared as keywords so strict mode stays on for the schemas.
-ajv.addVocabulary([
-  'openapi',
-  'info',
-  'servers',
-  'paths',
-  'components',
-  'security',
-  'tags',
-  'webhooks',
-  'jsonSchemaDialect',
-  'externalDocs',
-  // OpenAPI's XML object on a schema: names the element an XML body is written as.
-  'xml',
-]);
-// Not meta-validated as a whole (an OpenAPI document is not one JSON Schema, and it costs ~100 ms
-// at every start): each schema is checked in strict mode when first compiled, the documents are
-// linted, and their examples validated, by the tests.
-// Registered on first use, not at import: walking both documents for their `$id`s costs some
-// 20 ms that a server answering only GETs, or a test worker that never validates, need not pay.
-let registered = false;
-function registerDocuments(): void {
-  if (registered) return;
-  registered = true;
+/**
+ * The one Ajv instance, made on first use (not at import: building it, its formats and the
+ * registration of both documents cost a test worker or a starting server some 30 ms that one
+ * answering only GETs never needs).
+ */
+let instance: Ajv2020 | undefined;
+function ajv(): Ajv2020 {
+  if (instance) return instance;
+  instance = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
+  // ajv-formats is CommonJS: Node hands over module.exports, bundlers may hand over its default.
+  const formats = formatsModule as unknown as {
+    default?: typeof formatsModule.default;
+  } & typeof formatsModule.default;
+  (formats.default ?? formats)(instance);
+  // The documents are registered whole so that `#/components/...` references resolve; their
+  // top-level OpenAPI members are declared as keywords so strict mode stays on for the schemas.
+  instance.addVocabulary([
+    'openapi',
+    'info',
+    'servers',
+    'paths',
+    'components',
+    'security',
+    'tags',
+    'webhooks',
+    'jsonSchemaDialect',
+    'externalDocs',
+    // OpenAPI's XML object on a schema: names the element an XML body is written as.
+    'xml',
+  ]);
+  // Not meta-validated as a whole (an OpenAPI document is not one JSON Schema, and it costs
+  // ~100 ms at every start): each schema is checked in strict mode when first compiled, the
+  // documents are linted, and their examples validated, by the tests.
   for (const [api, document] of Object.entries(documents))
-    ajv.addSchema(document, api, undefined, false);
+    instance.addSchema(document, api, undefined, false);
+  return instance;
 }
 
 const cache = new Map<string, ValidateFunction>();
@@ -58,8 +61,7 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
   const key = `${api}${pointer}`;
   let validate = cache.get(key);
   if (!validate) {
-    registerDocuments();
-    validate = ajv.getSchema(key);
+    validate = ajv().getSchema(key);
     if (!validate) throw new Error(`no schema at ${key}`);
     cache.set(key, validate);
   }
@@ -73,8 +75,7 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
 export function ownValidator(key: string, schema: () => Record<string, unknown>): ValidateFunction {
   let validate = cache.get(key);
   if (!validate) {
-    registerDocuments();
-    validate = ajv.compile(schema());
+    validate = ajv().compile(schema());
     cache.set(key, validate);
   }
   return validate;
