@@ -265,10 +265,10 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
     req.path.startsWith('/__control') ? next() : apiCors(req, res, next),
   );
   // The APIs come first: their requests pass none of the layers of the control API and the page.
-  const programApi = async (req: Request, res: Response) =>
-    send(res, await door.handle('program-api', bodyless(req) ?? (await toKitRequest(req))));
-  const partnerCenter = async (req: Request, res: Response) =>
-    send(res, await door.handle('partner-center', bodyless(req) ?? (await toKitRequest(req))));
+  const apiDoor = (api: ApiName) => async (req: Request, res: Response) =>
+    send(res, await door.handle(api, bodyless(req) ?? (await toKitRequest(req))));
+  const programApi = apiDoor('program-api');
+  const partnerCenter = apiDoor('partner-center');
   // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
   app.use('/public', programApi);
   // Partner Center is every other path but the page's `/` and `/__control` (matched in any

@@ -50,36 +50,8 @@ type RuleCode = {
   [C in ProblemCode]: (typeof problemCatalogue)[C][1] extends 'rule' ? C : never;
 }[ProblemCode];
 
-/**
- * Which Partner Center errors are rules of the API (a screen handles them) and which are the
- * protocol's (auth, media types, limits). A number added to the catalogue must be placed here.
- */
-const partnerKinds = {
-  800001: 'protocol',
-  800002: 'protocol',
-  800003: 'protocol',
-  800004: 'protocol',
-  800005: 'rule',
-  800404: 'protocol',
-  800405: 'protocol',
-  800429: 'protocol',
-  800431: 'protocol',
-  800500: 'protocol',
-  800503: 'protocol',
-  800507: 'protocol',
-  900118: 'rule',
-  900126: 'rule',
-  900127: 'rule',
-  900128: 'rule',
-  900129: 'rule',
-  900130: 'rule',
-  900131: 'rule',
-  900150: 'protocol',
-  60003: 'rule',
-  600061: 'rule',
-} as const satisfies Record<PartnerErrorCode, 'rule' | 'protocol'>;
 type PartnerRuleCode = {
-  [C in PartnerErrorCode]: (typeof partnerKinds)[C] extends 'rule' ? C : never;
+  [C in PartnerErrorCode]: (typeof partnerErrors)[C]['kind'] extends 'rule' ? C : never;
 }[PartnerErrorCode];
 
 /**
@@ -166,7 +138,7 @@ for (const [code, [, kind]] of Object.entries(problemCatalogue))
 
 /** The rule id of each Partner Center error number that is a rule. */
 export const partnerRuleIds: Partial<Record<number, CoverageId>> = {};
-for (const [code, kind] of Object.entries(partnerKinds))
+for (const [code, { kind }] of Object.entries(partnerErrors))
   if (kind === 'rule') {
     partnerRuleIds[Number(code)] = `partner.rule:${code}` as CoverageId;
     add(

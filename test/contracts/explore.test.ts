@@ -5,7 +5,6 @@
  * shrunk sequence naming the rule. Against the kit itself, and through `prism proxy --errors`
  * in front of it, it must pass.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { specPath } from '../../scripts/generate.js';
 import { startPrism } from '../../scripts/prism.js';
 import { mutationPoints, type MutationPoint } from '../../src/core/coverage.js';
 import { createKit } from '../../src/kit.js';
-import { testNow } from './support.js';
+import { runContractsCli, testNow } from './support.js';
 
 const both = ['program-api', 'partner-center'] as const;
 /** A fixed seed: the same sequences on every run, so a caught mutant stays caught. */
@@ -163,28 +162,18 @@ describe('the explorer', () => {
   it('runs from the CLI: a caught mutant exits 1 and the JUnit report holds the curl lines', async () => {
     const url = await mock('program.rule:CertificateTerminated');
     const out = join(await mkdtemp(join(tmpdir(), 'explore-')), 'explore.xml');
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'contracts/cli.ts',
-          '--target',
-          url,
-          '--explore',
-          String(budget),
-          '--seed',
-          String(seed),
-          '--reporter',
-          'junit',
-          '--out',
-          out,
-        ],
-        { stdio: 'ignore' },
-      );
-      child.on('exit', resolve);
-    });
+    const code = await runContractsCli([
+      '--target',
+      url,
+      '--explore',
+      String(budget),
+      '--seed',
+      String(seed),
+      '--reporter',
+      'junit',
+      '--out',
+      out,
+    ]);
     expect(code).toBe(1);
     const xml = await readFile(out, 'utf8');
     expect(xml).toContain('name="explore.model-based"');

@@ -1,4 +1,5 @@
-/** Starting the targets the contract suite is proven against. */
+/** Starting the targets the contract suite is proven against, and the CLI against them. */
+import { spawn } from 'node:child_process';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type express from 'express';
@@ -29,4 +30,14 @@ export async function startExpressMock(): Promise<Running> {
   const kit = createKit({ now: testNow });
   const serving = await serve(kit);
   return { url: serving.url, kit, close: serving.close };
+}
+
+/** Runs the contracts CLI from the sources (`node --import tsx contracts/cli.ts ...`); its exit code. */
+export function runContractsCli(args: readonly string[]): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'contracts/cli.ts', ...args], {
+      stdio: 'ignore',
+    });
+    child.on('exit', resolve);
+  });
 }

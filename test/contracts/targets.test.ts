@@ -4,7 +4,6 @@
  * validating proxy in front of the express mock, and a deliberately broken server that it
  * must fail, naming each fault.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +18,7 @@ import { specPath } from '../../scripts/generate.js';
 import { startPrism } from '../../scripts/prism.js';
 import { createKit } from '../../src/kit.js';
 import { startBrokenServer } from './broken-server.js';
-import { startExpressMock, testNow } from './support.js';
+import { runContractsCli, startExpressMock, testNow } from './support.js';
 
 const both = ['program-api', 'partner-center'] as const;
 const failed = (report: Report) => report.results.filter((r) => r.outcome === 'failed');
@@ -48,24 +47,7 @@ describe('contract suite', () => {
     const mock = await startExpressMock();
     cleanup.push(mock.close);
     const out = join(await mkdtemp(join(tmpdir(), 'contracts-')), 'report.xml');
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'contracts/cli.ts',
-          '--target',
-          mock.url,
-          '--reporter',
-          'junit',
-          '--out',
-          out,
-        ],
-        { stdio: 'ignore' },
-      );
-      child.on('exit', resolve);
-    });
+    const code = await runContractsCli(['--target', mock.url, '--reporter', 'junit', '--out', out]);
     expect(code).toBe(0);
     const xml = await readFile(out, 'utf8');
     expect(xml).toMatch(/<testsuites name="contracts" tests="\d+" failures="0"/);
