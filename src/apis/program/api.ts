@@ -1,17 +1,27 @@
 /** The Program API on the shared pipeline: authentication, handlers per operationId, errors. */
 import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
-import { programRuleIds } from '../coverage.js';
-import { Refusal } from '../problem.js';
-import { Collection } from '../collection.js';
-import { applySelect, parseListQuery, type ListQuery, type SelectSpec } from '../rql/index.js';
-import { compileFilter, compilePath, equalityTerms, type EqualityTerm } from '../rql/compile.js';
-import { compareValues } from '../rql/order.js';
-import type { World } from '../world.js';
-import { canSeeProgram, findProgram } from './common.js';
-import type { Actor, ProblemCode, StoredCertificate } from './model.js';
-import { problemCatalogue, problemResponse } from './problems.js';
-import * as programs from './programs.js';
+import { programRuleIds } from '../../core/coverage.js';
+import { Refusal } from '../../core/problem.js';
+import { Collection } from '../../core/collection.js';
+import {
+  applySelect,
+  parseListQuery,
+  type ListQuery,
+  type SelectSpec,
+} from '../../core/rql/index.js';
+import {
+  compileFilter,
+  compilePath,
+  equalityTerms,
+  type EqualityTerm,
+} from '../../core/rql/compile.js';
+import { compareValues } from '../../core/rql/order.js';
+import type { World } from '../../core/world.js';
+import { canSeeProgram, findProgram } from '../../core/program/common.js';
+import type { Actor, ProblemCode, StoredCertificate } from '../../core/program/model.js';
+import { problemCatalogue, problemResponse } from '../../core/program/problems.js';
+import * as programs from '../../core/program/programs.js';
 import {
   createSub,
   deleteSub,
@@ -24,9 +34,9 @@ import {
   updateSub,
   type SubResourceKind,
   type UploadedFile,
-} from './resources.js';
-import * as enrollments from './enrollments.js';
-import * as service from './service.js';
+} from '../../core/program/resources.js';
+import * as enrollments from '../../core/program/enrollments.js';
+import * as service from '../../core/program/service.js';
 
 type ProgramCall = Call<Actor, World>;
 
