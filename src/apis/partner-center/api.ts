@@ -11,8 +11,9 @@ import { setOwn } from '../../core/own.js';
 import { Refusal } from '../../core/problem.js';
 import type { World } from '../../core/world.js';
 import { partnerRuleIds } from '../../core/coverage.js';
-import { errorCodeOf, errorResponse, refuse } from '../../core/partner/errors.js';
+import { refuse } from '../../core/partner/errors.js';
 import * as service from '../../core/partner/service.js';
+import { errorCodeOf, errorResponse } from './errors.js';
 import { requestKey, type PartnerActor, type RememberedRequest } from '../../core/partner/state.js';
 
 type PartnerCall = Call<PartnerActor, World>;

@@ -20,7 +20,8 @@ import { compareValues } from '../../core/rql/order.js';
 import type { World } from '../../core/world.js';
 import { canSeeProgram, findProgram } from '../../core/program/common.js';
 import type { Actor, ProblemCode, StoredCertificate } from '../../core/program/model.js';
-import { problemCatalogue, problemResponse } from '../../core/program/problems.js';
+import { problemCatalogue } from '../../core/program/problems.js';
+import { problemResponse } from './problems.js';
 import * as programs from '../../core/program/programs.js';
 import {
   createSub,
