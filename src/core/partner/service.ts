@@ -12,6 +12,7 @@ import type {
   CustomerRecord,
   PartnerState,
   QualificationName,
+  SettableQualification,
   ValidationCode,
 } from './state.js';
 import { noteInReview, reviewDueAt } from './vetting.js';
@@ -56,11 +57,7 @@ const clip = (value: string) => (value.length > 80 ? `${value.slice(0, 77)}...` 
 
 // ---------------------------------------------------------------- qualifications
 
-/** The qualifications a partner can request; the other values of the enumeration cannot be set. */
-export type SettableQualification = Extract<
-  QualificationName,
-  'Education' | 'GovernmentCommunityCloud' | 'StateOwnedEntity'
->;
+export type { SettableQualification };
 export const settableQualifications: readonly SettableQualification[] = [
   'Education',
   'GovernmentCommunityCloud',
