@@ -1,12 +1,14 @@
 /**
  * Issue 22: no import circle anywhere under src/. A circle means two files cannot be read (or
  * changed) apart; the floors of docs/architecture.md only point down. Type-only imports count:
- * a type borrowed from a file above is an arrow pointing up all the same. (Which floor may
- * import which is ESLint's `no-restricted-imports`, in eslint.config.js.)
+ * a type borrowed from a file above is an arrow pointing up all the same. Which floor may import
+ * which is ESLint's `no-restricted-imports` (eslint.config.js); the last test here holds that
+ * rule to the floors, so loosening it fails `npm test` as well as letting an arrow point up.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
@@ -91,5 +93,36 @@ describe('the import graph', () => {
     const graph = importGraph([join(root, 'src/index.ts'), join(root, 'src/core/control.ts')]);
     // `export type { Control, ClockState } from './core/control.js'`
     expect(graph.get(join(root, 'src/index.ts'))).toEqual([join(root, 'src/core/control.ts')]);
+  });
+});
+
+describe('the floors', () => {
+  const eslint = new ESLint({ cwd: root });
+  /** The imports ESLint refuses in a file of `folder` (the rule's message, per import). */
+  async function refused(folder: string, imports: string[]): Promise<(string | undefined)[]> {
+    const code = imports.map((from, i) => `export * as m${i} from '${from}';`).join('\n');
+    const [result] = await eslint.lintText(`${code}\n`, {
+      filePath: join(root, folder, 'probe.ts'),
+    });
+    const messages = result!.messages.filter((m) => m.ruleId === 'no-restricted-imports');
+    return imports.map((_, i) => messages.find((m) => m.line === i + 1)?.message);
+  }
+
+  it.each([
+    // folder, an import it may make, imports from the floors above it
+    ['src/core/program', '../rql/index.js', ['../../http/types.js', '../../apis/program/api.js']],
+    [
+      'src/core',
+      './collection.js',
+      ['../kit.js', '../http/pipeline.js', '../../mocks/msw/index.js'],
+    ],
+    ['src/http', '../core/problem.js', ['../apis/control.js', '../kit.js']],
+    ['src/apis/program', '../../http/types.js', ['../../kit.js', '../../../cli/run.js']],
+    ['src/schema', '../generated/program-api.js', ['../core/problem.js', '../http/types.js']],
+  ])('%s may import %s, not %j', async (folder, allowed, above) => {
+    const [ok, ...up] = await refused(folder, [allowed, ...above]);
+    expect(ok, `${folder} importing ${allowed}`).toBeUndefined();
+    for (const [i, message] of up.entries())
+      expect(message, `${folder} importing ${above[i]}`).toMatch(/restricted/);
   });
 });
