@@ -12,6 +12,7 @@ import {
 } from '../../core/rql/index.js';
 import type { EqualityTerm } from '../../core/rql/compile.js';
 import type { World } from '../../core/world.js';
+import { operations } from '../../schema/index.js';
 import { canSeeProgram, findProgram } from '../../core/program/common.js';
 import type { Actor, ProblemCode, StoredCertificate } from '../../core/program/model.js';
 import { problemCatalogue } from '../../core/program/problems.js';
@@ -242,6 +243,43 @@ const handlers: Record<string, Handler<Actor, World>> = {
   ),
 };
 
+type Lookup = (ctx: service.Context, params: Record<string, string>) => void;
+
+/** Path parameters that name a parent, looked up in this order (a 404 when it is not there). */
+const parentLookups: [name: string, lookup: Lookup][] = [
+  ['programId', (ctx, params) => findProgram(ctx, params.programId!)],
+  ['termsId', (ctx, params) => findSub(ctx, 'terms', params, params.termsId!)],
+  ['enrollmentId', (ctx, params) => service.findEnrollment(ctx, params.enrollmentId!)],
+];
+
+/** What the `{id}` of a top-level path names, by its collection (`/v1/program/<collection>/{id}`). */
+const objectLookups: Record<string, Lookup> = {
+  certificates: (ctx, params) => service.findCertificate(ctx, params.id!),
+  enrollments: (ctx, params) => service.findEnrollment(ctx, params.id!),
+  programs: (ctx, params) => findProgram(ctx, params.id!),
+};
+
+/** The lookups of one operation, from its path template: its parents, then its own object. */
+function lookupsOf(path: string): Lookup[] {
+  const names = [...path.matchAll(/\{([^}]+)\}/g)].map((found) => found[1]!);
+  const lookups = parentLookups.filter(([name]) => names.includes(name)).map(([, l]) => l);
+  // Under a parent, the handler finds the item itself (it belongs to that parent or is a 404).
+  if (!names.includes('id') || names.includes('programId') || names.includes('enrollmentId'))
+    return lookups;
+  const collection = /^\/v1\/program\/([^/]+)\//.exec(path)?.[1] ?? '';
+  const own = objectLookups[collection];
+  if (!own) throw new Error(`${path}: no lookup for the {id} of ${collection} (objectLookups)`);
+  return [...lookups, own];
+}
+
+/**
+ * Per operation, the objects its path names, looked up before the body is read: an id that
+ * does not exist answers 404 before any complaint about the body.
+ */
+const lookupsFirst: Record<string, Lookup[]> = Object.fromEntries(
+  operations('program-api').map((operation) => [operation.operationId, lookupsOf(operation.path)]),
+);
+
 const isProblemCode = (code: unknown): code is ProblemCode =>
   typeof code === 'string' && code in problemCatalogue;
 
@@ -255,17 +293,8 @@ export const programApi: ApiModule<Actor, World> = {
   roleOf: (actor) => actor.role,
   handlers,
   beforeBody(call) {
-    // An id that does not exist answers 404 before any complaint about the body.
     const ctx = context({ ...call, body: undefined });
-    const { id: objectId, programId: program, termsId, enrollmentId } = call.params;
-    const path = call.operation.path;
-    if (program !== undefined) findProgram(ctx, program);
-    if (termsId !== undefined) findSub(ctx, 'terms', call.params, termsId);
-    if (enrollmentId !== undefined) service.findEnrollment(ctx, enrollmentId);
-    if (objectId === undefined || program !== undefined || enrollmentId !== undefined) return;
-    if (path.startsWith('/v1/program/certificates/')) service.findCertificate(ctx, objectId);
-    else if (path.startsWith('/v1/program/enrollments/')) service.findEnrollment(ctx, objectId);
-    else if (path.startsWith('/v1/program/programs/')) findProgram(ctx, objectId);
+    for (const lookup of lookupsFirst[call.operation.operationId] ?? []) lookup(ctx, call.params);
   },
   refusalResponse(world, refusal) {
     const code = isProblemCode(refusal.code) ? refusal.code : 'InternalError';
