@@ -19,32 +19,34 @@ export interface BenchOptions {
   smoke: boolean;
 }
 
-export const servers = ['kit', 'prism', 'mockoon', 'bare', 'http'] as const;
-export type ServerName = (typeof servers)[number];
-export const serverLabels: Record<ServerName, string> = {
+/** A fixed list of names, each with its label: the names in order, and the labels by name. */
+function named<const Labels extends Record<string, string>>(labels: Labels) {
+  return { names: Object.keys(labels) as (keyof Labels & string)[], labels };
+}
+
+export const { names: servers, labels: serverLabels } = named({
   kit: 'kit (express mock)',
   prism: 'Prism (prism mock)',
   mockoon: 'Mockoon CLI (mockoon-cli start)',
   bare: 'bare express',
   http: 'bare node:http',
-};
+});
+export type ServerName = (typeof servers)[number];
 
-export const requestNames = ['getById', 'list', 'qualifications', 'write', 'writeFlow'] as const;
-export type RequestName = (typeof requestNames)[number];
-export const requestLabels: Record<RequestName, string> = {
+export const { names: requestNames, labels: requestLabels } = named({
   getById: 'GET certificate by id',
   list: 'list: filter + order + select, 50',
   qualifications: 'GET customer qualifications',
   write: 'write: POST enrollment',
   writeFlow: 'write flow: create enrollment + submit + complete',
-};
+});
+export type RequestName = (typeof requestNames)[number];
 
 /** The lists timed over growing fixtures, one request at a time. */
-export const scalingLists = ['byId', 'client', 'clientToken', 'half'] as const;
-export type ScalingList = (typeof scalingLists)[number];
-export const scalingLabels: Record<ScalingList, string> = {
+export const { names: scalingLists, labels: scalingLabels } = named({
   byId: 'eq(id,…): one certificate',
   client: 'eq(client.id,…): 7 certificates',
   clientToken: 'client token, no filter: its own (1 in 500)',
   half: 'eq(status,Active) (50 %) + order + select, 50',
-};
+});
+export type ScalingList = (typeof scalingLists)[number];

@@ -2,11 +2,12 @@
  * A kit: one world, both APIs on the shared pipeline, and the control API. The adapters in
  * mocks/ (msw, express) only translate HTTP to `handle` and back.
  */
-import { createControl, handleControl, type Control } from './core/control.js';
+import { handleControl } from './apis/control.js';
+import { createControl, type Control } from './core/control.js';
 import { Refusal } from './core/problem.js';
 import { createRouter } from './http/router.js';
-import { partnerCenterApi } from './core/partner/api.js';
-import { programApi } from './core/program/api.js';
+import { partnerCenterApi } from './apis/partner-center/api.js';
+import { programApi } from './apis/program/api.js';
 import { defaultSeed } from './core/seed.js';
 import { createWorld, type World, type WorldOptions } from './core/world.js';
 import { createPipeline } from './http/pipeline.js';

@@ -32,7 +32,7 @@ import { basename, dirname, join } from 'node:path';
 import { fixtureProblems } from '../../src/core/fixture.js';
 import { defaultSeed } from '../../src/core/seed.js';
 import { Refusal } from '../../src/core/problem.js';
-import { problem } from '../../src/core/control.js';
+import { problem } from '../../src/apis/control.js';
 import type { Seed } from '../../src/core/world.js';
 import type { KitPart, KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';

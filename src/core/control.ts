@@ -1,6 +1,6 @@
 /**
- * The control API: reset, clock, journal, fixtures. Plain functions for in-process use, and the
- * same functions behind `/__control/...` (served by both adapters through `handleControl`).
+ * The control API: reset, clock, journal, fixtures. Plain functions for in-process use; the
+ * same functions answer `/__control/...` through src/apis/control.ts (both doors serve it).
  */
 import type { ClockError } from './clock.js';
 import { addDuration, isDuration } from './clock.js';
@@ -13,8 +13,6 @@ import { decide, type VettingDecision } from './partner/vetting.js';
 import { dumpProgram } from './program/seed.js';
 import { SeedError } from './seed-error.js';
 import type { JournalEntry, Seed, World } from './world.js';
-import { isRecord } from '../schema/index.js';
-import { json, type KitRequest, type KitResponse } from '../http/types.js';
 
 export interface ClockState {
   now: string;
@@ -157,30 +155,6 @@ export function createControl(world: World): Control {
   };
 }
 
-const controlTitles: Record<number, string> = {
-  401: 'Control token required.',
-  403: 'Forbidden.',
-  404: 'Not found.',
-  409: 'Conflict.',
-  413: 'Fixture too large.',
-  500: 'Control API error.',
-  503: 'Not saved.',
-};
-
-/** An answer of the control API when it refuses: problem details, never an HTML page. */
-export const problem = (status: number, detail: string, errors?: readonly string[]): KitResponse =>
-  json(
-    status,
-    {
-      type: 'about:blank',
-      title: controlTitles[status] ?? 'Bad control request.',
-      status,
-      detail,
-      ...(errors ? { errors } : {}),
-    },
-    'application/problem+json',
-  );
-
 /** The state with every API token replaced by a marker (for a caller without the control token). */
 export function redactTokens(state: Seed): Seed {
   const hide = <T extends { token: string }>(tokens: T[] | undefined) =>
@@ -192,69 +166,4 @@ export function redactTokens(state: Seed): Seed {
       ? { partnerCenter: { ...state.partnerCenter, tokens: hide(state.partnerCenter.tokens) } }
       : {}),
   };
-}
-
-/** `/__control/...` over the protocol-neutral request type; `path` is what follows `/__control`. */
-export function handleControl(control: Control, request: KitRequest, path: string): KitResponse {
-  const route = `${request.method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;
-  let body: unknown = undefined;
-  if (request.body && request.body.trim() !== '') {
-    try {
-      body = JSON.parse(request.body);
-    } catch {
-      return problem(400, 'The body is not valid JSON.');
-    }
-  }
-  try {
-    const vetting = /^POST \/partner-center\/customers\/([^/]+)\/vetting$/.exec(route);
-    if (vetting) {
-      if (!isRecord(body))
-        return problem(
-          400,
-          'Send {"qualification": "Education", "status": "Approved" | "Denied", "reason"?: "..."}.',
-        );
-      return json(200, control.vet(vetting[1]!, body as unknown as VettingDecision));
-    }
-    switch (route) {
-      case 'POST /reset': {
-        // `?coverage=true` or `{"coverage": true}` clears the rule coverage as well.
-        const coverage =
-          /(?:^|&)coverage=(?:true|1)(?:&|$)/.test(request.rawQuery) ||
-          (isRecord(body) && body.coverage === true);
-        control.reset({ coverage });
-        return json(200, { reset: true, clock: control.clock() });
-      }
-      case 'GET /coverage':
-        return json(200, { coverage: control.coverage() });
-      case 'GET /clock':
-        return json(200, control.clock());
-      case 'POST /clock':
-        if (!isRecord(body))
-          return problem(400, 'Send {"now": "<ISO date-time>"} or {"advance": "P30D"}.');
-        return json(200, control.setClock(body as { now?: string; advance?: string }));
-      case 'GET /journal': {
-        const limit = Number(/(?:^|&)limit=(\d+)/.exec(request.rawQuery)?.[1] ?? 50);
-        return json(200, { entries: control.journal(limit) });
-      }
-      case 'POST /seed':
-        if (!isRecord(body))
-          return problem(400, 'Send a fixture object: {"program": {...}, "partnerCenter": {...}}.');
-        control.seed(body as Seed);
-        return json(200, { seeded: true, clock: control.clock() });
-      case 'GET /state':
-        return json(200, control.state());
-      case 'GET /faults':
-        return json(200, { faults: control.faults() });
-      case 'POST /faults':
-        return json(201, control.addFault(body));
-      case 'DELETE /faults':
-        control.clearFaults();
-        return json(200, { faults: [] });
-      default:
-        return problem(404, `The control API has no ${route}.`);
-    }
-  } catch (error) {
-    if (error instanceof ControlError) return problem(error.status, error.message, error.problems);
-    throw error;
-  }
 }

@@ -7,7 +7,7 @@
  * this table.
  */
 import { partnerErrors, type PartnerErrorCode } from './partner/errors.js';
-import type { SettableQualification } from './partner/service.js';
+import type { SettableQualification } from './partner/state.js';
 import {
   certificateTransitions,
   contentTransitions,

@@ -151,7 +151,7 @@ export function createWorld(options: WorldOptions = {}): World {
       world.faults.clear();
     },
     load(seed) {
-      loadSeed(seed, true);
+      loadSeed(seed);
     },
     settle() {
       const now = clock.now();
@@ -159,7 +159,7 @@ export function createWorld(options: WorldOptions = {}): World {
       settleVetting(world.partner, now, world.coverage);
     },
   };
-  function loadSeed(seed: Seed, check: boolean) {
+  function loadSeed(seed: Seed, trusted = false) {
     const program = world.program;
     const partner = world.partner;
     const ids = world.ids;
@@ -170,7 +170,7 @@ export function createWorld(options: WorldOptions = {}): World {
     world.ids = createIds(seed.randomSeed ?? 1);
     try {
       loadProgram(world.program, seed.program ?? {}, world.ids);
-      loadPartner(world.partner, seed.partnerCenter ?? {}, check);
+      loadPartner(world.partner, seed.partnerCenter ?? {}, { trusted });
     } catch (error) {
       // A fixture that cannot load leaves the world as it was.
       world.program = program;
@@ -180,7 +180,7 @@ export function createWorld(options: WorldOptions = {}): World {
     }
     if (seed.now) clock.set(new Date(seed.now));
   }
-  loadSeed(initialSeed, !options.trustedSeed);
+  loadSeed(initialSeed, options.trustedSeed);
   // Reset starts again from the objects just loaded (shared, never changed in place), not from
   // the fixture given: a large fixture is then held in memory once, and a reset costs a fork of
   // each collection (constant time) instead of a new load.

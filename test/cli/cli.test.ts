@@ -94,11 +94,11 @@ describe('mistakes are one line', () => {
   });
 
   it('npm start says the same (its own entry point)', async () => {
-    const result = await cli(['--port', String(busyPort)], 'mocks/server/start.ts');
+    const result = await cli(['--port', String(busyPort)], 'cli/npm-start.ts');
     expect(result.code).toBe(2);
     expect(lines(result.stderr)).toHaveLength(1);
     expect(result.stderr).toMatch(/^npm start: Port \d+ on 127\.0\.0\.1 is in use/);
-    const help = await cli(['--help'], 'mocks/server/start.ts');
+    const help = await cli(['--help'], 'cli/npm-start.ts');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--state-file <file>/);
   });

@@ -32,10 +32,10 @@ export async function startExpressMock(): Promise<Running> {
   return { url: serving.url, kit, close: serving.close };
 }
 
-/** Runs the contracts CLI from the sources (`node --import tsx contracts/cli.ts ...`); its exit code. */
+/** Runs the contracts CLI from the sources (`node --import tsx cli/npm-contracts.ts ...`); its exit code. */
 export function runContractsCli(args: readonly string[]): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'contracts/cli.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/npm-contracts.ts', ...args], {
       stdio: 'ignore',
     });
     child.on('exit', resolve);

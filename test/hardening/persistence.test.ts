@@ -23,7 +23,7 @@ async function start(stateFile: string): Promise<Started> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'mocks/server/start.ts', '--state-file', stateFile],
+    ['--import', 'tsx', 'cli/npm-start.ts', '--state-file', stateFile],
     {
       env: { ...process.env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

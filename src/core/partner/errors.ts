@@ -1,13 +1,10 @@
 /**
- * Partner Center's error catalogue: every error number the mock sends, with its HTTP status and
- * default description, and the one function that turns a refusal (pipeline or domain) into the
- * Partner Center error body `{code, description, data, source}`. The `satisfies` clauses make a
- * number added to `PartnerErrorCode`, or a pipeline failure added to `PipelineCode`, fail
- * compilation until it is mapped here. The numbers and statuses are the spec's `Error` table
- * (a test compares them).
+ * Partner Center's error catalogue: every error number the mock sends, with its HTTP status,
+ * kind and default description (src/apis/partner-center/errors.ts writes them as the error
+ * body). The `satisfies` clause makes a number added to `PartnerErrorCode` fail compilation
+ * until it is described here. The numbers and statuses are the spec's `Error` table (a test
+ * compares them).
  */
-import type { PipelineCode } from '../../http/pipeline.js';
-import { json, type KitResponse } from '../../http/types.js';
 import { Refusal } from '../problem.js';
 
 export type PartnerErrorCode =
@@ -34,7 +31,7 @@ export type PartnerErrorCode =
   | 60003
   | 600061;
 
-interface ErrorEntry {
+export interface ErrorEntry {
   status: number;
   /**
    * A rule of the API (a screen handles it; counted by the coverage table as
@@ -135,57 +132,6 @@ export const partnerErrors = {
   },
 } as const satisfies Record<PartnerErrorCode, ErrorEntry>;
 
-/** What each failure the shared pipeline detects becomes on Partner Center's wire. */
-export const pipelineErrors = {
-  Unauthorized: 800001,
-  Forbidden: 900150,
-  NotFound: 800404,
-  MethodNotAllowed: 800405,
-  UnsupportedMediaType: 800004,
-  InvalidJson: 800002,
-  ValidationFailed: 800002,
-  PayloadTooLarge: 800003,
-  RequestHeadersTooLarge: 800431,
-  TooManyRequests: 800429,
-  ServiceUnavailable: 800503,
-  InsufficientStorage: 800507,
-  InternalError: 800500,
-} as const satisfies Record<PipelineCode, PartnerErrorCode>;
-
 /** A domain refusal with its Partner Center error number. */
 export const refuse = (code: PartnerErrorCode, description: string) =>
   new Refusal<PartnerErrorCode>(code, description);
-
-const isErrorCode = (code: unknown): code is PartnerErrorCode =>
-  typeof code === 'number' && Object.hasOwn(partnerErrors, code);
-const isPipelineCode = (code: unknown): code is PipelineCode =>
-  typeof code === 'string' && Object.hasOwn(pipelineErrors, code);
-
-/** The error number a refusal answers with (an unknown code is a bug: 800500). */
-export function errorCodeOf(refusal: Refusal): PartnerErrorCode {
-  if (isErrorCode(refusal.code)) return refusal.code;
-  if (isPipelineCode(refusal.code)) return pipelineErrors[refusal.code];
-  return 800500;
-}
-
-/** The spec caps `description` at 1024 characters. */
-const MAX_DESCRIPTION = 1024;
-
-function describe(refusal: Refusal, fallback: string): string {
-  let text = refusal.detail || fallback;
-  const fields = Object.entries(refusal.fields ?? {});
-  if (fields.length > 0)
-    text += ` ${fields.map(([field, messages]) => `${field}: ${messages.join('; ')}`).join('. ')}.`;
-  return text.length > MAX_DESCRIPTION ? `${text.slice(0, MAX_DESCRIPTION - 3)}...` : text;
-}
-
-export function errorResponse(refusal: Refusal): KitResponse {
-  const code = errorCodeOf(refusal);
-  const entry: ErrorEntry = partnerErrors[code];
-  return json(entry.status, {
-    code,
-    description: describe(refusal, entry.description),
-    data: [],
-    source: 'PartnerFD',
-  });
-}

@@ -19,18 +19,19 @@ export { settleVetting } from './vetting.js';
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
-/**
- * Checks a value against a schema of the spec; throws SeedError naming where it failed. Skipped
- * (`check` false) only for the kit's own default seed, which its tests hold to the spec.
- */
-function conform(schema: string, value: unknown, where: string, check: boolean): void {
-  if (!check) return;
+/** Checks a value against a schema of the spec; throws SeedError naming where it failed. */
+type Conform = (schema: string, value: unknown, where: string) => void;
+
+const conformToSpec: Conform = (schema, value, where) => {
   const errors = validate('partner-center', `#/components/schemas/${schema}`, value);
   if (errors.length > 0) {
     const list = errors.map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
     throw new SeedError(`${where}: not a valid ${schema} (${list.join('; ')})`);
   }
-}
+};
+
+/** The kit's own default seed is held to the spec by its tests: its first load checks no schema. */
+const trusted: Conform = () => undefined;
 
 function listOf(seed: Record<string, unknown>, key: string): unknown[] {
   const value = seed[key];
@@ -39,13 +40,17 @@ function listOf(seed: Record<string, unknown>, key: string): unknown[] {
   return value;
 }
 
-function loadQualifications(where: string, raw: unknown, check: boolean): CustomerQualification[] {
+function loadQualifications(
+  where: string,
+  raw: unknown,
+  conform: Conform,
+): CustomerQualification[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new SeedError(`${where}.qualifications must be an array`);
   const list: CustomerQualification[] = [];
   raw.forEach((item, i) => {
     const at = `${where}.qualifications[${i}]`;
-    conform('CustomerQualification', item, at, check);
+    conform('CustomerQualification', item, at);
     const entry = copy(item as CustomerQualification);
     const name = entry.qualification;
     if (!isSettable(name)) throw new SeedError(`${at}: ${name} cannot be held by a customer`);
@@ -93,8 +98,13 @@ function loadQualifications(where: string, raw: unknown, check: boolean): Custom
  * codes) and throws a SeedError that says what is wrong; the fixture itself is copied, never
  * kept, so writes cannot leak back into it (a reset reloads the same fixture).
  */
-export function loadPartner(state: PartnerState, seed: PartnerSeed, check = true): void {
+export function loadPartner(
+  state: PartnerState,
+  seed: PartnerSeed,
+  options: { trusted?: boolean } = {},
+): void {
   if (!isRecord(seed)) throw new SeedError('partnerCenter must be an object');
+  const conform = options.trusted ? trusted : conformToSpec;
   forgetDue(state);
 
   listOf(seed, 'tokens').forEach((raw, i) => {
@@ -113,7 +123,7 @@ export function loadPartner(state: PartnerState, seed: PartnerSeed, check = true
 
   listOf(seed, 'customers').forEach((raw, i) => {
     const where = `partnerCenter.customers[${i}]`;
-    conform('Customer', raw, where, check);
+    conform('Customer', raw, where);
     const { qualifications, educationRequests, ...rest } = raw as Customer & {
       qualifications?: unknown;
       educationRequests?: unknown;
@@ -124,7 +134,7 @@ export function loadPartner(state: PartnerState, seed: PartnerSeed, check = true
       throw new SeedError(`${where}: companyProfile.tenantId must be the customer id`);
     if (state.customers.has(customerKey(customer.id)))
       throw new SeedError(`${where}: customer ${customer.id} appears twice`);
-    const list = loadQualifications(`customer ${customer.id}`, qualifications, check);
+    const list = loadQualifications(`customer ${customer.id}`, qualifications, conform);
     const asked = list.some((q) => q.qualification === 'Education') ? 1 : 0;
     if (
       educationRequests !== undefined &&
@@ -145,7 +155,7 @@ export function loadPartner(state: PartnerState, seed: PartnerSeed, check = true
 
   listOf(seed, 'validationCodes').forEach((raw, i) => {
     const where = `partnerCenter.validationCodes[${i}]`;
-    conform('ValidationCode', raw, where, check);
+    conform('ValidationCode', raw, where);
     const code = copy(raw as ValidationCode);
     if (code.validationId.trim() === '') throw new SeedError(`${where}: validationId is empty`);
     if (!isGuid(code.partnerId))

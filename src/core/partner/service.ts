@@ -4,12 +4,15 @@
  * then changes the state, so a refused request changes nothing.
  */
 import type { Coverage } from '../coverage.js';
+import { listPage } from '../list.js';
 import { refuse } from './errors.js';
 import type {
+  Customer,
   CustomerQualification,
   CustomerRecord,
   PartnerState,
   QualificationName,
+  SettableQualification,
   ValidationCode,
 } from './state.js';
 import { noteInReview, reviewDueAt } from './vetting.js';
@@ -54,11 +57,7 @@ const clip = (value: string) => (value.length > 80 ? `${value.slice(0, 77)}...` 
 
 // ---------------------------------------------------------------- qualifications
 
-/** The qualifications a partner can request; the other values of the enumeration cannot be set. */
-export type SettableQualification = Extract<
-  QualificationName,
-  'Education' | 'GovernmentCommunityCloud' | 'StateOwnedEntity'
->;
+export type { SettableQualification };
 export const settableQualifications: readonly SettableQualification[] = [
   'Education',
   'GovernmentCommunityCloud',
@@ -297,11 +296,13 @@ export function nextETag(previous: string, now: Date): string {
 export const DEFAULT_PAGE_SIZE = 100;
 export const MAX_PAGE_SIZE = 500;
 
-/** One page of customers, in the order they were loaded. */
+function* customersOf(state: PartnerState) {
+  for (const record of state.customers.values()) yield record.customer;
+}
+
+/** One page of customers, in the order they were loaded (the list engine, unfiltered). */
 export function customerPage(state: PartnerState, offset: number, size: number) {
-  const all = [...state.customers.values()];
-  return {
-    items: all.slice(offset, offset + size).map((record) => record.customer),
-    more: offset + size < all.length,
-  };
+  const query = { filter: undefined, order: [], select: undefined, offset, limit: size };
+  const { total, data } = listPage(customersOf(state), query);
+  return { items: data as Customer[], more: offset + size < total };
 }

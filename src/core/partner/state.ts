@@ -7,6 +7,11 @@ type Schemas = components['schemas'];
 export type Customer = Schemas['Customer'];
 export type CustomerQualification = Schemas['CustomerQualification'];
 export type QualificationName = Schemas['Qualification'];
+/** The qualifications a partner can request; the other values of the enumeration cannot be set. */
+export type SettableQualification = Extract<
+  QualificationName,
+  'Education' | 'GovernmentCommunityCloud' | 'StateOwnedEntity'
+>;
 export type ValidationCode = Schemas['ValidationCode'];
 export type PartnerRole = 'partner' | 'reader';
 

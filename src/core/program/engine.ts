@@ -9,8 +9,7 @@ import { toByteArray } from 'base64-js';
 import { transitionIds } from '../coverage.js';
 import { findProgram, refuse, save, type Context } from './common.js';
 import { contentTransition, type ContentEvent } from './lifecycle.js';
-import type { Actor, StoredFile, StoredProgram } from './model.js';
-import { findEnrollment } from './service.js';
+import type { Actor, StoredEnrollment, StoredFile, StoredProgram } from './model.js';
 import type { ProgramState, SubResourceStores } from './state.js';
 
 export type SubResourceKind = keyof SubResourceStores;
@@ -86,10 +85,21 @@ type AnyResource = SubResource<SubResourceKind>;
 export const storeOf = (state: ProgramState, kind: SubResourceKind) =>
   state[kind] as Map<string, AnyItem & { id: string }>;
 
+/**
+ * What the engine looks up in the rules above it: given, not imported, so the engine and the
+ * service (whose rules use the engine) do not import each other.
+ */
+export interface Lookups {
+  /** An enrollment the caller may see (a 404 Refusal otherwise): a parent of attachments. */
+  findEnrollment(ctx: Context, id: string): StoredEnrollment;
+}
+
 /** The table of every sub-resource, filled in by resources.ts (which imports this engine). */
 const table = {} as { [K in SubResourceKind]: SubResource<K> };
-export function describe(resources: { [K in SubResourceKind]: SubResource<K> }) {
+let lookups: Lookups | undefined;
+export function describe(resources: { [K in SubResourceKind]: SubResource<K> }, given: Lookups) {
   Object.assign(table, resources);
+  lookups = given;
   return table;
 }
 const def = (kind: SubResourceKind) => table[kind] as unknown as AnyResource;
@@ -117,7 +127,7 @@ export function parentOf(ctx: Context, kind: SubResourceKind, params: ParentPara
       return { id: terms.id, program: ctx.state.programs.get(params.programId!)! };
     }
     case 'enrollment': {
-      const enrollment = findEnrollment(ctx, params.enrollmentId!);
+      const enrollment = lookups!.findEnrollment(ctx, params.enrollmentId!);
       return { id: enrollment.id, program: ctx.state.programs.get(enrollment.program.id)! };
     }
     default:

@@ -6,17 +6,21 @@
 import { attachments, documents, media, terms, variants } from './content.js';
 import { describe } from './engine.js';
 import { parameterGroups, parameters, templates } from './parts.js';
+import { findEnrollment } from './service.js';
 
-export const subResources = describe({
-  templates,
-  parameters,
-  parameterGroups,
-  documents,
-  media,
-  terms,
-  variants,
-  attachments,
-});
+export const subResources = describe(
+  {
+    templates,
+    parameters,
+    parameterGroups,
+    documents,
+    media,
+    terms,
+    variants,
+    attachments,
+  },
+  { findEnrollment },
+);
 
 export {
   createSub,

@@ -1,17 +1,23 @@
 /** The Program API on the shared pipeline: authentication, handlers per operationId, errors. */
 import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
-import { programRuleIds } from '../coverage.js';
-import { Refusal } from '../problem.js';
-import { Collection } from '../collection.js';
-import { applySelect, parseListQuery, type ListQuery, type SelectSpec } from '../rql/index.js';
-import { compileFilter, compilePath, equalityTerms, type EqualityTerm } from '../rql/compile.js';
-import { compareValues } from '../rql/order.js';
-import type { World } from '../world.js';
-import { canSeeProgram, findProgram } from './common.js';
-import type { Actor, ProblemCode, StoredCertificate } from './model.js';
-import { problemCatalogue, problemResponse } from './problems.js';
-import * as programs from './programs.js';
+import { programRuleIds } from '../../core/coverage.js';
+import { Refusal } from '../../core/problem.js';
+import { listPage } from '../../core/list.js';
+import {
+  applySelect,
+  parseListQuery,
+  type ListQuery,
+  type SelectSpec,
+} from '../../core/rql/index.js';
+import type { EqualityTerm } from '../../core/rql/compile.js';
+import type { World } from '../../core/world.js';
+import { operations } from '../../schema/index.js';
+import { canSeeProgram, findProgram } from '../../core/program/common.js';
+import type { Actor, ProblemCode, StoredCertificate } from '../../core/program/model.js';
+import { problemCatalogue } from '../../core/program/problems.js';
+import { problemResponse } from './problems.js';
+import * as programs from '../../core/program/programs.js';
 import {
   createSub,
   deleteSub,
@@ -24,9 +30,9 @@ import {
   updateSub,
   type SubResourceKind,
   type UploadedFile,
-} from './resources.js';
-import * as enrollments from './enrollments.js';
-import * as service from './service.js';
+} from '../../core/program/resources.js';
+import * as enrollments from '../../core/program/enrollments.js';
+import * as service from '../../core/program/service.js';
 
 type ProgramCall = Call<Actor, World>;
 
@@ -58,185 +64,22 @@ function selectOf(request: KitRequest): SelectSpec | undefined {
   return listQuery(request).select;
 }
 
-type Keyed<T> = { item: T; keys: unknown[] };
-
-/**
- * The `size` smallest items under `compare`, kept in a binary max-heap (worst at the root), so
- * a page of 50 over 100,000 items costs about n comparisons instead of a full n log n sort.
- */
-function smallest<T>(size: number, compare: (a: T, b: T) => number) {
-  const heap: T[] = [];
-  const swap = (i: number, j: number) => {
-    const x = heap[i]!;
-    heap[i] = heap[j]!;
-    heap[j] = x;
-  };
-  const down = (from: number) => {
-    for (let i = from; ;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let worst = i;
-      if (l < heap.length && compare(heap[l]!, heap[worst]!) > 0) worst = l;
-      if (r < heap.length && compare(heap[r]!, heap[worst]!) > 0) worst = r;
-      if (worst === i) return;
-      swap(i, worst);
-      i = worst;
-    }
-  };
-  return {
-    /** Takes `value` if it is among the smallest so far; says whether it did. */
-    offer(value: T): boolean {
-      if (heap.length < size) {
-        heap.push(value);
-        for (let i = heap.length - 1; i > 0;) {
-          const parent = (i - 1) >> 1;
-          if (compare(heap[i]!, heap[parent]!) <= 0) break;
-          swap(i, parent);
-          i = parent;
-        }
-        return true;
-      }
-      if (size === 0 || compare(value, heap[0]!) >= 0) return false;
-      heap[0] = value;
-      down(0);
-      return true;
-    },
-    sorted: () => heap.sort(compare),
-  };
-}
-
-/**
- * What a list has to visit: the whole store, or, when a term every match must satisfy (an `eq`
- * or `in` of the filter, or the caller's visibility) is served by an index, only the objects
- * that index gives for it (the smallest such set). The filter still runs on every candidate:
- * an index only leaves out objects that cannot match. Without an order the candidates are put
- * back in the store's order, which is only worth it when they are few.
- */
-function candidatesOf<T extends { id: string }>(
-  store: Iterable<T> | Map<string, T>,
-  terms: EqualityTerm[],
-  ordered: boolean,
-): Iterable<T> {
-  if (!(store instanceof Map)) return store;
-  let best: T[][] | Map<string, T>[] | undefined;
-  let size = Infinity;
-  for (const term of terms) {
-    let found: T[][] | Map<string, T>[] | undefined;
-    let count = 0;
-    if (term.path.length === 1 && term.path[0] === 'id') {
-      // Objects are stored under their id: the store itself is the index.
-      const hits = [...new Set(term.values)].flatMap((id) => store.get(id) ?? []);
-      if (!ordered && hits.length > 1 && !(store instanceof Collection)) continue;
-      found = [hits];
-      count = hits.length;
-    } else if (store instanceof Collection) {
-      found = store.candidates(term.path, term.values);
-      for (const map of found ?? []) count += map.size;
-    }
-    if (found && count < size) [best, size] = [found, count];
-  }
-  if (!best || (!ordered && size * 4 > store.size)) return store.values();
-  const parts = (best as (T[] | Map<string, T>)[]).map((part) =>
-    part instanceof Map ? part.values() : part,
-  );
-  if (ordered && parts.length === 1) return parts[0]!;
-  const all = parts.flatMap((part) => [...part]);
-  if (!ordered && all.length > 1 && store instanceof Collection)
-    all.sort((a, b) => store.positionOf(a.id) - store.positionOf(b.id));
-  return all;
-}
-
-/**
- * When every object is visible and the filter is absent or one `eq`/`in` term an index (or the
- * id) serves, the matches are known from the indexes: counted, and the page found by visiting
- * them in the answer's order until it is full, without reading the other objects.
- */
-function exactPage<T extends { id: string }>(
-  store: Collection<T>,
-  query: ListQuery,
-  test: ((item: unknown) => boolean) | undefined,
-): { total: number; window: T[] } | undefined {
-  const { filter, order, offset, limit } = query;
-  const terms = equalityTerms(filter);
-  if (filter && ((filter.op !== 'eq' && filter.op !== 'in') || terms.length !== 1)) return;
-  const matches = store.matches(terms[0], (item) => test!(item));
-  if (!matches || limit === 0) return matches && { total: matches.total, window: [] };
-  // Visiting in order costs about a page per match rate: not worth it for a few matches.
-  if (order.length > 1 || (offset + limit) * store.size >= matches.total ** 2) return undefined;
-  const window: T[] = [];
-  let seen = 0;
-  const walked = matches.walk(order[0], (item) => {
-    if (seen++ >= offset) window.push(item);
-    return window.length >= limit;
-  });
-  return walked ? { total: matches.total, window } : undefined;
-}
-
 const envelope = (query: ListQuery, total: number, data: object[]) =>
   json(200, {
     $meta: { pagination: { offset: query.offset, limit: query.limit, total }, omitted: [] },
     data,
   });
 
-/**
- * Filter, order (ties broken by id), page and select a list, in the API's envelope. `keep` is
- * the caller's visibility, `scope` the same as a term an index can serve. The filter is
- * compiled once; only the requested window is ever sorted: ids are unique, so the order is
- * total and a partial selection gives exactly the page a full sort would.
- */
+/** A list in the API's envelope (the list engine: src/core/list.ts). */
 function page<T extends { id: string }>(
   store: Iterable<T> | Map<string, T>,
   query: ListQuery,
   keep?: (item: T) => boolean,
-  present: (item: T) => object = (item) => item,
+  present?: (item: T) => object,
   scope?: EqualityTerm,
 ): KitResponse {
-  const { filter, order, offset, limit } = query;
-  const test = filter && compileFilter(filter);
-  const present_ = (window: T[]) => window.map((item) => applySelect(present(item), query.select));
-  const exact = !keep && store instanceof Collection ? exactPage(store, query, test) : undefined;
-  if (exact) return envelope(query, exact.total, present_(exact.window));
-  const terms = equalityTerms(filter);
-  if (scope) terms.push(scope);
-  const items = candidatesOf(store, terms, order.length > 0);
-  const end = offset + limit;
-  let total = 0;
-  let window: T[] = [];
-  if (order.length === 0) {
-    for (const item of items) {
-      if ((keep && !keep(item)) || (test && !test(item))) continue;
-      if (total >= offset && total < end) window.push(item);
-      total++;
-    }
-  } else {
-    // Sort keys are read once per item, not once per comparison.
-    const reads = order.map((term) => compilePath(term.path));
-    const directions = order.map((term) => term.direction);
-    const compare = (a: Keyed<T>, b: Keyed<T>) => {
-      for (let i = 0; i < reads.length; i++) {
-        const c = compareValues(a.keys[i], b.keys[i]);
-        if (c !== 0) return directions[i] === -1 ? -c : c;
-      }
-      return a.item.id < b.item.id ? -1 : a.item.id > b.item.id ? 1 : 0;
-    };
-    const best = smallest(limit === 0 ? 0 : end, compare);
-    // One candidate is filled in place and replaced only when the heap keeps it.
-    let candidate: Keyed<T> | undefined;
-    for (const item of items) {
-      if ((keep && !keep(item)) || (test && !test(item))) continue;
-      total++;
-      if (limit === 0) continue;
-      candidate ??= { item, keys: new Array<unknown>(reads.length) };
-      candidate.item = item;
-      for (let i = 0; i < reads.length; i++) candidate.keys[i] = reads[i]!(item);
-      if (best.offer(candidate)) candidate = undefined;
-    }
-    window = best
-      .sorted()
-      .slice(offset)
-      .map((keyed) => keyed.item);
-  }
-  return envelope(query, total, limit === 0 ? [] : present_(window));
+  const { total, data } = listPage(store, query, keep, present, scope);
+  return envelope(query, total, data);
 }
 
 const ok = (value: object, select?: SelectSpec) => json(200, applySelect(value, select));
@@ -400,6 +243,43 @@ const handlers: Record<string, Handler<Actor, World>> = {
   ),
 };
 
+type Lookup = (ctx: service.Context, params: Record<string, string>) => void;
+
+/** Path parameters that name a parent, looked up in this order (a 404 when it is not there). */
+const parentLookups: [name: string, lookup: Lookup][] = [
+  ['programId', (ctx, params) => findProgram(ctx, params.programId!)],
+  ['termsId', (ctx, params) => findSub(ctx, 'terms', params, params.termsId!)],
+  ['enrollmentId', (ctx, params) => service.findEnrollment(ctx, params.enrollmentId!)],
+];
+
+/** What the `{id}` of a top-level path names, by its collection (`/v1/program/<collection>/{id}`). */
+const objectLookups: Record<string, Lookup> = {
+  certificates: (ctx, params) => service.findCertificate(ctx, params.id!),
+  enrollments: (ctx, params) => service.findEnrollment(ctx, params.id!),
+  programs: (ctx, params) => findProgram(ctx, params.id!),
+};
+
+/** The lookups of one operation, from its path template: its parents, then its own object. */
+function lookupsOf(path: string): Lookup[] {
+  const names = [...path.matchAll(/\{([^}]+)\}/g)].map((found) => found[1]!);
+  const lookups = parentLookups.filter(([name]) => names.includes(name)).map(([, l]) => l);
+  // Under a parent, the handler finds the item itself (it belongs to that parent or is a 404).
+  if (!names.includes('id') || names.includes('programId') || names.includes('enrollmentId'))
+    return lookups;
+  const collection = /^\/v1\/program\/([^/]+)\//.exec(path)?.[1] ?? '';
+  const own = objectLookups[collection];
+  if (!own) throw new Error(`${path}: no lookup for the {id} of ${collection} (objectLookups)`);
+  return [...lookups, own];
+}
+
+/**
+ * Per operation, the objects its path names, looked up before the body is read: an id that
+ * does not exist answers 404 before any complaint about the body.
+ */
+const lookupsFirst: Record<string, Lookup[]> = Object.fromEntries(
+  operations('program-api').map((operation) => [operation.operationId, lookupsOf(operation.path)]),
+);
+
 const isProblemCode = (code: unknown): code is ProblemCode =>
   typeof code === 'string' && code in problemCatalogue;
 
@@ -413,17 +293,8 @@ export const programApi: ApiModule<Actor, World> = {
   roleOf: (actor) => actor.role,
   handlers,
   beforeBody(call) {
-    // An id that does not exist answers 404 before any complaint about the body.
     const ctx = context({ ...call, body: undefined });
-    const { id: objectId, programId: program, termsId, enrollmentId } = call.params;
-    const path = call.operation.path;
-    if (program !== undefined) findProgram(ctx, program);
-    if (termsId !== undefined) findSub(ctx, 'terms', call.params, termsId);
-    if (enrollmentId !== undefined) service.findEnrollment(ctx, enrollmentId);
-    if (objectId === undefined || program !== undefined || enrollmentId !== undefined) return;
-    if (path.startsWith('/v1/program/certificates/')) service.findCertificate(ctx, objectId);
-    else if (path.startsWith('/v1/program/enrollments/')) service.findEnrollment(ctx, objectId);
-    else if (path.startsWith('/v1/program/programs/')) findProgram(ctx, objectId);
+    for (const lookup of lookupsFirst[call.operation.operationId] ?? []) lookup(ctx, call.params);
   },
   refusalResponse(world, refusal) {
     const code = isProblemCode(refusal.code) ? refusal.code : 'InternalError';

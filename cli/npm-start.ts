@@ -7,7 +7,7 @@
  * SIGTERM or SIGINT stops it gracefully: requests in flight are answered (5 s at most), the log
  * is flushed, the lock released, exit 0.
  */
-import { run } from '../../cli/run.js';
-import { startCommand } from '../../cli/start.js';
+import { run } from './run.js';
+import { startCommand } from './start.js';
 
 run('npm start', () => startCommand(process.argv.slice(2)));

@@ -7,13 +7,14 @@ import type { ApiModule, Call, Handler } from '../../http/pipeline.js';
 import { decodeComponent as decode } from '../../http/media.js';
 import { json, type KitRequest, type KitResponse } from '../../http/types.js';
 import { isRecord, type OperationInfo } from '../../schema/index.js';
-import { setOwn } from '../own.js';
-import { Refusal } from '../problem.js';
-import type { World } from '../world.js';
-import { partnerRuleIds } from '../coverage.js';
-import { errorCodeOf, errorResponse, refuse } from './errors.js';
-import * as service from './service.js';
-import { requestKey, type PartnerActor, type RememberedRequest } from './state.js';
+import { setOwn } from '../../core/own.js';
+import { Refusal } from '../../core/problem.js';
+import type { World } from '../../core/world.js';
+import { partnerRuleIds } from '../../core/coverage.js';
+import { refuse } from '../../core/partner/errors.js';
+import * as service from '../../core/partner/service.js';
+import { errorCodeOf, errorResponse } from './errors.js';
+import { requestKey, type PartnerActor, type RememberedRequest } from '../../core/partner/state.js';
 
 type PartnerCall = Call<PartnerActor, World>;
 
