@@ -483,7 +483,7 @@ export async function openStore(
   interface Checkpoint {
     checkpoint: () => Promise<void>;
   }
-  let queue: (Write | Checkpoint)[] = [];
+  const queue: (Write | Checkpoint)[] = [];
   let writing: Promise<void> | undefined;
 
   const failedSnapshot = (error: unknown) => {
