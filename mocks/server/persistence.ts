@@ -102,6 +102,8 @@ export interface PersistenceOptions {
   files?: Files;
   /** Keep the longest verified part of a damaged state and move the rest aside (`--recover`). */
   recover?: boolean;
+  /** How long after a failed snapshot the next one may be tried (default 10 s). */
+  snapshotRetryMs?: number;
   /** Told about background problems (a snapshot that failed); default console.error. */
   warn?: (message: string) => void;
 }
@@ -487,7 +489,7 @@ export async function openStore(
   let writing: Promise<void> | undefined;
 
   const failedSnapshot = (error: unknown) => {
-    retryAt = Date.now() + 10_000;
+    retryAt = Date.now() + (options.snapshotRetryMs ?? 10_000);
     if (failing) return;
     failing = true;
     warn(
@@ -528,7 +530,12 @@ export async function openStore(
   }
 
   async function flush(): Promise<void> {
-    while (queue.length > 0) {
+    for (;;) {
+      // Checked and cleared in one step: a job queued while the last one finished is not left.
+      if (queue.length === 0) {
+        writing = undefined;
+        return;
+      }
       const head = queue[0]!;
       if ('checkpoint' in head) {
         queue.shift();
@@ -551,7 +558,7 @@ export async function openStore(
   }
   const enqueue = (job: Write | Checkpoint) => {
     queue.push(job);
-    writing ??= flush().finally(() => (writing = undefined));
+    writing ??= flush();
   };
 
   /** Starts a new segment and writes the snapshot of this instant in the background. */
@@ -594,36 +601,42 @@ export async function openStore(
   const seed = (request: KitRequest, path: string) =>
     new Promise<KitResponse>((resolve) =>
       enqueue({
-        checkpoint: async () => {
-          const before = frozen(kit.control.state());
-          const answer = kit.handleControl(request, path);
-          if (answer.status !== 200) return resolve(answer);
-          const covered = seq + 1;
-          try {
-            await writeSnapshot(stateFile, takeSnapshot(covered), files);
-          } catch (error) {
-            world.load(before);
-            world.journal.clear();
-            return resolve(problem(503, notSaved(error)));
-          }
-          seq = covered;
-          lastCovered = covered;
-          logBytes = 0;
-          try {
-            const fresh = await openSegment(covered + 1);
-            await segment.close().catch(() => undefined);
-            segment = fresh;
-            segmentSize = 0;
-            dirty = false;
-            await dropCovered(covered);
-          } catch (error) {
-            // The old segment goes on: its later records follow the snapshot just as well.
-            warn(`Cannot start a new log segment after the seed: ${(error as Error).message}`);
-          }
-          resolve(answer);
-        },
+        checkpoint: () =>
+          seedNow(request, path).then(resolve, (error: unknown) => {
+            console.error('DEBUG3', error);
+            resolve(problem(503, notSaved(error)));
+          }),
       }),
     );
+
+  async function seedNow(request: KitRequest, path: string): Promise<KitResponse> {
+    const before = frozen(kit.control.state());
+    const answer = kit.handleControl(request, path);
+    if (answer.status !== 200) return answer;
+    const covered = seq + 1;
+    try {
+      await writeSnapshot(stateFile, takeSnapshot(covered), files);
+    } catch (error) {
+      world.load(before);
+      world.journal.clear();
+      return problem(503, notSaved(error));
+    }
+    seq = covered;
+    lastCovered = covered;
+    logBytes = 0;
+    try {
+      const fresh = await openSegment(covered + 1);
+      await segment.close().catch(() => undefined);
+      segment = fresh;
+      segmentSize = 0;
+      dirty = false;
+      await dropCovered(covered);
+    } catch (error) {
+      // The old segment goes on: its later records follow the snapshot just as well.
+      warn(`Cannot start a new log segment after the seed: ${(error as Error).message}`);
+    }
+    return answer;
+  }
 
   const logged = (entry: Omit<Entry, 'seq'>) =>
     new Promise<void>((resolve, reject) =>
