@@ -133,7 +133,8 @@ describe('a change that cannot be saved', () => {
     // Every write to a log segment goes to /dev/full and fails with ENOSPC, as on a full disk.
     const store = await openStore(kit, file, start, {
       files: {
-        open: (path, flags) => (path.endsWith('.log') ? open('/dev/full', 'r+') : open(path, flags)),
+        open: (path, flags) =>
+          path.endsWith('.log') ? open('/dev/full', 'r+') : open(path, flags),
       },
     });
     const before = snapshot(kit);
