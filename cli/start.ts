@@ -19,6 +19,12 @@ export const startUsage = `Usage: eligibility-mock start [options]
   --port <n>            port to listen on (default: PORT, else 4010; 0 picks a free one)
   --host <address>      address to listen on (default: HOST, else 127.0.0.1)
   --state-file <file>   keep the world in this file across restarts (or KIT_STATE_FILE)
+  --recover             with --state-file: when the state cannot be verified (a checksum or a
+                        sequence number that does not match, a missing snapshot or segment),
+                        keep the longest verified part, move the rest into a folder beside it
+                        and say how many acknowledged writes that drops (default: refuse)
+  --force-unlock        with --state-file: take a lock file that cannot be read or that names
+                        a running process which is not a kit server
   --seed <fixture.json> start from this fixture instead of the default seed
                         (check it first with: eligibility-mock seed check <fixture.json>)
   --control-token <t>   the control API needs "Authorization: Bearer <t>" (or KIT_CONTROL_TOKEN);
@@ -35,6 +41,8 @@ export interface StartOptions {
   port: number;
   host: string;
   stateFile?: string;
+  recover?: boolean;
+  forceUnlock?: boolean;
   seed?: string;
   controlToken?: string;
   allowedHosts: string[];
@@ -53,6 +61,8 @@ export function startOptions(
       port: { type: 'string' },
       host: { type: 'string' },
       'state-file': { type: 'string' },
+      recover: { type: 'boolean', default: false },
+      'force-unlock': { type: 'boolean', default: false },
       seed: { type: 'string' },
       'control-token': { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
@@ -85,6 +95,8 @@ export function startOptions(
           : 4010,
     host: values.host ?? (env.HOST || '127.0.0.1'),
     ...(stateFile ? { stateFile } : {}),
+    ...(values.recover ? { recover: true } : {}),
+    ...(values['force-unlock'] ? { forceUnlock: true } : {}),
     ...(values.seed ? { seed: values.seed } : {}),
   };
 }
@@ -155,9 +167,11 @@ export async function start(
   let lock: { release(): void } | undefined;
   if (options.stateFile) {
     try {
-      lock = lockStateFile(options.stateFile);
+      lock = lockStateFile(options.stateFile, { force: options.forceUnlock ?? false, log });
       for (const name of cleanTemporaryFiles(options.stateFile)) log(`Removed leftover ${name}`);
-      store = await openStore(kit, options.stateFile, startedAt);
+      store = await openStore(kit, options.stateFile, startedAt, {
+        recover: options.recover ?? false,
+      });
     } catch (error) {
       lock?.release();
       throw new CliError(
@@ -215,6 +229,11 @@ export async function start(
   if (options.stateFile && store)
     log(
       `State file: ${options.stateFile} (${store.restored.snapshot ? 'restored' : 'created from the seed'}), ${store.restored.replayed} logged requests replayed, ${Math.round(store.restored.ms)} ms`,
+    );
+  const recovered = store?.restored.recovered;
+  if (recovered)
+    log(
+      `Recovered: kept the writes through seq ${recovered.keptThrough}; moved aside ${recovered.what} to ${recovered.folder}: ${recovered.dropped} acknowledged write${recovered.dropped === 1 ? '' : 's'} dropped.`,
     );
   log(`Virtual clock: ${kit.world.clock.now().toISOString()}`);
 

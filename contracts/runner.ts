@@ -87,6 +87,47 @@ export const coverageRows = (
   );
 
 /** The kit's rule coverage table (`GET /__control/coverage`); undefined where there is none. */
+/** A problem a call found that ends the check, reported under its own name. */
+class Finding extends Error {}
+
+/** Bodies above this are "oversized uploads" (the kit's API limit is 1 MB). */
+const OVERSIZED = 1024 * 1024;
+
+const sizeOf = (body: string | FormData | undefined) =>
+  typeof body === 'string'
+    ? Buffer.byteLength(body)
+    : body instanceof FormData
+      ? [...body.values()].reduce(
+          (n, value) => n + (typeof value === 'string' ? Buffer.byteLength(value) : value.size),
+          0,
+        )
+      : 0;
+
+/**
+ * A connection the server closed while an oversized body was still being sent: the client never
+ * sees the 413 it may have written. That is the server's doing (it must read the body, or enough
+ * of it, before answering and closing), so it is a finding of its own, not a check that could
+ * not finish.
+ */
+function resetAfterOversizedUpload(
+  method: string,
+  path: string,
+  body: string | FormData | undefined,
+  error: unknown,
+): Finding | undefined {
+  const bytes = sizeOf(body);
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reset =
+    error instanceof TypeError &&
+    /ECONNRESET|EPIPE|UND_ERR_SOCKET|other side closed|socket hang up/i.test(
+      `${cause?.code ?? ''} ${cause?.message ?? ''} ${error.message}`,
+    );
+  if (bytes <= OVERSIZED || !reset) return undefined;
+  return new Finding(
+    `${method} ${path}: connection reset after an oversized upload (${bytes} bytes): the server closed the connection while the body was still being sent, so no answer arrived (${cause?.code ?? cause?.message ?? 'reset'}). Read and discard the body (up to a bound) before answering 413 and closing.`,
+  );
+}
+
 export async function ruleCoverage(
   target: Target,
   timeoutMs = 15_000,
@@ -173,14 +214,18 @@ export async function runContracts(options: RunOptions): Promise<Report> {
               : JSON.stringify(callOptions.body);
           headers['content-type'] ??= 'application/json';
         }
-        const response = await answer(
-          await fetch(`${base.replace(/\/$/, '')}${path}`, {
+        let sent: Response;
+        try {
+          sent = await fetch(`${base.replace(/\/$/, '')}${path}`, {
             method,
             headers,
             body,
             signal: AbortSignal.timeout(timeoutMs),
-          }),
-        );
+          });
+        } catch (error) {
+          throw resetAfterOversizedUpload(method, path, body, error) ?? error;
+        }
+        const response = await answer(sent);
         const [pathOnly] = path.split('?');
         const operation = operationOf(api, method, pathOnly!);
         if (operation) {
@@ -240,6 +285,7 @@ export async function runContracts(options: RunOptions): Promise<Report> {
       problems.push(...(await check.run(ctx)));
     } catch (error) {
       if (error instanceof SkipCheck) skipped = error.message;
+      else if (error instanceof Finding) problems.push(error.message);
       else
         problems.push(
           `the check could not finish: ${error instanceof Error ? error.message : String(error)}`,

@@ -37,6 +37,43 @@ export interface AppOptions {
   publicUrl?: () => string | undefined;
 }
 
+/**
+ * Reads and discards what is left of a refused body, up to `bound` bytes in all, so that the
+ * client (still sending) receives the 413 instead of a reset connection; a client that sends
+ * more than that is cut off once answered.
+ */
+async function discardRest(req: Request, read: number, bound: number): Promise<void> {
+  if (req.complete) return;
+  let total = read;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('error', done);
+      req.off('close', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total > bound) {
+        req.pause();
+        done();
+      }
+    };
+    req.on('data', onData);
+    req.once('end', done);
+    req.once('error', done);
+    req.once('close', done);
+    req.resume();
+  });
+}
+
+/**
+ * How much of a refused body is read and thrown away before the 413: twice the limit, at most
+ * 16 MB past it. A body declared larger is answered at once (its sender will see a reset).
+ */
+export const discardBound = (limit: number) => limit + Math.min(limit, 16 * 1024 * 1024);
+
 /** Reads the body's bytes, stopping at the size limit so a huge upload cannot hold memory. */
 async function readBytes(
   req: Request,
@@ -44,24 +81,39 @@ async function readBytes(
 ): Promise<{ bytes: Buffer | undefined; tooLarge: boolean }> {
   const limit = isMultipart(req.headers['content-type']) ? MAX_UPLOAD_BYTES : atMost;
   const declared = Number(req.headers['content-length'] ?? NaN);
-  // The rest of a refused body is not waited for: the connection closes after the answer.
-  const refuse = () => req.res?.setHeader('connection', 'close');
-  if (declared > limit) {
-    refuse();
-    req.resume();
+  // The connection closes after the answer: what is left of a body past the bound is not read.
+  const refuse = async (read: number) => {
+    req.res?.setHeader('connection', 'close');
+    if (!(declared > discardBound(limit))) await discardRest(req, read, discardBound(limit));
     return { bytes: undefined, tooLarge: true };
-  }
+  };
+  if (declared > limit) return refuse(0);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) {
-      refuse();
-      req.resume();
-      return { bytes: undefined, tooLarge: true };
-    }
-    chunks.push(chunk);
-  }
+  // Events, not `for await`: leaving that loop early destroys the stream, and with it the socket
+  // the 413 must go out on.
+  const over = await new Promise<boolean>((resolve, reject) => {
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      stop();
+      resolve(true);
+    };
+    const onEnd = () => (stop(), resolve(false));
+    const onError = (error: Error) => (stop(), reject(error));
+    const onClose = () => (stop(), reject(new Error('the client went away mid-body')));
+    req.on('data', onData);
+    req.once('end', onEnd);
+    req.once('error', onError);
+    req.once('close', onClose);
+  });
+  if (over) return refuse(size);
   return { bytes: chunks.length === 0 ? undefined : Buffer.concat(chunks), tooLarge: false };
 }
 

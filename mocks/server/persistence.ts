@@ -1,16 +1,21 @@
 /**
  * Keeping a shared team mock's world across restarts, at the cost of what each write changes:
  *
- *  - the **log**: every request that may change the world (an API write, a control reset,
- *    clock, seed or vetting) is appended, with the virtual instant it runs at, as one JSON line
- *    to the current log segment and fsynced *before* it runs; requests arriving together share
- *    one fsync. Only once it is durable is it applied in memory and answered. A request that
- *    cannot be logged is answered 503 in the API's own shape and never runs: nothing changed.
- *  - the **snapshot** (the state file itself): the whole world, written in the background in
- *    slices once the log holds enough (a new segment is started at that instant), then the
- *    segments it covers are deleted.
- *  - **start**: the snapshot, then every logged request after it, replayed in order at its own
- *    virtual instant. Replay is deterministic (same state, same request, same instant, same id
+ *  - the **log** (log.ts): every request that may change the world (an API write, a control
+ *    reset, clock or vetting) is appended, with its sequence number, the virtual instant it runs
+ *    at and a CRC-32 (seal.ts), as one JSON line to the current log segment and fsynced *before*
+ *    it runs; requests arriving together share one fsync. Only once it is durable is it applied
+ *    in memory and answered. A request that cannot be logged (a failed or short write) is cut
+ *    off the segment again, answered 503 in the API's own shape and never runs.
+ *  - the **snapshot** (the state file itself): the whole world, sealed with its size and CRC and
+ *    the sequence number it covers, written in the background in slices once the log holds
+ *    enough (a new segment is started at that instant), read back and verified, renamed over the
+ *    state file; only then are the segments it covers deleted. A seed is not logged: it is
+ *    followed by a snapshot before it is answered, so no restart replays a fixture.
+ *  - **start**: the snapshot, then every logged request after it, verified (checksums, no gap)
+ *    and replayed in order at its own virtual instant; what cannot be vouched for refuses to
+ *    start unless `recover` is set (then the longest verified prefix is kept, the rest moved
+ *    aside). Replay is deterministic (same state, same request, same instant, same id
  *    sequence give the same answer), so idempotency records (Partner Center `MS-RequestId`) come
  *    back with the requests that made them; the snapshot keeps those it holds (they are part of the Partner Center state).
  *
@@ -19,15 +24,14 @@
  */
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   openSync,
-  readdirSync,
   readFileSync,
-  renameSync,
   truncateSync,
-  writeSync,
+  unlinkSync,
 } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fixtureProblems } from '../../src/core/fixture.js';
 import { defaultSeed } from '../../src/core/seed.js';
@@ -37,11 +41,26 @@ import type { Seed } from '../../src/core/world.js';
 import type { KitPart, KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';
 import type { ApiName } from '../../src/schema/index.js';
-import { decode, encodeSlices, writeSlices } from './snapshot.js';
+import { nodeFiles, writeAll, type Files, type WritableFile } from './files.js';
+import {
+  asideFolder,
+  moveAsideAll,
+  moveAsideFrom,
+  readLog,
+  recordsIn,
+  segmentPath,
+  segments,
+  type LogDamage,
+} from './log.js';
+import { openDocument, sealLine } from './seal.js';
+import { decode, writeSlices } from './snapshot.js';
 
-/** state@1: plain JSON (read only); state@2: with back-references and the log position. */
-export const STATE_FORMAT = 'eligibility-mock-kit/state@2';
-const READABLE_FORMATS = new Set(['eligibility-mock-kit/state@1', STATE_FORMAT]);
+/**
+ * state@3: sealed with its size and CRC-32 (seal.ts). Read too, unsealed: state@1 (plain JSON)
+ * and state@2 (back-references, log position), with their log records that carry no checksum.
+ */
+export const STATE_FORMAT = 'eligibility-mock-kit/state@3';
+const LEGACY_FORMATS = new Set(['eligibility-mock-kit/state@1', 'eligibility-mock-kit/state@2']);
 
 export class StateFileError extends Error {}
 
@@ -50,7 +69,7 @@ interface Snapshot {
   /** Real time the snapshot was taken at. */
   savedAt: string;
   state: Seed;
-  /** The last logged request the snapshot includes (0: none). */
+  /** The last sequence number it includes (0: none; a seed takes one and logs no record). */
   throughSeq?: number;
 }
 
@@ -75,14 +94,29 @@ interface Entry {
 }
 
 export interface PersistenceOptions {
-  /** Log entries after which a snapshot is taken (default 20,000). */
+  /** Log entries after which a snapshot is taken (default 20,000); also at start past it. */
   snapshotEvery?: number;
-  /** Log bytes after which a snapshot is taken (default 64 MB). */
+  /** Log bytes after which a snapshot is taken (default 64 MB); also at start past it. */
   snapshotBytes?: number;
-  /** Opens a log segment for appending (a test passes one that fails). */
-  openSegment?: (path: string) => Promise<FileHandle>;
+  /** Where the store's files are written (a test passes one whose writes come back short). */
+  files?: Files;
+  /** Keep the longest verified part of a damaged state and move the rest aside (`--recover`). */
+  recover?: boolean;
+  /** How long after a failed snapshot the next one may be tried (default 10 s). */
+  snapshotRetryMs?: number;
   /** Told about background problems (a snapshot that failed); default console.error. */
   warn?: (message: string) => void;
+}
+
+/** What `--recover` moved aside, and what that cost. */
+export interface Recovery {
+  folder: string;
+  /** Acknowledged writes no longer in the world (logged records moved aside). */
+  dropped: number;
+  /** The last sequence number kept. */
+  keptThrough: number;
+  /** In words, for the start-up message. */
+  what: string;
 }
 
 /** The kit's answers, some of them once the change is durable. */
@@ -92,31 +126,18 @@ export interface Door {
 }
 
 export interface Store extends Door {
-  /** Where the world came from, and how long restoring it took. */
-  readonly restored: { snapshot: boolean; replayed: number; ms: number };
+  /** Where the world came from, how long restoring it took, what a recovery moved aside. */
+  readonly restored: {
+    snapshot: boolean;
+    replayed: number;
+    ms: number;
+    recovered?: Recovery;
+  };
   /** Waits for the writes in flight and a snapshot being written, then closes the log. */
   close(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- files
-
-const segmentPrefix = (stateFile: string) => `${basename(stateFile)}.`;
-const segmentName = (stateFile: string, firstSeq: number) =>
-  `${segmentPrefix(stateFile)}${String(firstSeq).padStart(12, '0')}.log`;
-
-/** The log segments beside `stateFile`, oldest first. */
-function segments(stateFile: string): { path: string; firstSeq: number }[] {
-  const folder = dirname(stateFile);
-  const prefix = segmentPrefix(stateFile);
-  const found: { path: string; firstSeq: number }[] = [];
-  for (const name of readdirSync(folder)) {
-    const match = name.startsWith(prefix)
-      ? /^(\d{12})\.log$/.exec(name.slice(prefix.length))
-      : null;
-    if (match) found.push({ path: join(folder, name), firstSeq: Number(match[1]) });
-  }
-  return found.sort((a, b) => a.firstSeq - b.firstSeq);
-}
 
 function syncFolder(path: string): void {
   const folder = openSync(dirname(path), 'r');
@@ -127,28 +148,45 @@ function syncFolder(path: string): void {
   }
 }
 
-/** The snapshot in `path`, or undefined when there is none yet. */
-export function readSnapshot(path: string): Snapshot | undefined {
-  let text: string;
+const RECOVER =
+  'start with --recover to move it aside (into a folder beside it, nothing is deleted) and go on from what can be verified';
+
+/** The snapshot in `path` (checked against its seal), or undefined when there is none yet. */
+export function readSnapshot(path: string): (Snapshot & { sealed: boolean }) | undefined {
+  let buffer: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    buffer = readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new StateFileError(`Cannot read the state file ${path}: ${(error as Error).message}`);
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
+  const opened = openDocument(buffer);
+  let file: Partial<Snapshot>;
+  if (opened.ok) file = opened.value as Partial<Snapshot>;
+  else if (opened.problem === 'not JSON')
     throw new StateFileError(
-      `The state file ${path} is not valid JSON (${(error as Error).message}). It may be corrupt; the mock will not overwrite it. Move it away or pass another --state-file.`,
+      `The state file ${path} is not valid JSON (${buffer.length} bytes). It may be corrupt; the mock will not overwrite it. Put back a copy, move it away, pass another --state-file, or ${RECOVER} (every write it holds is dropped).`,
     );
-  }
-  const file = parsed as Partial<Snapshot> | null;
+  else if (opened.problem === 'no seal') {
+    file = JSON.parse(buffer.toString('utf8')) as Partial<Snapshot>;
+    if (file?.format === STATE_FORMAT)
+      throw new StateFileError(
+        `The state file ${path} has lost its checksum (the seal at its end): it cannot be vouched for. Put back a copy, or ${RECOVER} (every write it holds is dropped).`,
+      );
+    if (!LEGACY_FORMATS.has(String(file?.format)) && typeof file === 'object' && file !== null)
+      file = { ...file, format: undefined };
+  } else
+    throw new StateFileError(
+      `The state file ${path} is damaged: ${
+        opened.problem === 'size mismatch' && 'expected' in opened
+          ? `${opened.found} bytes before its seal, the seal says ${opened.expected}`
+          : 'its content does not match its checksum (changed after it was written)'
+      }. The mock will not overwrite it. Put back a copy, or ${RECOVER} (every write it holds is dropped).`,
+    );
   if (
     typeof file !== 'object' ||
     file === null ||
-    !READABLE_FORMATS.has(String(file.format)) ||
+    !(file.format === STATE_FORMAT || LEGACY_FORMATS.has(String(file.format))) ||
     typeof file.state !== 'object' ||
     file.state === null
   ) {
@@ -164,35 +202,19 @@ export function readSnapshot(path: string): Snapshot | undefined {
   return {
     ...(file as Snapshot),
     savedAt: typeof file.savedAt === 'string' ? file.savedAt : new Date().toISOString(),
+    sealed: opened.ok,
   };
 }
 
-/** The logged requests of one segment; a torn last line (a crash mid-append) is cut off. */
-function readSegment(path: string): { entries: Entry[]; goodBytes: number; torn: boolean } {
-  const text = readFileSync(path, 'utf8');
-  const entries: Entry[] = [];
-  let at = 0;
-  while (at < text.length) {
-    const end = text.indexOf('\n', at);
-    if (end === -1) break;
-    try {
-      entries.push(JSON.parse(text.slice(at, end)) as Entry);
-    } catch {
-      throw new StateFileError(
-        `The log ${path} is damaged at byte ${Buffer.byteLength(text.slice(0, at))}; the mock will not change it. Move it away (losing the writes it holds) or restore it.`,
-      );
-    }
-    at = end + 1;
-  }
-  const goodBytes = Buffer.byteLength(text.slice(0, at));
-  return { entries, goodBytes, torn: at < text.length };
-}
-
-/** Writes a snapshot atomically: temporary file (slices, fsync), rename, fsync of the folder. */
-async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
+/**
+ * Writes a snapshot atomically: a temporary file (slices, fsync, read back and verified), renamed
+ * over the state file, then the folder fsynced, so the new name is durable before the caller
+ * deletes what it covers.
+ */
+async function writeSnapshot(path: string, snapshot: Snapshot, files: Files): Promise<void> {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    await writeSlices(temporary, snapshot);
+    await writeSlices(temporary, snapshot, files);
     await rename(temporary, path);
     syncFolder(path);
   } catch (error) {
@@ -201,23 +223,10 @@ async function writeSnapshot(path: string, snapshot: Snapshot): Promise<void> {
   }
 }
 
-function writeSnapshotNow(path: string, snapshot: Snapshot): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  const fd = openSync(temporary, 'w', 0o644);
-  try {
-    for (const slice of encodeSlices(snapshot)) {
-      const buffer = Buffer.from(slice);
-      let written = 0;
-      while (written < buffer.length)
-        written += writeSync(fd, buffer, written, buffer.length - written);
-    }
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temporary, path);
-  syncFolder(path);
-}
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const damaged = (damage: LogDamage) =>
+  `The log ${damage.path} is damaged at byte ${damage.byte}, where seq ${damage.seq} should be: ${damage.reason}. The mock will not change it. Put back the files from a backup, or start with --recover to keep the writes before it (through seq ${damage.seq - 1}) and move the rest into a folder beside it (${plural(damage.dropped, 'acknowledged write')} dropped).`;
 
 // ---------------------------------------------------------------- replay
 
@@ -281,9 +290,40 @@ function replay(kit: Kit, entry: Entry): void {
 }
 
 /** Restores snapshot and log into `kit` (made ticking); returns what it found. */
-function restore(kit: Kit, stateFile: string) {
-  const snapshot = readSnapshot(stateFile);
+function restore(kit: Kit, stateFile: string, { recover = false, tidy = true } = {}) {
   const { world } = kit;
+  let recovered: Recovery | undefined;
+  let snapshot: ReturnType<typeof readSnapshot>;
+  try {
+    snapshot = readSnapshot(stateFile);
+  } catch (error) {
+    if (!recover || !(error instanceof StateFileError) || !existsSync(stateFile)) throw error;
+    const folder = asideFolder(stateFile);
+    const dropped = recordsIn(stateFile);
+    moveAsideAll(stateFile, folder, true);
+    recovered = {
+      folder,
+      dropped,
+      keptThrough: 0,
+      what: `the state file (it could not be verified: every write it held) and ${plural(dropped, 'logged write')}`,
+    };
+  }
+  const logged = segments(stateFile);
+  if (!snapshot && logged.length > 0) {
+    const dropped = recordsIn(stateFile);
+    if (!recover)
+      throw new StateFileError(
+        `The state file ${stateFile} is missing but its log is there (${plural(logged.length, 'segment')} from ${basename(logged[0]!.path)}, ${plural(dropped, 'logged write')} from seq ${logged[0]!.firstSeq}): a log cannot be replayed without the snapshot it follows from. Put the state file back from a backup, or start with --recover to move the log into a folder beside it and start from the seed (${plural(dropped, 'acknowledged write')} dropped).`,
+      );
+    const folder = asideFolder(stateFile);
+    moveAsideAll(stateFile, folder, false);
+    recovered = {
+      folder,
+      dropped,
+      keptThrough: 0,
+      what: `the log without its snapshot (${plural(dropped, 'logged write')})`,
+    };
+  }
   let lastAt: number | undefined;
   let lastReal: number | undefined;
   let throughSeq = 0;
@@ -304,20 +344,30 @@ function restore(kit: Kit, stateFile: string) {
     if (snapshot.state.now) lastAt = Date.parse(snapshot.state.now);
     lastReal = Date.parse(snapshot.savedAt);
   }
-  let replayed = 0;
-  let lastSeq = throughSeq;
-  for (const segment of segments(stateFile)) {
-    const { entries, goodBytes, torn } = readSegment(segment.path);
-    // A crash in the middle of an append: that write was never acknowledged.
-    if (torn) truncateSync(segment.path, goodBytes);
-    for (const entry of entries) {
-      if (entry.seq <= lastSeq) continue;
-      replay(kit, entry);
-      lastSeq = entry.seq;
-      lastAt = world.clock.now().getTime();
-      lastReal = entry.real;
-      replayed++;
-    }
+  const sealed = snapshot?.sealed ?? true;
+  let log = readLog(stateFile, throughSeq, sealed);
+  if ('damage' in log) {
+    if (!recover) throw new StateFileError(damaged(log.damage));
+    const folder = asideFolder(stateFile);
+    moveAsideFrom(stateFile, log.damage, folder);
+    recovered = {
+      folder,
+      dropped: log.damage.dropped,
+      keptThrough: log.damage.seq - 1,
+      what: `${plural(log.damage.dropped, 'logged write')} from seq ${log.damage.seq} on (${log.damage.reason} at byte ${log.damage.byte} of ${basename(log.damage.path)})`,
+    };
+    log = readLog(stateFile, throughSeq, sealed);
+    if ('damage' in log) throw new StateFileError(damaged(log.damage));
+  }
+  // A crash in the middle of an append: that write was never acknowledged.
+  if (log.torn && tidy) truncateSync(log.torn.path, log.torn.byte);
+  // What an interrupted clean-up after a snapshot left.
+  if (tidy) for (const path of log.covered) unlinkSync(path);
+  for (const record of log.records) {
+    const entry = record as unknown as Entry;
+    replay(kit, entry);
+    lastAt = world.clock.now().getTime();
+    lastReal = entry.real;
   }
   world.journal.clear();
   // The virtual clock went on while the server was down, as real time did.
@@ -326,14 +376,21 @@ function restore(kit: Kit, stateFile: string) {
     world.clock.set(new Date(lastAt + Math.max(0, down)));
   }
   world.settle();
-  return { snapshot: snapshot !== undefined, replayed, lastSeq, throughSeq };
+  return {
+    snapshot: snapshot !== undefined,
+    replayed: log.records.length,
+    logBytes: log.bytes,
+    lastSeq: Math.max(log.lastSeq, throughSeq),
+    throughSeq,
+    ...(recovered ? { recovered } : {}),
+  };
 }
 
 /** The state a state file and its log hold, as `control.state()` gives it (for tests, tools). */
 export function readState(stateFile: string, makeKit: () => Kit): Seed | undefined {
   if (readSnapshot(stateFile) === undefined && segments(stateFile).length === 0) return undefined;
   const kit = makeKit();
-  restore(kit, stateFile);
+  restore(kit, stateFile, { tidy: false });
   return kit.control.state();
 }
 
@@ -361,6 +418,8 @@ function frozen(state: Seed): Seed {
 
 // ---------------------------------------------------------------- the store
 
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 /**
  * Opens the state file for `kit` (restoring what it holds) and returns the door that logs every
  * change before making it. `start` is the instant the kit's world was made at (what a reset
@@ -374,118 +433,215 @@ export async function openStore(
 ): Promise<Store> {
   const snapshotEvery = options.snapshotEvery ?? 20_000;
   const snapshotBytes = options.snapshotBytes ?? 64 * 1024 * 1024;
-  const openSegment = options.openSegment ?? ((path: string) => open(path, 'a', 0o644));
+  const files = options.files ?? nodeFiles;
   const warn = options.warn ?? ((message: string) => console.error(message));
   const { world } = kit;
 
   const restoring = performance.now();
-  const found = restore(kit, stateFile);
-  const restoreMs = performance.now() - restoring;
-  /** The last sequence number handed out, and the last one durable in the log. */
+  const found = restore(kit, stateFile, { recover: options.recover ?? false });
+  /** The last sequence number durable (in the log, or in the snapshot for a seed). */
   let seq = found.lastSeq;
-  let durableSeq = seq;
-  /** Set after a failed append that could not be cut off: the size the segment must go back to. */
-  let dirtyFrom: number | undefined;
   const takeSnapshot = (throughSeq: number): Snapshot => ({
     format: STATE_FORMAT,
     savedAt: new Date().toISOString(),
     throughSeq,
     state: frozen(kit.control.state()),
   });
-  if (!found.snapshot) writeSnapshotNow(stateFile, takeSnapshot(seq));
+  /** Deletes the segments a durable snapshot through `covered` holds. */
+  const dropCovered = async (covered: number) => {
+    for (const older of segments(stateFile))
+      if (older.firstSeq <= covered) await unlink(older.path);
+  };
+  // No snapshot yet, or so long a log that the next start would be slow: one now.
+  let lastCovered = found.throughSeq;
+  if (!found.snapshot || found.logBytes >= snapshotBytes || found.replayed >= snapshotEvery) {
+    await writeSnapshot(stateFile, takeSnapshot(seq), files);
+    await dropCovered(seq);
+    lastCovered = seq;
+  }
+  const restoreMs = performance.now() - restoring;
 
-  let segment = await openSegment(join(dirname(stateFile), segmentName(stateFile, seq + 1)));
-  syncFolder(stateFile);
-  let segmentSize = (await segment.stat()).size;
-  let sinceSnapshot = seq - found.throughSeq;
-  let logBytes = segmentSize;
+  const openSegment = async (firstSeq: number) => {
+    // A new file, or the empty one a previous run opened (restore cut any torn tail).
+    const file = await files.open(segmentPath(stateFile, firstSeq), 'w+');
+    syncFolder(stateFile);
+    return file;
+  };
+  let segment: WritableFile = await openSegment(seq + 1);
+  let segmentSize = 0;
+  /** Set after a failed write whose cut-off failed too: the segment must be cut back first. */
+  let dirty = false;
+  /** Log bytes since the last snapshot. */
+  let logBytes = lastCovered === found.throughSeq ? found.logBytes : 0;
   let snapshotting: Promise<void> | undefined;
+  /** A snapshot failed: said once, retried no sooner than this. */
+  let failing = false;
+  let retryAt = 0;
 
-  interface Pending {
-    seq: number;
-    line: string;
+  interface Write {
+    entry: Omit<Entry, 'seq'>;
     done: (error?: Error) => void;
   }
-  let queue: Pending[] = [];
+  interface Checkpoint {
+    checkpoint: () => Promise<void>;
+  }
+  const queue: (Write | Checkpoint)[] = [];
   let writing: Promise<void> | undefined;
 
-  /** Appends the queued lines with one write and one fsync; on failure cuts them off again. */
-  async function flush(): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue;
-      queue = [];
-      const buffer = Buffer.from(batch.map((p) => p.line).join(''));
-      const before = segmentSize;
-      try {
-        if (dirtyFrom !== undefined) {
-          await segment.truncate(dirtyFrom);
-          dirtyFrom = undefined;
-        }
-        await segment.write(buffer, 0, buffer.length, null);
-        await segment.datasync();
-        segmentSize += buffer.length;
-        logBytes += buffer.length;
-        sinceSnapshot += batch.length;
-        durableSeq = batch[batch.length - 1]!.seq;
-        for (const pending of batch) pending.done();
-      } catch (error) {
-        // Nothing half written may stay: the next line would be glued to it.
-        dirtyFrom = before;
-        await segment
-          .truncate(before)
-          .then(() => (dirtyFrom = undefined))
-          .catch(() => undefined);
-        for (const pending of batch) pending.done(error as Error);
+  const failedSnapshot = (error: unknown) => {
+    retryAt = Date.now() + (options.snapshotRetryMs ?? 10_000);
+    if (failing) return;
+    failing = true;
+    warn(
+      `The snapshot of ${stateFile} failed (the log keeps every write; nothing was deleted; retried later): ${(error as Error).message ?? String(error)}`,
+    );
+  };
+  const snapshotDone = () => {
+    if (failing) warn(`The snapshot of ${stateFile} is written again.`);
+    failing = false;
+  };
+
+  /** Appends the queued records with one write and one fsync; on failure cuts them off again. */
+  async function append(batch: Write[]): Promise<void> {
+    // Numbered here, not when queued: a failed batch leaves no gap in the sequence.
+    const buffer = Buffer.concat(batch.map((w, i) => sealLine({ seq: seq + 1 + i, ...w.entry })));
+    try {
+      if (dirty) {
+        await segment.truncate(segmentSize);
+        dirty = false;
       }
+      await writeAll(segment, buffer, segmentSize);
+      await segment.datasync();
+    } catch (error) {
+      // Nothing half written may stay: the next record would follow a torn one.
+      dirty = true;
+      await segment
+        .truncate(segmentSize)
+        .then(() => segment.datasync())
+        .then(() => (dirty = false))
+        .catch(() => undefined);
+      for (const write of batch) write.done(error as Error);
+      return;
+    }
+    segmentSize += buffer.length;
+    logBytes += buffer.length;
+    seq += batch.length;
+    for (const write of batch) write.done();
+  }
+
+  async function flush(): Promise<void> {
+    for (;;) {
+      // Checked and cleared in one step: a job queued while the last one finished is not left.
+      if (queue.length === 0) {
+        writing = undefined;
+        return;
+      }
+      const head = queue[0]!;
+      if ('checkpoint' in head) {
+        queue.shift();
+        await snapshotting;
+        await head.checkpoint();
+        continue;
+      }
+      const end = queue.findIndex((job) => 'checkpoint' in job);
+      const batch = queue.splice(0, end === -1 ? queue.length : end) as Write[];
+      await append(batch);
       // The requests just made durable run before anything else (their continuations).
-      await new Promise((resolve) => setImmediate(resolve));
-      if (!snapshotting && (sinceSnapshot >= snapshotEvery || logBytes >= snapshotBytes))
+      await tick();
+      if (
+        !snapshotting &&
+        (seq - lastCovered >= snapshotEvery || logBytes >= snapshotBytes) &&
+        Date.now() >= retryAt
+      )
         await startSnapshot();
     }
   }
+  const enqueue = (job: Write | Checkpoint) => {
+    queue.push(job);
+    writing ??= flush();
+  };
 
   /** Starts a new segment and writes the snapshot of this instant in the background. */
   async function startSnapshot(): Promise<void> {
-    // Lines queued but not yet written go to the new segment; they have not run yet either.
-    const covered = durableSeq;
-    let fresh: FileHandle;
+    const covered = seq;
+    let fresh: WritableFile;
     try {
-      fresh = await openSegment(join(dirname(stateFile), segmentName(stateFile, covered + 1)));
+      fresh = await openSegment(covered + 1);
     } catch (error) {
-      warn(`Cannot start a new log segment: ${(error as Error).message}`);
+      failedSnapshot(error);
       return;
     }
     const old = segment;
     segment = fresh;
-    segmentSize = (await fresh.stat()).size;
-    sinceSnapshot = 0;
-    logBytes = 0;
-    await old.close();
+    segmentSize = 0;
+    dirty = false;
+    await old.close().catch(() => undefined);
+    const coveredBytes = logBytes;
     const snapshot = takeSnapshot(covered);
     snapshotting = (async () => {
       try {
-        await writeSnapshot(stateFile, snapshot);
-        for (const older of segments(stateFile))
-          if (older.firstSeq <= covered) await unlink(older.path);
+        await writeSnapshot(stateFile, snapshot, files);
+        lastCovered = covered;
+        logBytes -= coveredBytes;
+        await dropCovered(covered);
+        snapshotDone();
       } catch (error) {
-        warn(`The background snapshot failed (the log keeps every write): ${String(error)}`);
+        failedSnapshot(error);
       } finally {
         snapshotting = undefined;
       }
     })();
   }
 
-  function append(entry: Omit<Entry, 'seq'>): Promise<void> {
-    const full = { seq: ++seq, ...entry };
-    return new Promise<void>((resolve, reject) => {
-      queue.push({
-        seq: full.seq,
-        line: `${JSON.stringify(full)}\n`,
-        done: (error) => (error ? reject(error) : resolve()),
-      });
-      writing ??= flush().finally(() => (writing = undefined));
-    });
+  /**
+   * A seed, in the write queue's turn: checked and loaded, then a snapshot of the world it made,
+   * durable before the answer. It is not logged (a restart never replays a fixture); if the
+   * snapshot fails, the world goes back to what it was and the answer is 503.
+   */
+  const seed = (request: KitRequest, path: string) =>
+    new Promise<KitResponse>((resolve) =>
+      enqueue({
+        checkpoint: () =>
+          seedNow(request, path).then(resolve, (error: unknown) => {
+            console.error('DEBUG3', error);
+            resolve(problem(503, notSaved(error)));
+          }),
+      }),
+    );
+
+  async function seedNow(request: KitRequest, path: string): Promise<KitResponse> {
+    const before = frozen(kit.control.state());
+    const answer = kit.handleControl(request, path);
+    if (answer.status !== 200) return answer;
+    const covered = seq + 1;
+    try {
+      await writeSnapshot(stateFile, takeSnapshot(covered), files);
+    } catch (error) {
+      world.load(before);
+      world.journal.clear();
+      return problem(503, notSaved(error));
+    }
+    seq = covered;
+    lastCovered = covered;
+    logBytes = 0;
+    try {
+      const fresh = await openSegment(covered + 1);
+      await segment.close().catch(() => undefined);
+      segment = fresh;
+      segmentSize = 0;
+      dirty = false;
+      await dropCovered(covered);
+    } catch (error) {
+      // The old segment goes on: its later records follow the snapshot just as well.
+      warn(`Cannot start a new log segment after the seed: ${(error as Error).message}`);
+    }
+    return answer;
   }
+
+  const logged = (entry: Omit<Entry, 'seq'>) =>
+    new Promise<void>((resolve, reject) =>
+      enqueue({ entry, done: (error) => (error ? reject(error) : resolve()) }),
+    );
 
   const notSaved = (error: unknown) =>
     `The change could not be saved to the state file (${(error as Error).message ?? String(error)}); it was not made. Retry later.`;
@@ -509,7 +665,12 @@ export async function openStore(
 
   let closed = false;
   return {
-    restored: { snapshot: found.snapshot, replayed: found.replayed, ms: restoreMs },
+    restored: {
+      snapshot: found.snapshot,
+      replayed: found.replayed,
+      ms: restoreMs,
+      ...(found.recovered ? { recovered: found.recovered } : {}),
+    },
     async handle(api, request) {
       if (reads.has(request.method.toUpperCase())) return kit.handle(api, request);
       const begun = kit.begin(api, request);
@@ -517,7 +678,7 @@ export async function openStore(
       const entry = entryOf(api, request);
       try {
         if (closed) throw new Error('the server is stopping');
-        await append(entry);
+        await logged(entry);
       } catch (error) {
         return kit.refuse(api, request, new Refusal('ServiceUnavailable', notSaved(error)));
       }
@@ -525,18 +686,19 @@ export async function openStore(
     },
     async handleControl(request, path) {
       if (!isControlWrite(request, path)) return kit.handleControl(request, path);
+      if (closed) return problem(503, notSaved(new Error('the server is stopping')));
+      if (/^\/seed\/?$/.test(path)) return seed(request, path);
       const entry = {
         ...entryOf('control', request, path),
         ...(/^\/reset\/?$/.test(path) ? { start: start.toISOString() } : {}),
       };
       try {
-        if (closed) throw new Error('the server is stopping');
-        await append(entry);
+        await logged(entry);
       } catch (error) {
         return problem(503, notSaved(error));
       }
       if (!path.startsWith('/partner-center/')) {
-        // Reset, clock and seed set the clock themselves, from the instant logged.
+        // Reset and clock set the clock themselves, from the instant logged.
         world.clock.set(new Date(entry.at));
         return kit.handleControl(request, path);
       }

@@ -9,7 +9,9 @@
  * the object it repeats (objects numbered in document order, depth first, references not
  * counted). A real member whose name starts with "\u0000" is written with one more "\u0000".
  */
-import { open } from 'node:fs/promises';
+import { crc32 } from 'node:zlib';
+import { nodeFiles, readBack, writeAll, type Files } from './files.js';
+import { crcWithClose, sealOf } from './seal.js';
 
 const REF = '\u0000';
 
@@ -121,20 +123,48 @@ export function decode(value: unknown): unknown {
   return resolve(value);
 }
 
-/** Writes `value` to `path` (a new file), yielding to other work between slices; fsyncs it. */
-export async function writeSlices(path: string, value: unknown): Promise<number> {
-  const file = await open(path, 'w', 0o644);
-  let bytes = 0;
+/**
+ * Writes `value` to `path` (a new file) as a sealed document (seal.ts), yielding to other work
+ * between slices; then fsyncs it and reads it back: its size and CRC must be what was written.
+ * Any short or failed write throws, and so does a file that does not read back the same.
+ */
+export async function writeSlices(
+  path: string,
+  value: unknown,
+  files: Files = nodeFiles,
+): Promise<{ bytes: number; crc: number }> {
+  const file = await files.open(path, 'w+');
   try {
-    for (const slice of encodeSlices(value)) {
-      const buffer = Buffer.from(slice);
+    let bytes = 0;
+    let crc = 0;
+    // One slice is held back, so that the document's closing brace (its last character, and
+    // ASCII) can be cut off the last one: the seal goes before it.
+    let held: string | undefined;
+    const put = async (text: string) => {
+      const buffer = Buffer.from(text);
+      await writeAll(file, buffer, bytes);
+      crc = crc32(buffer, crc);
       bytes += buffer.length;
-      await file.write(buffer);
+    };
+    for (const slice of encodeSlices(value)) {
+      if (held !== undefined) await put(held);
+      held = slice;
       await new Promise((resolve) => setImmediate(resolve));
     }
+    if (held === undefined || !held.endsWith('}'))
+      throw new Error('the snapshot is not a JSON object');
+    await put(held.slice(0, -1));
+    const contentBytes = bytes;
+    const contentCrc = crcWithClose(new Uint8Array(0), crc);
+    await put(sealOf(contentCrc, contentBytes));
     await file.sync();
+    const back = await readBack(file, bytes + 1);
+    if (back.bytes !== bytes || back.crc !== crc)
+      throw new Error(
+        `the snapshot written to ${path} does not read back as written (${back.bytes} of ${bytes} bytes, CRC ${back.crc === crc ? 'equal' : 'different'})`,
+      );
+    return { bytes, crc };
   } finally {
     await file.close();
   }
-  return bytes;
 }

@@ -317,3 +317,26 @@ export const fixtureCollections = (section: Section): string[] => [
   ...kinds.filter((kind) => kind.section === section).map((kind) => kind.key),
   ...scalars.filter((x) => x.section === section).map((x) => x.key),
 ];
+
+/**
+ * Each stored collection with the JSON Schema its objects are checked against (the spec's and
+ * the kit's own, as `allOf`), for tools that generate fixtures (the property tests).
+ */
+export function storedKinds(): readonly {
+  section: Section;
+  key: string;
+  schema: unknown;
+  /** Members the kit needs although the spec may not (references that must resolve). */
+  references: string[];
+}[] {
+  return kinds.map((kind) => {
+    const parts = [kind.spec && refOf(...kind.spec), kind.own].filter(Boolean);
+    const name = `${kind.section}.${kind.key}`;
+    return {
+      section: kind.section,
+      key: kind.key,
+      schema: { allOf: parts },
+      references: references.filter((r) => r[0] === name && r[3]).map((r) => r[1].split('.')[0]!),
+    };
+  });
+}

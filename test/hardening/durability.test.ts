@@ -130,8 +130,13 @@ describe('a change that cannot be saved', () => {
   it('is answered 503 in the API’s own shape and never made (disk full)', async () => {
     const file = join(await folder(), 'team.json');
     const kit = newKit();
-    // Every write to /dev/full fails with ENOSPC, as on a full disk.
-    const store = await openStore(kit, file, start, { openSegment: () => open('/dev/full', 'a') });
+    // Every write to a log segment goes to /dev/full and fails with ENOSPC, as on a full disk.
+    const store = await openStore(kit, file, start, {
+      files: {
+        open: (path, flags) =>
+          path.endsWith('.log') ? open('/dev/full', 'r+') : open(path, flags),
+      },
+    });
     const before = snapshot(kit);
     const objects = storedObjects(kit.world);
 

@@ -6,7 +6,7 @@
  */
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_SEED_BYTES } from '../../mocks/server/app.js';
+import { discardBound, MAX_SEED_BYTES } from '../../mocks/server/app.js';
 import { serve, type Serving } from '../../mocks/server/serve.js';
 import { createKit, storedObjects, type Kit } from '../../src/kit.js';
 import { createClient, errorShapeProblems, jsonWire, type Client } from './support.js';
@@ -49,11 +49,14 @@ describe('the seed endpoint', () => {
     kit.control.reset();
   });
 
-  it(`answers a fixture over ${MAX_SEED_BYTES} bytes 413 in the problem shape, reading none of it`, async () => {
+  it(`answers a fixture declared over ${discardBound(MAX_SEED_BYTES)} bytes 413 in the problem shape at once, reading none of it`, async () => {
     const answer = await client.send({
       method: 'POST',
       path: '/__control/seed',
-      headers: { 'content-type': 'application/json', 'content-length': String(MAX_SEED_BYTES + 1) },
+      headers: {
+        'content-type': 'application/json',
+        'content-length': String(discardBound(MAX_SEED_BYTES) + 1),
+      },
       body: undefined,
     });
     expect(answer.status).toBe(413);

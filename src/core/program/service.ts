@@ -65,7 +65,8 @@ export function canSeeCertificate(actor: Actor, certificate: StoredCertificate):
     case 'operations':
       return true;
     case 'vendor':
-      return certificate.vendor.id === actor.account?.id;
+      // `vendor` is optional in the spec: a fixture may leave it out.
+      return certificate.vendor?.id === actor.account?.id;
     case 'client':
       return certificate.client.id === actor.account?.id;
     default:
@@ -90,7 +91,7 @@ export function canSeeEnrollment(
     case 'operations':
       return true;
     case 'vendor':
-      return enrollment.status !== 'Draft' && enrollment.vendor.id === actor.account?.id;
+      return enrollment.status !== 'Draft' && enrollment.vendor?.id === actor.account?.id;
     case 'client':
       return state.certificates.get(enrollment.certificate.id)?.client.id === actor.account?.id;
     default:
@@ -310,8 +311,10 @@ export function recordChecks<T extends { parameters: ParameterBag; error?: Messa
  */
 export function withTerms(state: ProgramState, certificate: StoredCertificate): StoredCertificate {
   const published = publishedTerms({ state }, certificate.program.id);
-  if (published.length === 0 && certificate.terms.length === 0) return certificate;
-  const accepted = new Map(certificate.terms.map((t) => [t.id, t]));
+  // `terms` is optional in the spec: a fixture may leave it out.
+  const held = certificate.terms ?? [];
+  if (published.length === 0 && held.length === 0) return certificate;
+  const accepted = new Map(held.map((t) => [t.id, t]));
   return {
     ...certificate,
     terms: published.map((t) => {
@@ -529,11 +532,12 @@ export function render(
     expirationDate: certificate.expirationDate ?? '',
   };
   for (const p of [
-    ...(certificate.parameters.ordering ?? []),
-    ...(certificate.parameters.fulfillment ?? []),
+    ...(certificate.parameters?.ordering ?? []),
+    ...(certificate.parameters?.fulfillment ?? []),
   ])
     values[`parameters.${p.externalId ?? p.id}`] = typeof p.value === 'string' ? p.value : '';
-  return template.content.replace(
+  // `content` is optional in the spec: a template without it renders as empty.
+  return (template.content ?? '').replace(
     /\{\{\s*([\w.]+)\s*\}\}/g,
     (_w, key: string) => values[key] ?? '',
   );
