@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { enrollment } from './support.js';
 import type { Files, WritableFile } from '../../mocks/server/files.js';
 import {
   openStore,
@@ -56,19 +57,6 @@ function faultyFiles(plan: Plan): Files & { calls: string[] } {
     },
   };
 }
-
-const enrollment = (store: Store) =>
-  store.handle('program-api', {
-    method: 'POST',
-    path: '/v1/program/enrollments',
-    rawQuery: '',
-    headers: { authorization: 'Bearer client-token', 'content-type': 'application/json' },
-    body: JSON.stringify({
-      program: { id: 'PRG-9643-3741' },
-      licensee: { id: 'LCE-5758-4071-6507' },
-      parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-1' }] },
-    }),
-  });
 
 /** Writes `count` enrollments; the ids of those answered 201. */
 async function write(store: Store, count: number): Promise<string[]> {

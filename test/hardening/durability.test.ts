@@ -8,26 +8,13 @@ import { mkdtemp, open, readdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, readSnapshot, type Store } from '../../mocks/server/persistence.js';
+import { openStore, readSnapshot } from '../../mocks/server/persistence.js';
 import { createKit, storedObjects } from '../../src/kit.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
-import { errorShapeProblems, snapshot, type Answer } from './support.js';
+import { enrollment, errorShapeProblems, snapshot, type Answer } from './support.js';
 
 const start = new Date('2026-11-21T09:00:00.000Z');
 const newKit = () => createKit({ now: start, ticking: true });
-
-const enrollment = (store: Store) =>
-  store.handle('program-api', {
-    method: 'POST',
-    path: '/v1/program/enrollments',
-    rawQuery: '',
-    headers: { authorization: 'Bearer client-token', 'content-type': 'application/json' },
-    body: JSON.stringify({
-      program: { id: 'PRG-9643-3741' },
-      licensee: { id: 'LCE-5758-4071-6507' },
-      parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-1' }] },
-    }),
-  });
 
 const qualification = (requestId: string): KitRequest => ({
   method: 'POST',

@@ -213,7 +213,9 @@ describe('optional in the spec is optional in the kit (issue 24)', () => {
         accepted++;
         expect(serverErrors(fixture)).toEqual([]);
       }),
-      { numRuns: 25 },
+      // A fixed seed: an unlucky draw could otherwise pick 25 fixtures the seed check refuses,
+      // and the test would fail for want of a case rather than for a 5xx.
+      { numRuns: 25, seed: 24 },
     );
     expect(accepted).toBeGreaterThan(0);
   });

@@ -9,6 +9,7 @@
 import http from 'node:http';
 import { partnerTokens } from '../../src/core/partner/seed.js';
 import { seedTokens } from '../../src/core/program/seed.js';
+import type { Store } from '../../mocks/server/persistence.js';
 import type { Kit } from '../../src/kit.js';
 import { validate, type ApiName } from '../../src/schema/index.js';
 
@@ -179,3 +180,17 @@ export function jsonWire(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   };
 }
+
+/** One client enrollment through a store: the write both durability suites count. */
+export const enrollment = (store: Store) =>
+  store.handle('program-api', {
+    method: 'POST',
+    path: '/v1/program/enrollments',
+    rawQuery: '',
+    headers: { authorization: 'Bearer client-token', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      program: { id: 'PRG-9643-3741' },
+      licensee: { id: 'LCE-5758-4071-6507' },
+      parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-1' }] },
+    }),
+  });
