@@ -16,7 +16,7 @@ export function parse<T extends Options>(
   try {
     return parseArgs({ args: [...argv], options, allowPositionals, strict: true });
   } catch (error) {
-    throw parseError(error, usage);
+    throw parseError(error, usage, Object.keys(options));
   }
 }
 

@@ -13,6 +13,7 @@ import type { Fixture, Target } from '../contracts/types.js';
 import type { ApiName } from '../src/schema/index.js';
 import { parse, readJsonFile } from './args.js';
 import { CliError } from './errors.js';
+import { didYouMean, wrapList } from './suggest.js';
 
 export const contractsUsage = (command: string) => `Usage: ${command} --target <base URL> [options]
   --api program|partner-center|all   which API (default all: --target is a kit-style root)
@@ -40,10 +41,15 @@ const matches = (name: string, prefix: string) => name === prefix || name.starts
 function checkSelection(apis: readonly ApiName[], option: string, prefixes: readonly string[]) {
   const names = allChecks.filter((check) => apis.includes(check.api)).map((check) => check.name);
   for (const prefix of prefixes) {
-    if (!names.some((name) => matches(name, prefix)))
+    if (!names.some((name) => matches(name, prefix))) {
+      // A prefix may be a whole group (`program.`) as well as a name.
+      const groups = [...new Set(names.map((name) => name.replace(/\..*$/, '.')))];
       throw new CliError(
-        `${option} ${prefix} matches no check. The checks are: ${names.join(', ')}`,
+        `${option} ${prefix} matches no check.${didYouMean(prefix, [...groups, ...names])}`,
+        2,
+        `The checks are:\n${wrapList(names)}`,
       );
+    }
   }
 }
 

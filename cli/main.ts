@@ -2,6 +2,7 @@
 import { contractsCommand } from './contracts.js';
 import { CliError } from './errors.js';
 import { seedCommand } from './seed.js';
+import { didYouMean } from './suggest.js';
 import { startCommand } from './start.js';
 import { typesCommand } from './types.js';
 
@@ -27,6 +28,11 @@ export async function main(argv: readonly string[]): Promise<number | undefined>
     return 0;
   }
   const command = commands[name];
-  if (!command) throw new CliError(`Unknown command "${name}".`, 2, usage);
+  if (!command)
+    throw new CliError(
+      `Unknown command "${name}".${didYouMean(name, [...Object.keys(commands), 'help'])}`,
+      2,
+      usage,
+    );
   return command(rest);
 }

@@ -5,6 +5,7 @@ import { SeedError, type Seed } from '../src/core/world.js';
 import { createKit } from '../src/kit.js';
 import { parse, readJsonFile } from './args.js';
 import { CliError } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 export const seedUsage = `Usage: eligibility-mock seed check <fixture.json>
   Checks a fixture against the spec's schemas and the kit's rules (tokens present, references
@@ -23,7 +24,13 @@ export function seedCommand(argv: readonly string[]): number {
     return 0;
   }
   const [action, path, ...rest] = positionals;
-  if (action !== 'check' || path === undefined || rest.length > 0)
+  if (action !== undefined && action !== 'check')
+    throw new CliError(
+      `Unknown command "seed ${action}".${didYouMean(action, ['check'], (known) => `seed ${known}`)}`,
+      2,
+      seedUsage,
+    );
+  if (path === undefined || rest.length > 0)
     throw new CliError(
       'Give one fixture: eligibility-mock seed check <fixture.json>',
       2,

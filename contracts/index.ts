@@ -9,6 +9,7 @@ export {
   ruleCoverageTable,
 } from './reporters/index.js';
 export { runContracts, type RunOptions } from './runner.js';
+export { SkipCheck } from './skip.js';
 export { kitFixture, kitTokens, resolveTarget, type TargetOptions } from './target.js';
 export type {
   Check,

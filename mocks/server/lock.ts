@@ -28,7 +28,10 @@ import {
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
-export class LockError extends Error {}
+/** The state file is locked by another process (or cannot be locked): the message says who. */
+export class LockError extends Error {
+  override name = 'LockError';
+}
 
 const KIND = 'eligibility-mock-kit';
 

@@ -62,7 +62,10 @@ import { decode, writeSlices } from './snapshot.js';
 export const STATE_FORMAT = 'eligibility-mock-kit/state@3';
 const LEGACY_FORMATS = new Set(['eligibility-mock-kit/state@1', 'eligibility-mock-kit/state@2']);
 
-export class StateFileError extends Error {}
+/** A state file that cannot be read, is damaged or of an unknown format: the message says which. */
+export class StateFileError extends Error {
+  override name = 'StateFileError';
+}
 
 interface Snapshot {
   format: string;

@@ -77,7 +77,10 @@ export function isDuration(value: string): boolean {
   );
 }
 
-export class ClockError extends Error {}
+/** A malformed or out-of-range clock duration (`world.clock.advance`). */
+export class ClockError extends Error {
+  override name = 'ClockError';
+}
 
 /** `YYYY-MM-DD` of an instant, in UTC. */
 /** The UTC day of an instant (`YYYY-MM-DD`); the last day is remembered (asked on every request). */

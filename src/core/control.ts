@@ -47,7 +47,9 @@ export interface Control {
   clearFaults(): void;
 }
 
+/** A control call refused (bad input, unknown customer, wrong state), with its HTTP status. */
 export class ControlError extends Error {
+  override name = 'ControlError';
   constructor(
     message: string,
     /** The HTTP status `/__control` answers with. */

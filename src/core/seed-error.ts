@@ -1,2 +1,4 @@
 /** A fixture that cannot be loaded: the message says what is wrong with it. */
-export class SeedError extends Error {}
+export class SeedError extends Error {
+  override name = 'SeedError';
+}
