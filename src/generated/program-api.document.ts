@@ -8033,6 +8033,10 @@ const document: OpenApiDocument = {
             "items": {
               "$ref": "#/components/schemas/ProductRef"
             }
+          },
+          "vendor": {
+            "$ref": "#/components/schemas/AccountRef",
+            "description": "The vendor account that runs the program (the mobile app selects `program.vendor`)."
           }
         }
       },
@@ -8173,6 +8177,13 @@ const document: OpenApiDocument = {
           },
           "revision": {
             "$ref": "#/components/schemas/Revision"
+          },
+          "account": {
+            "$ref": "#/components/schemas/AccountRef",
+            "description": "The client account the buyer belongs to (the mobile app selects `buyer.account.id`)."
+          },
+          "address": {
+            "$ref": "#/components/schemas/Address"
           }
         }
       },
@@ -8219,6 +8230,13 @@ const document: OpenApiDocument = {
           },
           "revision": {
             "$ref": "#/components/schemas/Revision"
+          },
+          "account": {
+            "$ref": "#/components/schemas/AccountRef",
+            "description": "The client account the licensee belongs to (the mobile app selects `licensee.account.id`)."
+          },
+          "address": {
+            "$ref": "#/components/schemas/Address"
           }
         }
       },
@@ -8249,6 +8267,56 @@ const document: OpenApiDocument = {
           },
           "revision": {
             "$ref": "#/components/schemas/Revision"
+          },
+          "currentAccount": {
+            "$ref": "#/components/schemas/AccountRef",
+            "description": "The account the user acts for (the mobile app selects `assignee.currentAccount.id`)."
+          }
+        }
+      },
+      "Address": {
+        "type": [
+          "object",
+          "null"
+        ],
+        "description": "A postal address, as the Accounts API gives it on buyers and licensees.",
+        "properties": {
+          "addressLine1": {
+            "type": "string",
+            "examples": [
+              "PO Box 31"
+            ]
+          },
+          "addressLine2": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "postCode": {
+            "type": "string",
+            "examples": [
+              "DE24 8BJ"
+            ]
+          },
+          "city": {
+            "type": "string",
+            "examples": [
+              "Derby"
+            ]
+          },
+          "state": {
+            "type": [
+              "string",
+              "null"
+            ]
+          },
+          "country": {
+            "type": "string",
+            "description": "ISO 3166 country code.",
+            "examples": [
+              "GB"
+            ]
           }
         }
       },

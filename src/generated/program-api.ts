@@ -1177,6 +1177,8 @@ export type components = {
             status?: components["schemas"]["ProgramStatus"];
             applicableTo?: components["schemas"]["ApplicableTo"];
             products?: components["schemas"]["ProductRef"][];
+            /** @description The vendor account that runs the program (the mobile app selects `program.vendor`). */
+            vendor?: components["schemas"]["AccountRef"];
         };
         /** @description A catalog product a program is about. */
         ProductRef: {
@@ -1219,6 +1221,9 @@ export type components = {
             name?: string | null;
             icon?: string | null;
             revision?: components["schemas"]["Revision"];
+            /** @description The client account the buyer belongs to (the mobile app selects `buyer.account.id`). */
+            account?: components["schemas"]["AccountRef"];
+            address?: components["schemas"]["Address"];
         };
         /** @description Short reference to a licensee of the client. */
         LicenseeRef: {
@@ -1232,6 +1237,9 @@ export type components = {
             /** @example WW-CON-12345678 */
             externalId?: string | null;
             revision?: components["schemas"]["Revision"];
+            /** @description The client account the licensee belongs to (the mobile app selects `licensee.account.id`). */
+            account?: components["schemas"]["AccountRef"];
+            address?: components["schemas"]["Address"];
         };
         /** @description A user (or the platform acting by itself) behind an event or assigned to an enrollment. */
         UserRef: {
@@ -1241,7 +1249,25 @@ export type components = {
             name?: string;
             icon?: string | null;
             revision?: components["schemas"]["Revision"];
+            /** @description The account the user acts for (the mobile app selects `assignee.currentAccount.id`). */
+            currentAccount?: components["schemas"]["AccountRef"];
         };
+        /** @description A postal address, as the Accounts API gives it on buyers and licensees. */
+        Address: {
+            /** @example PO Box 31 */
+            addressLine1?: string;
+            addressLine2?: string | null;
+            /** @example DE24 8BJ */
+            postCode?: string;
+            /** @example Derby */
+            city?: string;
+            state?: string | null;
+            /**
+             * @description ISO 3166 country code.
+             * @example GB
+             */
+            country?: string;
+        } | null;
         /** @description Short reference to a template of a program. */
         TemplateRef: {
             /** @example PTM-9643-3741-0003 */

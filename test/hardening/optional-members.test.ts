@@ -213,9 +213,12 @@ describe('optional in the spec is optional in the kit (issue 24)', () => {
         accepted++;
         expect(serverErrors(fixture)).toEqual([]);
       }),
-      // A fixed seed: an unlucky draw could otherwise pick 25 fixtures the seed check refuses,
-      // and the test would fail for want of a case rather than for a 5xx.
-      { numRuns: 25, seed: 24 },
+      // A fixed seed: an unlucky draw could otherwise pick only fixtures the seed check refuses,
+      // and the test would fail for want of a case rather than for a 5xx. About 1 draw in 16
+      // is accepted (most are refused by Partner Center's vetting rules), and every optional
+      // member added to the spec shifts the draws: 100 runs leave a margin (6 accepted with
+      // the members of issue 21; 25 runs gave none).
+      { numRuns: 100, seed: 24 },
     );
     expect(accepted).toBeGreaterThan(0);
   });

@@ -12,6 +12,10 @@ import type {
   AccountRef,
   Actor,
   Audit,
+  Buyer,
+  BuyerRef,
+  Licensee,
+  LicenseeRef,
   ProblemCode,
   ProgramRef,
   StoredProgram,
@@ -113,8 +117,33 @@ export function programRef(program: StoredProgram): ProgramRef {
     ...(program.icon ? { icon: program.icon } : {}),
     status: program.status,
     applicableTo: program.applicableTo,
+    ...(program.vendor ? { vendor: program.vendor } : {}),
   };
 }
+
+/**
+ * A buyer as certificates and enrollments carry it: with its client `account` and, when the
+ * fixture gives one, its `address` (what the mobile app selects: `buyer.address`).
+ */
+export const buyerRef = (buyer: Buyer, account: AccountRef): BuyerRef => ({
+  id: buyer.id,
+  href: paths.buyer(buyer.id),
+  name: buyer.name,
+  revision: 1,
+  account,
+  ...(buyer.address !== undefined ? { address: buyer.address } : {}),
+});
+
+/** A licensee as certificates and enrollments carry it (`licensee.account.id`, `licensee.address`). */
+export const licenseeRef = (licensee: Licensee, account: AccountRef): LicenseeRef => ({
+  id: licensee.id,
+  href: paths.licensee(licensee.id),
+  name: licensee.name,
+  ...(licensee.externalId ? { externalId: licensee.externalId } : {}),
+  revision: 1,
+  account,
+  ...(licensee.address !== undefined ? { address: licensee.address } : {}),
+});
 
 export const templateRef = (template: StoredTemplate): TemplateRef => ({
   id: template.id,

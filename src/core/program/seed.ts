@@ -2,7 +2,7 @@
 import { utcDate } from '../clock.js';
 import type { IdGenerator } from '../ids.js';
 import { SeedError } from '../seed-error.js';
-import { accountRef, paths } from './common.js';
+import { accountRef, buyerRef, licenseeRef, paths } from './common.js';
 import type {
   Account,
   Actor,
@@ -115,9 +115,11 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
       if (!account || account.type !== type)
         throw new SeedError(`token ${token.token}: a ${token.role} token needs a ${type} account`);
     }
+    // The actor signs audit events as a short reference; `currentAccount` is the assignee's.
+    const { currentAccount: _currentAccount, ...signer } = user;
     state.tokens.set(token.token, {
       role: token.role,
-      user,
+      user: signer,
       ...(account ? { account: accountRef(account) } : {}),
     });
   }
@@ -250,9 +252,35 @@ const accounts: Account[] = [
   },
   { id: 'ACC-5530-9172', name: 'Wayne Enterprises', type: 'Client', status: 'Active' },
 ];
+// Addresses in the Accounts API's shape (addressLine1, addressLine2, postCode, city, state, country).
+const wayneAddress = {
+  addressLine1: '1007 Mountain Drive',
+  addressLine2: null,
+  postCode: '10001',
+  city: 'Gotham',
+  state: 'NJ',
+  country: 'US',
+};
 const buyers: Buyer[] = [
-  { id: 'BUY-1591-2112', name: 'Oscorp EU', client: 'ACC-1086-6867' },
-  { id: 'BUY-3310-7781', name: 'Wayne Enterprises Buyer', client: 'ACC-5530-9172' },
+  {
+    id: 'BUY-1591-2112',
+    name: 'Oscorp EU',
+    client: 'ACC-1086-6867',
+    address: {
+      addressLine1: '12 Harbour Street',
+      addressLine2: 'Floor 3',
+      postCode: 'D02 X285',
+      city: 'Dublin',
+      state: null,
+      country: 'IE',
+    },
+  },
+  {
+    id: 'BUY-3310-7781',
+    name: 'Wayne Enterprises Buyer',
+    client: 'ACC-5530-9172',
+    address: wayneAddress,
+  },
 ];
 const licensees: Licensee[] = [
   {
@@ -260,10 +288,29 @@ const licensees: Licensee[] = [
     name: 'Oscorp Canada Limited',
     externalId: 'WW-CON-12345678',
     client: 'ACC-1086-6867',
+    address: {
+      addressLine1: '250 Front Street West',
+      addressLine2: 'Suite 400',
+      postCode: 'M5V 3G5',
+      city: 'Toronto',
+      state: 'ON',
+      country: 'CA',
+    },
   },
-  { id: 'LCE-8821-3390-1174', name: 'Wayne Enterprises Licensee', client: 'ACC-5530-9172' },
+  {
+    id: 'LCE-8821-3390-1174',
+    name: 'Wayne Enterprises Licensee',
+    client: 'ACC-5530-9172',
+    address: wayneAddress,
+  },
 ];
 const [microsoft, adobe, oscorp, wayne] = accounts as [Account, Account, Account, Account];
+
+/** The users as the fixture knows them: the vendor's and the client's with their `currentAccount`. */
+const knownUsers = {
+  vendor: { ...users.vendor, currentAccount: accountRef(microsoft) },
+  client: { ...users.client, currentAccount: accountRef(oscorp) },
+} satisfies Record<string, UserRef>;
 
 interface ProgramSpec {
   id: string;
@@ -621,18 +668,16 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
     const scope =
       p.applicableTo === 'Buyer'
         ? {
-            buyer: (({ id, name }) => ({ id, href: paths.buyer(id), name, revision: 1 }))(
+            buyer: buyerRef(
               buyers.find((b) => b.client === spec.client.id)!,
+              accountRef(spec.client),
             ),
           }
         : {
-            licensee: (({ id, name, externalId }) => ({
-              id,
-              href: paths.licensee(id),
-              name,
-              ...(externalId ? { externalId } : {}),
-              revision: 1,
-            }))(licensees.find((l) => l.client === spec.client.id)!),
+            licensee: licenseeRef(
+              licensees.find((l) => l.client === spec.client.id)!,
+              accountRef(spec.client),
+            ),
           };
     const params = parametersFor(p, 'MPN-6527247');
     const templateOf = (id: string) => {
@@ -670,6 +715,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
       icon: p.icon ?? null,
       status: p.status,
       applicableTo: p.applicableTo,
+      vendor: p.vendor,
     };
     certificates.push({
       id: spec.certificate,
@@ -727,7 +773,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
       ...scope,
       eligibility: { ...p.eligibility },
       parameters: params,
-      ...(spec.enrollmentStatus === 'Processing' ? { assignee: users.vendor } : {}),
+      ...(spec.enrollmentStatus === 'Processing' ? { assignee: knownUsers.vendor } : {}),
       ...(spec.enrollmentStatus === 'Querying'
         ? { template: templateOf(`PTM-${digits}-0002`) }
         : {}),
@@ -835,7 +881,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
 
   return {
     accounts,
-    users: [...Object.values(users), systemActor.user],
+    users: [users.ops, knownUsers.vendor, knownUsers.client, systemActor.user],
     buyers,
     licensees,
     tokens: [

@@ -9,8 +9,10 @@ import { programRuleIds, transitionIds, type Coverage } from '../coverage.js';
 import {
   accountRef,
   addDays,
+  buyerRef,
   findProgram,
   given,
+  licenseeRef,
   notFound,
   ONE_YEAR_DAYS,
   paths,
@@ -157,22 +159,12 @@ export function scopeOf(
   if (wanted === 'buyer') {
     const buyer = ctx.state.buyers.get(ref.id);
     if (!buyer || buyer.client !== client.id) throw reference('buyer.id', ref.id, 'Buyer');
-    return {
-      buyer: { id: buyer.id, href: paths.buyer(buyer.id), name: buyer.name, revision: 1 },
-    };
+    return { buyer: buyerRef(buyer, client) };
   }
   const licensee = ctx.state.licensees.get(ref.id);
   if (!licensee || licensee.client !== client.id)
     throw reference('licensee.id', ref.id, 'Licensee');
-  return {
-    licensee: {
-      id: licensee.id,
-      href: paths.licensee(licensee.id),
-      name: licensee.name,
-      ...(licensee.externalId ? { externalId: licensee.externalId } : {}),
-      revision: 1,
-    },
-  };
+  return { licensee: licenseeRef(licensee, client) };
 }
 
 export function requirePublished(ctx: Context, program: StoredProgram, doing: string) {

@@ -151,6 +151,66 @@ describe('applySelect', () => {
     expect(cert).toEqual(before); // never mutates
   });
 
+  // Dotted paths through a reference that carries references of its own, as the mobile app
+  // selects them (softwareone-platform/mpt-mobile-platform app/src/services/*Service.ts).
+  const enrollment = {
+    id: 'ENR-3350-8812-0046',
+    href: '/v1/program/enrollments/ENR-3350-8812-0046',
+    program: {
+      id: 'PRG-9643-3741',
+      name: 'E2E Seeded Program',
+      vendor: { id: 'ACC-3102-5475', name: 'Microsoft', type: 'Vendor' },
+    },
+    licensee: {
+      id: 'LCE-5758-4071-6507',
+      name: 'Oscorp Canada Limited',
+      account: { id: 'ACC-1086-6867', name: 'Oscorp Industries' },
+      address: { city: 'Toronto', country: 'CA' },
+    },
+    assignee: {
+      id: 'USR-7712-0045',
+      name: 'Victor Vendor',
+      currentAccount: { id: 'ACC-3102-5475', name: 'Microsoft' },
+    },
+  };
+  const through: { given: string; want: object }[] = [
+    {
+      given: '-*,licensee.account.id',
+      want: {
+        id: enrollment.id,
+        href: enrollment.href,
+        licensee: { id: enrollment.licensee.id, account: { id: 'ACC-1086-6867' } },
+      },
+    },
+    {
+      given: '-*,assignee.currentAccount.id,licensee.address',
+      want: {
+        id: enrollment.id,
+        href: enrollment.href,
+        licensee: { id: enrollment.licensee.id, address: enrollment.licensee.address },
+        assignee: { id: enrollment.assignee.id, currentAccount: { id: 'ACC-3102-5475' } },
+      },
+    },
+    {
+      given: '-*,program.vendor',
+      want: {
+        id: enrollment.id,
+        href: enrollment.href,
+        program: { id: enrollment.program.id, vendor: enrollment.program.vendor },
+      },
+    },
+    // a path through a member the object does not have selects nothing there
+    { given: '-*,buyer.address', want: { id: enrollment.id, href: enrollment.href } },
+    // without -*, the app's own selects keep the whole representation, nested references included
+    {
+      given: 'assignee.currentAccount.id,buyer.address,licensee.account.id,licensee.address',
+      want: enrollment,
+    },
+  ];
+  it.each(through)('through references: $given', ({ given, want }) => {
+    expect(applySelect(enrollment, spec(given))).toEqual(want);
+  });
+
   it('returns a deep copy when there is a select, the object itself when there is none', () => {
     const out = applySelect(cert, spec('-*,program')) as typeof cert;
     expect(out.program).not.toBe(cert.program);
