@@ -10,7 +10,8 @@ import {
   type ListQuery,
   type SelectSpec,
 } from '../../core/rql/index.js';
-import type { EqualityTerm } from '../../core/rql/compile.js';
+import { typedQuery, type EqualityTerm } from '../../core/rql/compile.js';
+import { listItemFields, queryParameters } from '../../schema/fields.js';
 import type { World } from '../../core/world.js';
 import { operations } from '../../schema/index.js';
 import { canSeeProgram, findProgram } from '../../core/program/common.js';
@@ -58,6 +59,26 @@ function listQuery(request: KitRequest): ListQuery {
   const parsed = parseListQuery(request.rawQuery);
   if (!parsed.ok) throw new Refusal('InvalidQuery', parsed.error);
   return parsed.value;
+}
+
+/**
+ * A list's query, checked against the spec: its declared query parameters are read, any other
+ * name is a property of the listed objects (or a 400 naming it), and values compared to
+ * date-times are instants (src/core/rql/compile.ts: typedQuery).
+ */
+function listQueryOf(call: ProgramCall): ListQuery {
+  const { operationId } = call.operation;
+  const parsed = parseListQuery(call.request.rawQuery, {
+    reserved: queryParameters('program-api', operationId).filter(
+      (name) => !['limit', 'offset', 'order', 'select'].includes(name),
+    ),
+  });
+  if (!parsed.ok) throw new Refusal('InvalidQuery', parsed.error);
+  const fields = listItemFields('program-api', operationId);
+  if (!fields) return parsed.value;
+  const typed = typedQuery(parsed.value, fields);
+  if (!typed.ok) throw new Refusal('InvalidQuery', typed.error);
+  return typed.value;
 }
 
 function selectOf(request: KitRequest): SelectSpec | undefined {
@@ -140,7 +161,7 @@ function subResourceHandlers(kind: SubResourceKind): Record<string, Handler<Acto
     [operations.list]: (call) => {
       const ctx = context(call);
       const parent = parentOf(ctx, kind, call.params);
-      return page(itemsOf(ctx.state, kind, parent.id, ctx.actor), listQuery(call.request));
+      return page(itemsOf(ctx.state, kind, parent.id, ctx.actor), listQueryOf(call));
     },
     [operations.get]: (call) => {
       const ctx = context(call);
@@ -171,7 +192,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
   listCertificates: (call) =>
     page(
       call.world.program.certificates,
-      listQuery(call.request),
+      listQueryOf(call),
       // Operations sees every certificate: no visibility test, and lists may count from indexes.
       call.actor.role === 'operations'
         ? undefined
@@ -190,7 +211,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
   renderCertificate: (call) => text(service.renderCertificate(context(call), id(call))),
 
   listEnrollments: (call) =>
-    page(call.world.program.enrollments, listQuery(call.request), (e) =>
+    page(call.world.program.enrollments, listQueryOf(call), (e) =>
       service.canSeeEnrollment(call.world.program, call.actor, e),
     ),
   getEnrollment: (call) =>
@@ -214,7 +235,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
   renderEnrollment: (call) => text(enrollments.renderEnrollment(context(call), id(call))),
 
   listPrograms: (call) =>
-    page(call.world.program.programs, listQuery(call.request), (p) => canSeeProgram(call.actor, p)),
+    page(call.world.program.programs, listQueryOf(call), (p) => canSeeProgram(call.actor, p)),
   getProgram: (call) => ok(findProgram(context(call), id(call)), selectOf(call.request)),
   createProgram: (call) =>
     json(201, programs.createProgram(context(call), body(call), uploaded(call, 'icon'))),
