@@ -4,6 +4,7 @@
  * unless asked, and both doors answer `GET /__control/coverage`.
  */
 import { describe, expect, it } from 'vitest';
+import { callKit } from '../support/doors.js';
 import { coverageIds, type CoverageId } from '../../src/core/coverage.js';
 import {
   certificateTransitions,
@@ -24,17 +25,7 @@ const edges = (name: string, table: Record<string, Record<string, string>>) =>
 const counts = (kit: Kit) =>
   Object.fromEntries(kit.control.coverage().map((entry) => [entry.id, entry.count]));
 
-const call = (kit: Kit, method: string, path: string, token: string, body?: unknown) =>
-  kit.handle('program-api', {
-    method,
-    path,
-    rawQuery: '',
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const call = callKit;
 
 describe('rule and transition ids', () => {
   it('name every transition of every lifecycle table and every rule of the catalogue, once', () => {

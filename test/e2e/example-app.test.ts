@@ -99,6 +99,32 @@ describe.skipIf(noBrowser)('example app in Chromium', () => {
     expect(clock.ticking).toBe(true);
   });
 
+  it('msw mode with persist: the world survives a reload; a reset forgets it', async () => {
+    const page = await open('?mode=msw&persist=1');
+    await reenrollExpired(page);
+    await page.reload();
+    await page.locator('body[data-ready]').waitFor();
+    // Re-enrolled before the reload: still Updating, found under that status.
+    await openCertificate(page, 'Updating', ids.expired);
+
+    const reset = await page.evaluate(async () => {
+      const response = await fetch('/__control/reset', { method: 'POST' });
+      return { status: response.status, saved: localStorage.length };
+    });
+    expect(reset).toEqual({ status: 200, saved: 0 });
+    await page.reload();
+    await page.locator('body[data-ready]').waitFor();
+    await openCertificate(page, 'Expired', ids.expired);
+  });
+
+  it('msw mode without persist: a reload starts from the seed', async () => {
+    const page = await open('?mode=msw');
+    await reenrollExpired(page);
+    await page.reload();
+    await page.locator('body[data-ready]').waitFor();
+    await openCertificate(page, 'Expired', ids.expired);
+  });
+
   it('msw mode: shows the API’s own errors, terminates as the vendor, requests a qualification', async () => {
     const page = await open('');
     await openCertificate(page, 'Terminated', ids.terminated);

@@ -166,3 +166,16 @@ export async function mswDoor(options: KitOptions = {}): Promise<Door> {
 }
 
 export const doors = { express: expressDoor, msw: mswDoor };
+
+/** A Program API call straight into a kit, without a door (for tests of the kit itself). */
+export const callKit = (kit: Kit, method: string, path: string, token: string, body?: unknown) =>
+  kit.handle('program-api', {
+    method,
+    path,
+    rawQuery: '',
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });

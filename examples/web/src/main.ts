@@ -1,6 +1,7 @@
 /**
  * Picks who answers the API calls, then starts the page.
  *   ?mode=msw (default)                          msw's service worker, in this tab, over a kit
+ *   ?mode=msw&persist=1                          the same, its world kept across reloads (localStorage)
  *   ?mode=server&base=http://127.0.0.1:4010      the express mock (`npm start`)
  * In msw mode the app calls the real base URLs: the same code would call production.
  */
@@ -29,6 +30,7 @@ async function baseUrls(params: URLSearchParams): Promise<{ urls: BaseUrls; labe
     // The control API too, for the console: fetch('/__control/clock', {method: 'POST', ...}).
     controlBaseUrl: `${location.origin}/__control`,
     ticking: true,
+    ...(params.get('persist') === '1' ? { persist: 'localStorage' as const } : {}),
   });
   await worker.start({
     serviceWorker: { url: `${import.meta.env.BASE_URL}mockServiceWorker.js` },
