@@ -1,6 +1,6 @@
 /** `eligibility-mock seed check <fixture.json>`: whether a fixture loads, with every problem. */
 import { readFileSync } from 'node:fs';
-import { fixtureProblems } from '../src/core/fixture.js';
+import { checkFixture } from '../src/core/fixture.js';
 import { SeedError, type Seed } from '../src/core/world.js';
 import { createKit } from '../src/kit.js';
 import { parse, readJsonFile } from './args.js';
@@ -42,8 +42,7 @@ export function seedCommand(argv: readonly string[]): number {
   } catch (error) {
     throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
   }
-  const fixture = readJsonFile(text, path);
-  const problems = fixtureProblems(fixture);
+  const { fixture, problems } = checkFixture(readJsonFile(text, path));
   if (problems.length === 0) {
     // The rules the loaders hold beyond the table (a token's account type, a qualification's).
     try {

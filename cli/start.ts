@@ -3,7 +3,7 @@
  * port, seeded with the default data or a fixture, optionally kept in a state file.
  */
 import { readFileSync } from 'node:fs';
-import { fixtureProblems } from '../src/core/fixture.js';
+import { checkFixture } from '../src/core/fixture.js';
 import { partnerTokens } from '../src/core/partner/seed.js';
 import { seedTokens } from '../src/core/program/seed.js';
 import type { Seed } from '../src/core/world.js';
@@ -109,8 +109,7 @@ export function readFixture(path: string): Seed {
   } catch (error) {
     throw new CliError(`Cannot read the fixture ${path}: ${(error as Error).message}`);
   }
-  const fixture = readJsonFile(text, path);
-  const problems = fixtureProblems(fixture);
+  const { fixture, problems } = checkFixture(readJsonFile(text, path));
   if (problems.length > 0)
     throw new CliError(
       `The fixture ${path} is refused (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.join('; ')}`,

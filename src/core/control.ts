@@ -6,7 +6,7 @@ import type { ClockError } from './clock.js';
 import { addDuration, isDuration } from './clock.js';
 import type { CoverageEntry } from './coverage.js';
 import { FaultError, validateFault, type FaultRule } from './faults.js';
-import { fixtureProblems } from './fixture.js';
+import { checkFixture } from './fixture.js';
 import { dumpPartner } from './partner/seed.js';
 import type { CustomerQualification } from './partner/state.js';
 import { decide, type VettingDecision } from './partner/vetting.js';
@@ -107,9 +107,11 @@ export function createControl(world: World): Control {
       return clockState();
     },
     journal: (limit) => world.journal.list(limit),
-    seed(fixture) {
+    seed(given) {
       // Checked whole before anything is replaced: every problem is listed, nothing changes.
-      const problems = fixtureProblems(fixture);
+      const checked = checkFixture(given);
+      const problems = checked.problems;
+      const fixture = checked.fixture as Seed;
       if (problems.length > 0)
         throw new ControlError(
           `The fixture cannot be loaded (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.join('; ')}`,

@@ -269,8 +269,75 @@ function describe(error: SchemaError): string {
 
 const LIMIT = 50;
 
-/** Every problem of a fixture (empty: it may replace the world). */
+/** The member an instance path names: its parent object and key (undefined for the root). */
+function memberAt(
+  root: unknown,
+  instancePath: string,
+): [Record<string, unknown>, string] | undefined {
+  const segments = instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const key = segments.pop();
+  if (key === undefined) return undefined;
+  const parent = segments.reduce<unknown>(
+    (current, segment) =>
+      Array.isArray(current)
+        ? current[Number(segment)]
+        : isRecord(current)
+          ? current[segment]
+          : undefined,
+    root,
+  );
+  return isRecord(parent) ? [parent, key] : undefined;
+}
+
+/**
+ * The fixture with every `null` left out where the spec lets the member be absent but does not
+ * allow null (decision 0050): a tool that writes `"terms": null` for "no terms" means absent,
+ * and the kit then serves what the spec says (no member) instead of refusing the fixture. A
+ * null where the member is required stays, and is refused as before. The fixture given is not
+ * changed; a copy is made only when there is a null to leave out.
+ */
+export function withoutOptionalNulls(fixture: unknown): unknown {
+  const validate = ownValidator('fixture', fixtureSchema);
+  if (validate(fixture)) return fixture;
+  const nulls = (validate.errors ?? []).filter((error) => {
+    if (error.keyword !== 'type') return false;
+    const member = memberAt(fixture, error.instancePath);
+    return member !== undefined && !Array.isArray(member[0]) && member[0][member[1]] === null;
+  });
+  if (nulls.length === 0) return fixture;
+  const copy: unknown = JSON.parse(JSON.stringify(fixture));
+  const dropped = new Set<string>();
+  for (const error of nulls) {
+    const member = memberAt(copy, error.instancePath);
+    if (member && member[0][member[1]] === null) {
+      delete member[0][member[1]];
+      dropped.add(error.instancePath);
+    }
+  }
+  // A null whose member turns out to be required goes back: "must be string" says more than
+  // "must have required property".
+  validate(copy);
+  for (const error of validate.errors ?? []) {
+    if (error.keyword !== 'required') continue;
+    const path = `${error.instancePath}/${String((error.params as { missingProperty: string }).missingProperty)}`;
+    if (!dropped.has(path)) continue;
+    const member = memberAt(copy, path);
+    if (member) member[0][member[1]] = null;
+  }
+  return copy;
+}
+
+/** Every problem of a fixture (empty: it may replace the world), after `withoutOptionalNulls`. */
 export function fixtureProblems(fixture: unknown): string[] {
+  return checkFixture(fixture).problems;
+}
+
+/** The fixture to load (optional nulls left out) and its problems (empty: it may be loaded). */
+export function checkFixture(given: unknown): { fixture: unknown; problems: string[] } {
+  const fixture = withoutOptionalNulls(given);
   const problems: string[] = [];
   const validate = ownValidator('fixture', fixtureSchema);
   if (!validate(fixture)) {
@@ -307,9 +374,13 @@ export function fixtureProblems(fixture: unknown): string[] {
       }
     });
   }
-  return problems.length > LIMIT
-    ? [...problems.slice(0, LIMIT), `... and ${problems.length - LIMIT} more`]
-    : problems;
+  return {
+    fixture,
+    problems:
+      problems.length > LIMIT
+        ? [...problems.slice(0, LIMIT), `... and ${problems.length - LIMIT} more`]
+        : problems,
+  };
 }
 
 /** The collections the table knows, per section (a test holds it to what the state holds). */

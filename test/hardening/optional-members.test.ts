@@ -47,15 +47,21 @@ function flat(schema: unknown, api: ApiName): { schema: Json; api: ApiName } {
   return { schema: merged, api: where };
 }
 
+/** Whether null is a valid value of the (flattened) schema: nullable, or any value at all. */
 const allowsNull = (schema: Json) =>
+  ['type', 'properties', 'items', 'enum', 'const', 'oneOf', 'anyOf'].every((k) => !(k in schema)) ||
   schema.nullable === true ||
   schema.type === 'null' ||
   (Array.isArray(schema.type) && schema.type.includes('null')) ||
   (Array.isArray(schema.oneOf) && schema.oneOf.some((s) => isRecord(s) && s.type === 'null')) ||
   (Array.isArray(schema.anyOf) && schema.anyOf.some((s) => isRecord(s) && s.type === 'null'));
 
-/** What to do with one optional member: keep it, leave it out, or send null (when allowed). */
-type Choice = 'keep' | 'drop' | 'null';
+/**
+ * What to do with one optional member: keep it, leave it out, send null (when the spec allows
+ * null), send null whatever the spec says (a tool's way of writing "absent"), or send null
+ * where the spec allows it and leave the member out where it does not.
+ */
+type Choice = 'keep' | 'drop' | 'null' | 'null-any' | 'null-else-drop';
 
 /** `value` with optional members changed as `choose` says, down through objects and arrays. */
 function strip(
@@ -79,8 +85,9 @@ function strip(
     }
     if (!required.has(key)) {
       const choice = choose();
-      if (choice === 'drop') continue;
-      if (choice === 'null' && allowsNull(flat(memberSchema, at).schema)) {
+      const nullable = allowsNull(flat(memberSchema, at).schema);
+      if (choice === 'drop' || (choice === 'null-else-drop' && !nullable)) continue;
+      if (choice === 'null-any' || (choice !== 'keep' && nullable)) {
         out[key] = null;
         continue;
       }
@@ -196,6 +203,35 @@ describe('optional in the spec is optional in the kit (issue 24)', () => {
     const fixture = fixtureWith(choose);
     expect(fixtureProblems(fixture)).toEqual([]);
     expect(serverErrors(fixture)).toEqual([]);
+  });
+
+  it('null for an optional member the spec does not let be null means absent (decision 0050)', () => {
+    const nulls = fixtureWith(() => 'null-any');
+    expect(JSON.stringify(nulls)).toMatch(/:null/);
+    expect(fixtureProblems(nulls)).toEqual([]);
+    const given = JSON.stringify(nulls);
+    const seeded = createKit({ now });
+    seeded.control.seed(nulls);
+    // The fixture given is not changed; the world is the one without those members.
+    expect(JSON.stringify(nulls)).toBe(given);
+    const dropped = createKit({ now });
+    dropped.control.seed(fixtureWith(() => 'null-else-drop'));
+    expect(seeded.control.state()).toEqual(dropped.control.state());
+    expect(serverErrors(nulls)).toEqual([]);
+  });
+
+  it('null for a required member is still refused, named as before', () => {
+    const fixture = JSON.parse(JSON.stringify(defaultSeed(now))) as Seed;
+    const certificate = fixture.program!.certificates![0] as Json;
+    certificate.id = null;
+    certificate.terms = null;
+    const problems = fixtureProblems(fixture);
+    expect(problems).toContainEqual(expect.stringMatching(/certificates\[0\] \/id must be string/));
+    expect(problems.join('; ')).not.toMatch(/terms/);
+    const kit = createKit({ now });
+    const before = JSON.stringify(kit.control.state());
+    expect(() => kit.control.seed(fixture)).toThrow(/id must be string/);
+    expect(JSON.stringify(kit.control.state())).toBe(before);
   });
 
   it('a random choice of optional members left out or null: accepted fixtures serve every read', () => {
