@@ -4,6 +4,8 @@
  * client here writes its body in slices with pauses, which is what a loaded CI runner does.
  */
 import http from 'node:http';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discardBound } from '../../mocks/server/app.js';
 import { serve, type Serving } from '../../mocks/server/serve.js';
@@ -108,6 +110,31 @@ describe('an oversized upload (issue 24)', () => {
     expect(outcome.status).toBe(413);
     expect(outcome.written).toBe(body.length);
   });
+
+  it('on a busy machine (every core spinning): each of 5 uploads of 10 MB + 1 receives its 413', async () => {
+    // One spinning thread per core, beside the server and the client: what a loaded CI runner is.
+    const spinners = Array.from(
+      { length: Math.max(2, availableParallelism()) },
+      () =>
+        new Worker('const end = Date.now() + 60_000; while (Date.now() < end) {}', { eval: true }),
+    );
+    try {
+      const { body, type } = multipart(MAX_UPLOAD_BYTES + 1);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const outcome = await slowUpload(
+          '/public/v1/program/programs/PRG-9643-3741/documents',
+          { 'content-type': type },
+          body,
+          { pauseMs: attempt % 2 },
+        );
+        expect(outcome.error, `attempt ${attempt}`).toBeUndefined();
+        expect(outcome.status, `attempt ${attempt}`).toBe(413);
+        expect(outcome.written).toBe(body.length);
+      }
+    } finally {
+      await Promise.all(spinners.map((worker) => worker.terminate()));
+    }
+  }, 120_000);
 
   it('a body declared past the bound is answered at once and never read', async () => {
     const { hostname, port } = new URL(serving.url);
