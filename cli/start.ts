@@ -149,6 +149,12 @@ async function listen(
   }
 }
 
+/** Rows of two cells, the second column starting at the same place on every row. */
+export function columns(rows: readonly (readonly [string, string])[], gap = 2): string[] {
+  const width = Math.max(...rows.map(([first]) => first.length));
+  return rows.map(([first, second]) => `${first.padEnd(width + gap)}${second}`);
+}
+
 /** Starts the mock and prints where it is; resolves once it listens. */
 export async function start(
   options: StartOptions,
@@ -218,11 +224,14 @@ export async function start(
     log(`Seeded from ${options.seed} (its tokens, not the default ones).`);
   } else {
     log('Seed tokens (Authorization: Bearer <token>):');
-    log(`  ${seedTokens.operations}   operations`);
-    log(`  ${seedTokens.vendor}  vendor (Microsoft, ACC-3102-5475)`);
-    log(`  ${seedTokens.client}  client (Oscorp Industries, ACC-1086-6867)`);
-    log(`  ${partnerTokens.partner}  Partner Center partner (reads and requests qualifications)`);
-    log(`  ${partnerTokens.reader}   Partner Center reader (read only)`);
+    for (const line of columns([
+      [seedTokens.operations, 'operations'],
+      [seedTokens.vendor, 'vendor (Microsoft, ACC-3102-5475)'],
+      [seedTokens.client, 'client (Oscorp Industries, ACC-1086-6867)'],
+      [partnerTokens.partner, 'Partner Center partner (reads and requests qualifications)'],
+      [partnerTokens.reader, 'Partner Center reader (read only)'],
+    ]))
+      log(`  ${line}`);
   }
   log(`Stored objects: at most ${options.maxObjects} (--max-objects)`);
   if (options.stateFile && store)
