@@ -1,6 +1,7 @@
 /** The `eligibility-mock` command: one entry for the mock, the contract suites, types, fixtures. */
 import { contractsCommand } from './contracts.js';
 import { CliError } from './errors.js';
+import { recordCommand } from './record.js';
 import { seedCommand } from './seed.js';
 import { didYouMean } from './suggest.js';
 import { startCommand } from './start.js';
@@ -11,6 +12,7 @@ export const usage = `Usage: eligibility-mock <command> [options]
   contracts   run the contract suites against a target (--target <url>, ...)
   types       write the generated API types into your app (--api, --out)
   seed check  check a fixture file before you seed it
+  record      a proxy that records the real service's answers into a HAR file (--target, --out)
 Run eligibility-mock <command> --help for a command's options.`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number | undefined>> = {
@@ -18,6 +20,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number | und
   contracts: (argv) => contractsCommand(argv),
   types: typesCommand,
   seed: async (argv) => seedCommand(argv),
+  record: recordCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number | undefined> {
