@@ -1,5 +1,6 @@
 /** The `eligibility-mock` command: one entry for the mock, the contract suites, types, fixtures. */
 import { contractsCommand } from './contracts.js';
+import { driftCommand } from './drift.js';
 import { CliError } from './errors.js';
 import { recordCommand } from './record.js';
 import { seedCommand } from './seed.js';
@@ -13,6 +14,7 @@ export const usage = `Usage: eligibility-mock <command> [options]
   types       write the generated API types into your app (--api, --out)
   seed check  check a fixture file before you seed it
   record      a proxy that records the real service's answers into a HAR file (--target, --out)
+  drift       what a recording's answers carry that the kit's spec does not say (<file.har>)
 Run eligibility-mock <command> --help for a command's options.`;
 
 const commands: Record<string, (argv: readonly string[]) => Promise<number | undefined>> = {
@@ -21,6 +23,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number | und
   types: typesCommand,
   seed: async (argv) => seedCommand(argv),
   record: recordCommand,
+  drift: driftCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number | undefined> {
