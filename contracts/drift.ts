@@ -6,18 +6,16 @@
  * not know are found by walking the body beside its schema, not by the validator.
  */
 import {
-  atPointer,
   declaredKey,
-  documents,
   isRecord,
   resolve,
   responseSchemaPointer,
   validate,
-  validator,
   type ApiName,
   type OperationInfo,
 } from '../src/schema/index.js';
 import type { Recorded } from './har.js';
+import { walkSchema } from './schema-walk.js';
 import { mediaTypeOf } from './validate.js';
 
 export const driftRules = {
@@ -61,8 +59,6 @@ export interface DriftReport {
   ignored: number;
 }
 
-const pointerEscape = (segment: string) => segment.replace(/~/g, '~0').replace(/\//g, '~1');
-
 const shorten = (value: unknown) => {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
@@ -70,115 +66,32 @@ const shorten = (value: unknown) => {
 
 type Raw = Omit<Finding, 'entries' | 'api' | 'operation' | 'status'>;
 
-/** A schema node, `$ref`s followed, with the pointer it sits at and its component's name. */
-interface Node {
-  pointer: string;
-  schema: Record<string, unknown>;
-  name: string | undefined;
-}
-
-function follow(api: ApiName, pointer: string, name: string | undefined): Node {
-  let at = pointer;
-  let schema = atPointer(documents[api], at);
-  for (let hops = 0; hops < 16 && isRecord(schema) && typeof schema.$ref === 'string'; hops++) {
-    at = schema.$ref;
-    schema = atPointer(documents[api], at);
-  }
-  const component = /^#\/components\/schemas\/([^/]+)$/.exec(at)?.[1];
-  return { pointer: at, schema: isRecord(schema) ? schema : {}, name: component ?? name };
-}
-
-/**
- * The schema nodes that apply to a value at a node: the node, its `allOf` parts, and of its
- * `oneOf`/`anyOf` the branches the value validates against (all of them when none does).
- */
-function applicable(api: ApiName, node: Node, value: unknown, depth = 0): Node[] {
-  if (depth > 8) return [node];
-  const nodes = [node];
-  const { schema, pointer } = node;
-  const parts = (key: 'allOf' | 'oneOf' | 'anyOf') =>
-    Array.isArray(schema[key])
-      ? (schema[key] as unknown[]).map((_, i) => follow(api, `${pointer}/${key}/${i}`, node.name))
-      : [];
-  for (const part of parts('allOf')) nodes.push(...applicable(api, part, value, depth + 1));
-  for (const key of ['oneOf', 'anyOf'] as const) {
-    const branches = parts(key);
-    const fitting = branches.filter((branch) => validator(api, branch.pointer)(value));
-    for (const branch of fitting.length > 0 ? fitting : branches)
-      nodes.push(...applicable(api, branch, value, depth + 1));
-  }
-  return nodes;
-}
-
 /** Unknown members and enumeration values of `value` under the schema at `pointer`. */
-export function walkBody(
-  api: ApiName,
-  pointer: string,
-  value: unknown,
-  name?: string,
-  at = '',
-): Raw[] {
+export function walkBody(api: ApiName, pointer: string, value: unknown): Raw[] {
   const found: Raw[] = [];
-  const visit = (node: Node, current: unknown, path: string, depth: number) => {
-    if (depth > 32 || current === null || current === undefined) return;
-    const nodes = applicable(api, node, current);
-    const field = (key: string) => (path === '' ? key : `${path}.${key}`);
-    const owner = nodes.find((n) => n.name)?.name ?? name;
-    for (const n of nodes) {
-      if (Array.isArray(n.schema.enum) && !n.schema.enum.some((v) => v === current))
-        found.push({
-          rule: 'unknown-enum-value',
-          ...(n.name ? { schema: n.name } : {}),
-          field: path || '(body)',
-          example: shorten(current),
-          detail: `${shorten(current)} is not one of ${n.schema.enum.map((v) => String(v)).join(', ')}`,
-        });
-    }
-    if (Array.isArray(current)) {
-      const items = nodes.find((n) => 'items' in n.schema);
-      if (!items) return;
-      const item = follow(api, `${items.pointer}/items`, items.name);
-      current.forEach((member) => visit(item, member, `${path}[]`, depth + 1));
-      return;
-    }
-    if (!isRecord(current)) return;
-    const open = nodes.some(
-      (n) =>
-        n.schema.additionalProperties === true ||
-        isRecord(n.schema.additionalProperties) ||
-        'patternProperties' in n.schema,
-    );
-    const declaring = nodes.filter((n) => isRecord(n.schema.properties));
-    for (const [key, member] of Object.entries(current)) {
-      const holder = declaring.find((n) => key in (n.schema.properties as object));
-      if (holder) {
-        const child = follow(
-          api,
-          `${holder.pointer}/properties/${pointerEscape(key)}`,
-          holder.name,
-        );
-        visit(child, member, field(key), depth + 1);
-      } else {
-        const map = nodes.find((n) => isRecord(n.schema.additionalProperties));
-        if (map)
-          visit(
-            follow(api, `${map.pointer}/additionalProperties`, map.name),
-            member,
-            field(key),
-            depth + 1,
-          );
-        else if (!open && declaring.length > 0)
+  walkSchema(api, pointer, value, {
+    value(nodes, current, path) {
+      for (const n of nodes) {
+        if (Array.isArray(n.schema.enum) && !n.schema.enum.some((v) => v === current))
           found.push({
-            rule: 'unknown-field',
-            ...(owner ? { schema: owner } : {}),
-            field: field(key),
-            example: shorten(member),
-            detail: `${field(key)} is not in ${owner ?? 'the schema'} (e.g. ${shorten(member)})`,
+            rule: 'unknown-enum-value',
+            ...(n.name ? { schema: n.name } : {}),
+            field: path || '(body)',
+            example: shorten(current),
+            detail: `${shorten(current)} is not one of ${n.schema.enum.map((v) => String(v)).join(', ')}`,
           });
       }
-    }
-  };
-  visit(follow(api, pointer, name), value, at, 0);
+    },
+    unknown(owner, path, member) {
+      found.push({
+        rule: 'unknown-field',
+        ...(owner ? { schema: owner } : {}),
+        field: path,
+        example: shorten(member),
+        detail: `${path} is not in ${owner ?? 'the schema'} (e.g. ${shorten(member)})`,
+      });
+    },
+  });
   return found;
 }
 
