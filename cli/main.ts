@@ -13,6 +13,7 @@ export const usage = `Usage: eligibility-mock <command> [options]
   contracts   run the contract suites against a target (--target <url>, ...)
   types       write the generated API types into your app (--api, --out)
   seed check  check a fixture file before you seed it
+  seed from-har  a fixture from a recording (<file.har> --out <fixture.json> --token role=value)
   record      a proxy that records the real service's answers into a HAR file (--target, --out)
   drift       what a recording's answers carry that the kit's spec does not say (<file.har>)
 Run eligibility-mock <command> --help for a command's options.`;
@@ -21,7 +22,7 @@ const commands: Record<string, (argv: readonly string[]) => Promise<number | und
   start: startCommand,
   contracts: (argv) => contractsCommand(argv),
   types: typesCommand,
-  seed: async (argv) => seedCommand(argv),
+  seed: seedCommand,
   record: recordCommand,
   drift: driftCommand,
 };

@@ -12,11 +12,10 @@ import { readHarFile } from '../../contracts/har.js';
 import { startRecorder } from '../../mocks/record/proxy.js';
 import { startDriftedServer } from './drifted-server.js';
 import {
-  exited,
   ports,
   recordSessionWithCli,
   session,
-  spawnCli,
+  runCli,
   startService,
   type Service,
 } from './support.js';
@@ -49,11 +48,7 @@ afterAll(async () => {
   if (scratch) await rm(scratch, { recursive: true, force: true });
 });
 
-const cli = async (args: string[]) => {
-  const child = spawnCli(args);
-  const code = await exited(child);
-  return { code, output: child.output() };
-};
+const cli = runCli;
 
 const pick = (finding: Finding) => ({
   rule: finding.rule,

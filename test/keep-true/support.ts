@@ -40,12 +40,12 @@ export async function session(root: string): Promise<{ paths: string[] }> {
     paths.push(path);
     return get(path, token);
   };
-  const list = await read('/public/v1/program/certificates?limit=5', tokens.operations);
+  const list = await read('/public/v1/program/certificates', tokens.operations);
   const data = list.body.data as { id: string }[];
   for (const certificate of data.slice(0, 3))
     await read(`/public/v1/program/certificates/${certificate.id}`, tokens.operations);
-  await read('/public/v1/program/programs?limit=3', tokens.operations);
-  await read('/public/v1/program/enrollments?limit=3', tokens.operations);
+  await read('/public/v1/program/programs', tokens.operations);
+  await read('/public/v1/program/enrollments', tokens.operations);
   const customers = await read('/v1/customers', tokens.partner);
   const items = customers.body.items as { id: string }[];
   for (const customer of items.slice(0, 2)) {
@@ -98,6 +98,13 @@ export async function recordSessionWithCli(
   await waitFor(child, 'Recording');
   await session(`http://127.0.0.1:${port}`);
   child.kill(signal);
+  const code = await exited(child);
+  return { code, output: child.output() };
+}
+
+/** The CLI run to its exit: its code and everything it printed. */
+export async function runCli(args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawnCli(args);
   const code = await exited(child);
   return { code, output: child.output() };
 }
