@@ -80,7 +80,8 @@ export function consoleReport(report: Report, options: { coverage?: boolean } = 
   return lines.join('\n');
 }
 
-const xml = (text: string) =>
+/** Text as XML character data or an attribute value. */
+export const xml = (text: string) =>
   text.replace(
     /[<>&"']/g,
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,

@@ -192,6 +192,13 @@ const references: readonly (readonly [string, string, string, boolean])[] = [
   ['program.attachments', 'enrollment.id', 'program.enrollments', true],
 ];
 
+/**
+ * The references a fixture must resolve, `[from, dotted path, to, required]` (for tools that
+ * build fixtures: `seed from-har` stubs the objects they name).
+ */
+export const fixtureReferences: readonly (readonly [string, string, string, boolean])[] =
+  references;
+
 /** Single values a section carries beside its collections. */
 const scalars: readonly { section: Section; key: string; schema: Record<string, unknown> }[] = [
   { section: 'partnerCenter', key: 'headerIds', schema: { type: 'integer', minimum: 0 } },
