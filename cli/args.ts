@@ -1,6 +1,7 @@
 /** Argument parsing shared by the commands: node:util's parseArgs with one-line mistakes. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, parseError } from './errors.js';
+import { parseShared } from '../src/core/shared-json.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<
@@ -28,9 +29,10 @@ export function portOf(value: string, where: string): number {
   return port;
 }
 
+/** A fixture file's JSON; repeated objects read once and shared (a big fixture's memory). */
 export function readJsonFile(text: string, path: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseShared(text);
   } catch (error) {
     throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
   }

@@ -26,7 +26,7 @@ import { CONTROL_COOKIE, createSecurity, type Security } from './security.js';
  * `POST /__control/seed` takes fixtures up to this size (a 100,000-certificate state is about
  * 180 MB as plain JSON); above it the answer is 413 in the control API's problem shape.
  */
-export const MAX_SEED_BYTES = 256 * 1024 * 1024;
+export const MAX_SEED_BYTES = 512 * 1024 * 1024;
 
 export interface AppOptions {
   /** Who may call (Host allow-list, control token); default: loopback, no token. */
@@ -90,6 +90,9 @@ async function readBytes(
   if (declared > limit) return refuse(0);
   const chunks: Buffer[] = [];
   let size = 0;
+  // With a declared length the body is copied into one buffer as it comes: a fixture of
+  // hundreds of megabytes is then held once, not as chunks and again as their concatenation.
+  const into = declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
   // Events, not `for await`: leaving that loop early destroys the stream, and with it the socket
   // the 413 must go out on.
   const over = await new Promise<boolean>((resolve, reject) => {
@@ -101,9 +104,13 @@ async function readBytes(
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      stop();
-      resolve(true);
+      if (size > limit) {
+        stop();
+        return resolve(true);
+      }
+      if (into && size <= into.length && chunks.length === 0)
+        return void chunk.copy(into, size - chunk.length);
+      chunks.push(chunk);
     };
     const onEnd = () => (stop(), resolve(false));
     const onError = (error: Error) => (stop(), reject(error));
@@ -114,6 +121,11 @@ async function readBytes(
     req.once('close', onClose);
   });
   if (over) return refuse(size);
+  if (into) {
+    const copied = into.subarray(0, Math.min(size, into.length));
+    const bytes = chunks.length === 0 ? copied : Buffer.concat([copied, ...chunks]);
+    return { bytes: bytes.length === 0 ? undefined : bytes, tooLarge: false };
+  }
   return { bytes: chunks.length === 0 ? undefined : Buffer.concat(chunks), tooLarge: false };
 }
 

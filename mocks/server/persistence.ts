@@ -605,10 +605,9 @@ export async function openStore(
     new Promise<KitResponse>((resolve) =>
       enqueue({
         checkpoint: () =>
-          seedNow(request, path).then(resolve, (error: unknown) => {
-            console.error('DEBUG3', error);
-            resolve(problem(503, notSaved(error)));
-          }),
+          seedNow(request, path).then(resolve, (error: unknown) =>
+            resolve(problem(503, notSaved(error))),
+          ),
       }),
     );
 

@@ -14,6 +14,8 @@ import { nodeFiles, readBack, writeAll, type Files } from './files.js';
 import { crcWithClose, sealOf } from './seal.js';
 
 const REF = '\u0000';
+/** Depth (the document's root is 0) from which a value is written whole by JSON.stringify. */
+const WHOLE_FROM = 4;
 
 /** The JSON text of `value` in slices of about `sliceBytes`, with back-references. */
 export function* encodeSlices(value: unknown, sliceBytes = 1 << 20): Generator<string> {
@@ -39,6 +41,12 @@ export function* encodeSlices(value: unknown, sliceBytes = 1 << 20): Generator<s
       out += `{"\\u0000":${known}}`;
       return;
     }
+    // Deep enough to be small (one certificate, one customer): written by JSON.stringify, its
+    // objects numbered in the same order by the replacer, several times faster than this walk.
+    if (stack.length >= WHOLE_FROM) {
+      out += JSON.stringify(node, numbered);
+      return;
+    }
     seen.set(node, next++);
     if (Array.isArray(node)) {
       out += '[';
@@ -52,6 +60,19 @@ export function* encodeSlices(value: unknown, sliceBytes = 1 << 20): Generator<s
       });
     }
   };
+  function numbered(this: unknown, _key: string, node: unknown): unknown {
+    if (typeof node !== 'object' || node === null) return node;
+    const known = seen.get(node);
+    if (known !== undefined) return { [REF]: known };
+    seen.set(node, next++);
+    if (!Array.isArray(node))
+      for (const key in node)
+        if (key.startsWith(REF))
+          return Object.fromEntries(
+            Object.entries(node).map(([k, v]) => [k.startsWith(REF) ? REF + k : k, v]),
+          );
+    return node;
+  }
   open(value);
   while (stack.length > 0) {
     const frame = stack[stack.length - 1]!;

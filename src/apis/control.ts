@@ -4,6 +4,7 @@
  */
 import { ControlError, type Control } from '../core/control.js';
 import type { VettingDecision } from '../core/partner/vetting.js';
+import { parseShared } from '../core/shared-json.js';
 import type { Seed } from '../core/world.js';
 import { json, type KitRequest, type KitResponse } from '../http/types.js';
 import { isRecord } from '../schema/index.js';
@@ -38,7 +39,8 @@ export function handleControl(control: Control, request: KitRequest, path: strin
   let body: unknown = undefined;
   if (request.body && request.body.trim() !== '') {
     try {
-      body = JSON.parse(request.body);
+      // A fixture may be hundreds of megabytes: its repeated objects are read once and shared.
+      body = route === 'POST /seed' ? parseShared(request.body) : JSON.parse(request.body);
     } catch {
       return problem(400, 'The body is not valid JSON.');
     }
