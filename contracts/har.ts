@@ -34,7 +34,9 @@ export interface Recorded {
   };
 }
 
-export class HarError extends Error {}
+export class HarError extends Error {
+  override name = 'HarError';
+}
 
 function headersOf(list: readonly { name: string; value: string }[]): Headers {
   const headers = new Headers();
