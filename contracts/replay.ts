@@ -7,6 +7,7 @@
  * (decision 0055). Read-only unless writes are allowed: a recorded write is skipped and
  * reported, and so is every later exchange that names an object it touched.
  */
+import { credentialLabel } from '../mocks/record/entry.js';
 import { declaredKey, type ApiName } from '../src/schema/index.js';
 import { curlLines, divergence, facts, parse, type Seen } from './facts.js';
 import type { Recorded } from './har.js';
@@ -156,6 +157,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   const touched = new Map<string, number>();
   const exercised = new Map<string, Set<string>>();
   const exchanges: ReplayedExchange[] = [];
+  const rolesByLabel = new Map(
+    (Object.entries(target.tokens) as [Role, string][]).map(([role, token]) => [
+      credentialLabel(token),
+      role,
+    ]),
+  );
 
   for (const exchange of options.recorded) {
     const { api, method, index } = exchange;
@@ -189,7 +196,11 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
       remember();
     };
 
-    const role = options.as?.[api] ?? defaultRole[api];
+    // The role whose token the recorded request carried, when the target holds that token.
+    const role =
+      (exchange.credential && rolesByLabel.get(exchange.credential)) ||
+      options.as?.[api] ||
+      defaultRole[api];
     const dependsOn = wordsPattern(touched.keys());
     const dependency = dependsOn
       ? [exchange.path, exchange.query, requestText ?? '', answerText]

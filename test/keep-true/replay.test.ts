@@ -9,6 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explore } from '../../contracts/explore.js';
 import { fixtureFromHar } from '../../contracts/from-har.js';
 import { readHarFile } from '../../contracts/har.js';
 import { junitReport } from '../../contracts/reporters/index.js';
@@ -22,7 +23,14 @@ import { startDriftedServer } from './drifted-server.js';
 import { runCli, session, startService, testNow, tokens, type Service } from './support.js';
 
 /** This file's ports (issue 25's replay: 4510-4529). */
-const port = { kitA: 4510, recorder: 4511, seeded: 4512, drifted: 4513, fresh: 4514 } as const;
+const port = {
+  kitA: 4510,
+  recorder: 4511,
+  seeded: 4512,
+  drifted: 4513,
+  fresh: 4514,
+  explored: 4520,
+} as const;
 
 let scratch: string;
 let kitA: Service;
@@ -121,6 +129,46 @@ describe('contracts --replay', () => {
     const cli = await runCli(['contracts', '--replay', reads, '--target', drifted.url]);
     expect(cli.output).toContain(`FAIL replay.#${enrollments.index} listEnrollments`);
     expect(cli.code).toBe(1);
+  });
+
+  it("replays the explorer's recorded traffic clean, each request under its recorded role", async () => {
+    const explored = await started(startService(port.explored));
+    const out = join(scratch, 'explorer.har');
+    const recorder = await startRecorder({ target: explored.url, out, port: port.recorder });
+    const both = ['program-api', 'partner-center'] as const;
+    const run = await explore({
+      target: await resolveTarget({ target: recorder.url, api: 'all', readOnly: true }),
+      apis: both,
+      commands: 150,
+      seed: 4,
+    });
+    await recorder.close();
+    expect(run.passed).toBe(true);
+    const recorded = await readHarFile(out);
+    // Every role the explorer reads as, told apart by the recorded credential's label.
+    const labels = new Set(recorded.map((e) => e.credential));
+    expect(labels.size).toBeGreaterThanOrEqual(4);
+    const fresh = await started(startService(port.explored + 1));
+    const report = await replayContracts({
+      recorded,
+      file: out,
+      target: await resolveTarget({ target: fresh.url, api: 'all' }),
+      apis: both,
+    });
+    expect(report.results.filter((r) => r.outcome !== 'passed').map((r) => r.problems[0])).toEqual(
+      [],
+    );
+    expect(report.summary.passed).toBe(recorded.length);
+    expect(recorded.length).toBeGreaterThanOrEqual(150);
+    // Under one role for all, the client's and the vendor's reads answer otherwise.
+    const unlabelled = recorded.map(({ credential: _label, ...rest }) => rest);
+    const oneRole = await replayContracts({
+      recorded: unlabelled,
+      file: out,
+      target: await resolveTarget({ target: fresh.url, api: 'all' }),
+      apis: both,
+    });
+    expect(oneRole.summary.failed).toBeGreaterThan(0);
   });
 
   describe('a recording with a create', () => {
