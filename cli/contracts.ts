@@ -217,6 +217,9 @@ export async function contractsCommand(
       : await readHarFile(replayFile).catch((error: unknown) => {
           throw error instanceof HarError ? new CliError(error.message) : error;
         });
+  // An empty replay would pass without comparing anything.
+  if (recorded?.length === 0)
+    throw new CliError(`${replayFile} holds no exchange of the two APIs: nothing to replay.`);
   await checkReachable(target);
   const report = recorded
     ? await replayContracts({

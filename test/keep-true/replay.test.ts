@@ -5,7 +5,7 @@
  * replayed create makes are mapped; without --allow-writes the writes (and what they touched)
  * are skipped.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +263,20 @@ describe('contracts --replay', () => {
         `#3 GET /v1/program/enrollments/${recorded.enrollment} (getEnrollment): the target answered 404, the recording 200`,
       );
     });
+  });
+
+  it('refuses a recording with nothing to replay', async () => {
+    const empty = join(scratch, 'empty.har');
+    await writeFile(empty, '{"log":{"version":"1.2","entries":[]}}');
+    const { code, output } = await runCli([
+      'contracts',
+      '--replay',
+      empty,
+      '--target',
+      'http://127.0.0.1:9',
+    ]);
+    expect(output).toContain('holds no exchange of the two APIs: nothing to replay');
+    expect(code).toBe(2);
   });
 
   it.each([
