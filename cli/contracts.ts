@@ -7,9 +7,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { allChecks } from '../contracts/checks/index.js';
 import { consoleReport, jsonReport, junitReport } from '../contracts/reporters/index.js';
+import { HarError, readHarFile } from '../contracts/har.js';
+import { replayContracts } from '../contracts/replay.js';
 import { runContracts } from '../contracts/runner.js';
 import { apisOf, resolveTarget, type TargetOptions } from '../contracts/target.js';
-import type { Fixture, Target } from '../contracts/types.js';
+import type { Fixture, Role, Target } from '../contracts/types.js';
 import type { ApiName } from '../src/schema/index.js';
 import { parse, readJsonFile } from './args.js';
 import { CliError } from './errors.js';
@@ -33,7 +35,14 @@ export const contractsUsage = (command: string) => `Usage: ${command} --target <
                        rules, each answer compared with the kit's own (model-based, shrunk to
                        the shortest failing sequence); writes need the control API
   --seed <n>           the exploration's seed (printed by every run, to replay it)
-  --explore-time <s>   stop exploring and shrinking after s seconds (default 25)`;
+  --explore-time <s>   stop exploring and shrinking after s seconds (default 25)
+  --replay <file.har>  instead of the checks: the recording's requests sent again in order,
+                       each answer compared with the recorded one (status, the fields the
+                       rules decide), the ids the target makes mapped; recorded writes are
+                       skipped and reported unless --allow-writes
+  --as <role>          with --replay, the role whose token an API's requests carry
+                       (repeatable; default operations for the Program API, partner for
+                       Partner Center)`;
 
 const matches = (name: string, prefix: string) => name === prefix || name.startsWith(prefix);
 
@@ -51,6 +60,29 @@ function checkSelection(apis: readonly ApiName[], option: string, prefixes: read
       );
     }
   }
+}
+
+const rolesByApi: Record<ApiName, readonly Role[]> = {
+  'program-api': ['operations', 'vendor', 'client'],
+  'partner-center': ['partner', 'reader'],
+};
+
+/** `--as vendor --as reader`: the role each API's replayed requests carry. */
+function rolesOf(given: readonly string[]): Partial<Record<ApiName, Role>> {
+  const as: Partial<Record<ApiName, Role>> = {};
+  const all = Object.values(rolesByApi).flat();
+  for (const role of given) {
+    const api = (Object.keys(rolesByApi) as ApiName[]).find((name) =>
+      rolesByApi[name].includes(role as Role),
+    );
+    if (!api)
+      throw new CliError(
+        `--as must be one of ${all.join(', ')}, got "${role}".${didYouMean(role, all)}`,
+      );
+    if (as[api]) throw new CliError(`--as ${role}: ${api} already replays as ${as[api]}.`);
+    as[api] = role as Role;
+  }
+  return as;
 }
 
 /** Every base URL must answer something (any status) before a check runs. */
@@ -97,6 +129,8 @@ export async function contractsCommand(
       explore: { type: 'string' },
       seed: { type: 'string' },
       'explore-time': { type: 'string' },
+      replay: { type: 'string' },
+      as: { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
     usage,
@@ -139,6 +173,14 @@ export async function contractsCommand(
   const exploreSeconds = whole('--explore-time', values['explore-time'], 3600);
   if (explore === undefined && (seed !== undefined || exploreSeconds !== undefined))
     throw new CliError('--seed and --explore-time go with --explore <n>.');
+  const replayFile = values.replay;
+  if (replayFile !== undefined && (explore !== undefined || values.only || values.skip))
+    throw new CliError(
+      '--replay replays a recording: it does not go with --explore, --only or --skip.',
+    );
+  if (values.as && replayFile === undefined)
+    throw new CliError('--as goes with --replay <file.har>.');
+  const as = rolesOf(values.as ?? []);
   checkSelection(apis, '--only', values.only ?? []);
   checkSelection(apis, '--skip', values.skip ?? []);
   let fixture: Fixture | undefined;
@@ -169,9 +211,27 @@ export async function contractsCommand(
     ...(fixture ? { fixture } : {}),
     env: process.env,
   });
+  const recorded =
+    replayFile === undefined
+      ? undefined
+      : await readHarFile(replayFile).catch((error: unknown) => {
+          throw error instanceof HarError ? new CliError(error.message) : error;
+        });
+  // An empty replay would pass without comparing anything.
+  if (recorded?.length === 0)
+    throw new CliError(`${replayFile} holds no exchange of the two APIs: nothing to replay.`);
   await checkReachable(target);
-  const report =
-    explore === undefined
+  const report = recorded
+    ? await replayContracts({
+        recorded,
+        file: replayFile!,
+        target,
+        apis,
+        // Writes only when asked for, even on a kit: a replay changes the target for good.
+        allowWrites: values['allow-writes'] && !values['read-only'],
+        as,
+      })
+    : explore === undefined
       ? await runContracts({
           target,
           apis,

@@ -10,7 +10,7 @@ import { typesCommand } from './types.js';
 
 export const usage = `Usage: eligibility-mock <command> [options]
   start       run the stateful mock of both APIs (--port, --host, --state-file, --seed)
-  contracts   run the contract suites against a target (--target <url>, ...)
+  contracts   run the contract suites against a target (--target <url>, ...; --replay <file.har>)
   types       write the generated API types into your app (--api, --out)
   seed check  check a fixture file before you seed it
   seed from-har  a fixture from a recording (<file.har> --out <fixture.json> --token role=value)

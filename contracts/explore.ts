@@ -17,7 +17,9 @@ import { controlAuthorization, controlFetch } from './target.js';
 import { coverageRows, ruleCoverage, ruleCoverageDelta } from './runner.js';
 import type { ExploreFigures, Report, Target } from './types.js';
 import { checkExchange, operationOf } from './validate.js';
-import { difference, facts, parse, quote, shorten } from './facts.js';
+import { curlLines, divergence, facts, parse, type Seen } from './facts.js';
+
+export type { Seen } from './facts.js';
 
 export interface ExploreOptions {
   target: Target;
@@ -34,13 +36,6 @@ export interface ExploreOptions {
   maxCommands?: number;
   /** How the in-process kit is made, for tests; default: seeded from the target's state. */
   oracle?: KitOptions;
-}
-
-/** One answer, reduced to what is compared. */
-export interface Seen {
-  status: number;
-  facts: unknown;
-  text: string;
 }
 
 export interface ExploreStep {
@@ -232,10 +227,8 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
         }),
       );
     }
-    if (step.target.status !== step.kit.status)
-      problems.push(`the target answered ${step.target.status}, the kit ${step.kit.status}`);
-    else if (JSON.stringify(step.target.facts) !== JSON.stringify(step.kit.facts))
-      problems.push(difference(step.target.facts, step.kit.facts));
+    const differs = divergence(step.target, step.kit);
+    if (differs) problems.push(differs);
     if (problems.length > 0) {
       await diverged(env, `${request.method} ${request.path}: ${problems.join('; ')}`);
       throw new Error(failure!.message);
@@ -254,23 +247,22 @@ export async function explore(options: ExploreOptions): Promise<ExploreReport> {
         if (kitFired !== targetFired) rules.push(`${id} (kit ${kitFired}, target ${targetFired})`);
       }
     } else rules.push(...(env.steps.at(-1)?.fired ?? []));
-    failure = { message, rules, steps: [...env.steps], curl: curlLines(env.steps) };
+    failure = { message, rules, steps: [...env.steps], curl: curl(env.steps) };
   }
 
-  function curlLines(steps: readonly ExploreStep[]): string[] {
-    return steps.flatMap((step, index) => {
-      const headers = Object.entries(headersOf(step.request)).map(
-        ([name, value]) => `-H ${quote(`${name}: ${value}`)}`,
-      );
-      const body =
-        step.request.body === undefined ? [] : [`-d ${quote(JSON.stringify(step.request.body))}`];
-      return [
-        `${index + 1}. curl -s -X ${step.request.method} ${quote(step.url)} ${[...headers, ...body].join(' ')}`,
-        `   target: ${step.target.status} ${shorten(JSON.stringify(step.target.facts) ?? '')}`,
-        `   kit:    ${step.kit.status} ${shorten(JSON.stringify(step.kit.facts) ?? '')}`,
-      ];
-    });
-  }
+  const curl = (steps: readonly ExploreStep[]) =>
+    curlLines(
+      steps.map((step) => ({
+        method: step.request.method,
+        url: step.url,
+        headers: headersOf(step.request),
+        ...(step.request.body === undefined ? {} : { body: JSON.stringify(step.request.body) }),
+        answers: [
+          ['target', step.target],
+          ['kit', step.kit],
+        ],
+      })),
+    );
 
   const allowed = commandsFor(apis).filter(
     (def) => (writes || !def.writes) && (controlUrl !== undefined || !def.control),

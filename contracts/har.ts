@@ -19,6 +19,8 @@ export interface Recorded {
   path: string;
   query: string;
   operation: OperationInfo | undefined;
+  /** The recorder's label of the request's credential (`_credential`), when it had one. */
+  credential?: string;
   request: {
     headers: Headers;
     contentType: string | null;
@@ -34,7 +36,9 @@ export interface Recorded {
   };
 }
 
-export class HarError extends Error {}
+export class HarError extends Error {
+  override name = 'HarError';
+}
 
 function headersOf(list: readonly { name: string; value: string }[]): Headers {
   const headers = new Headers();
@@ -74,7 +78,7 @@ export function readEntries(har: unknown, file = 'the HAR file'): Recorded[] {
   const entries = (har as Partial<Har> | undefined)?.log?.entries;
   if (!Array.isArray(entries)) throw new HarError(`${file} is not HAR: it has no log.entries`);
   return entries.flatMap((entry, i): Recorded[] => {
-    const custom = entry as Entry & { _api?: unknown; _path?: unknown };
+    const custom = entry as Entry & { _api?: unknown; _path?: unknown; _credential?: unknown };
     if (custom._api === 'control') return [];
     let url: URL;
     try {
@@ -105,6 +109,7 @@ export function readEntries(har: unknown, file = 'the HAR file'): Recorded[] {
         method: entry.request.method.toUpperCase(),
         query: url.search,
         operation: operationOf(where.api, entry.request.method.toUpperCase(), where.path),
+        ...(typeof custom._credential === 'string' ? { credential: custom._credential } : {}),
         request: {
           headers: requestHeaders,
           contentType: requestType,

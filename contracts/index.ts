@@ -8,6 +8,14 @@ export {
   junitReport,
   ruleCoverageTable,
 } from './reporters/index.js';
+export { readHarFile, HarError, type Recorded } from './har.js';
+export {
+  replay,
+  replayContracts,
+  type ReplayOptions,
+  type ReplayReport,
+  type ReplayedExchange,
+} from './replay.js';
 export { runContracts, type RunOptions } from './runner.js';
 export { SkipCheck } from './skip.js';
 export { kitFixture, kitTokens, resolveTarget, type TargetOptions } from './target.js';

@@ -142,5 +142,14 @@ export interface Report {
   rules?: RuleCoverageRow[];
   /** A model-based exploration (`--explore`): its figures and the shrunk divergence, if any. */
   explore?: ExploreFigures & { divergence?: { message: string; rules: string[]; curl: string[] } };
+  /** A replay of a recording (`--replay`): one result per exchange, and the ids it mapped. */
+  replay?: {
+    file: string;
+    exchanges: number;
+    skipped: number;
+    /** Recorded id -> the target's, for the objects the replayed writes made. */
+    ids: Record<string, string>;
+    summary: string;
+  };
   summary: { passed: number; failed: number; skipped: number };
 }

@@ -68,6 +68,7 @@ export function consoleReport(report: Report, options: { coverage?: boolean } = 
     );
     for (const note of explored.notes) lines.push(`  note: ${note}`);
   }
+  if (report.replay) lines.push(report.replay.summary);
   if (options.coverage ?? true) {
     lines.push('', coverageTable(report.coverage));
     if (report.rules) lines.push('', ruleCoverageTable(report.rules));

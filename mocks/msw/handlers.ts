@@ -76,7 +76,28 @@ function response(answer: KitResponse): Response {
   );
 }
 
-export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHandler[] {
+/** One exchange of an API with the kit, as the handler saw it (for a recording). */
+export interface HandledExchange {
+  api: ApiName;
+  request: Request;
+  /** The request body's bytes, when it had one. */
+  body: ArrayBuffer | undefined;
+  /** Under the API's base URL, without the query. */
+  path: string;
+  answer: KitResponse;
+  startedAt: Date;
+  durationMs: number;
+}
+
+/**
+ * `observe`: called with each API exchange (never the control API's) once the kit has answered
+ * and before the answer is handed to msw, so what it writes is done when the app sees the answer.
+ */
+export function createHandlers(
+  kit: Kit,
+  options: HandlerOptions = {},
+  observe?: (exchange: HandledExchange) => void,
+): HttpHandler[] {
   const doors: [ApiName, string][] = [
     ['program-api', options.programBaseUrl ?? realBaseUrls['program-api']],
     ['partner-center', options.partnerCenterBaseUrl ?? realBaseUrls['partner-center']],
@@ -84,10 +105,27 @@ export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHand
   const handlers = doors.map(([api, baseUrl]) => {
     const base = new URL(baseUrl);
     return http.all(`${baseUrl.replace(/\/$/, '')}/*`, ({ request }) => {
+      const startedAt = new Date();
+      const started = performance.now();
+      // Copied before the kit's reader takes the body: the recording keeps it as it came.
+      const copy = observe && request.body ? request.clone().arrayBuffer() : undefined;
+      const answer = (kitRequest: KitRequest, body?: ArrayBuffer) => {
+        const kitAnswer = kit.handle(api, kitRequest);
+        observe?.({
+          api,
+          request,
+          body,
+          path: kitRequest.path,
+          answer: kitAnswer,
+          startedAt,
+          durationMs: Math.round(performance.now() - started),
+        });
+        return toResponse(kitAnswer);
+      };
       const read = toKitRequest(request, base);
-      return read instanceof Promise
-        ? read.then((kitRequest) => toResponse(kit.handle(api, kitRequest)))
-        : toResponse(kit.handle(api, read));
+      if (copy)
+        return Promise.all([read, copy]).then(([kitRequest, body]) => answer(kitRequest, body));
+      return read instanceof Promise ? read.then((kitRequest) => answer(kitRequest)) : answer(read);
     });
   });
   if (options.controlBaseUrl) {

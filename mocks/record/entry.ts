@@ -3,6 +3,7 @@
  * credentials' headers, the bearer tokens and the control token wherever they appear (URL,
  * headers, bodies), and the extra headers and JSON fields a team names.
  */
+import { createHash } from 'node:crypto';
 import type { Entry, Header, PostData } from 'har-format';
 import type { ApiName } from '../../src/schema/index.js';
 
@@ -65,6 +66,14 @@ function credentialOf(value: string | undefined): string | undefined {
   return token.length >= 4 ? token : undefined;
 }
 
+/**
+ * Which credential a request carried, without the credential: the first 16 hex digits of its
+ * SHA-256. A replay holding the same token knows its role from it (decision 0055); the label
+ * cannot be turned back into the token.
+ */
+export const credentialLabel = (token: string) =>
+  `sha256:${createHash('sha256').update(token).digest('hex').slice(0, 16)}`;
+
 function redactFields(text: string, fields: ReadonlySet<string>): string {
   if (fields.size === 0) return text;
   let value: unknown;
@@ -96,9 +105,10 @@ export function harEntry(captured: Captured, redaction: Redaction = {}): Entry {
     ...(redaction.headers ?? []).map((h) => h.toLowerCase()),
   ]);
   const fields = new Set((redaction.fields ?? []).map((f) => f.toLowerCase()));
+  const credential = credentialOf(headerOf(captured.requestHeaders, 'authorization'));
   const secrets = [
     ...(redaction.secrets ?? []),
-    credentialOf(headerOf(captured.requestHeaders, 'authorization')),
+    credential,
     credentialOf(headerOf(captured.requestHeaders, 'proxy-authorization')),
   ].filter((s): s is string => s !== undefined && s.length >= 4);
   const scrub = (text: string) =>
@@ -166,5 +176,6 @@ export function harEntry(captured: Captured, redaction: Redaction = {}): Entry {
     timings: { send: 0, wait: captured.durationMs, receive: 0 },
     _api: captured.api,
     _path: scrub(captured.path),
+    ...(credential ? { _credential: credentialLabel(credential) } : {}),
   };
 }

@@ -17,8 +17,11 @@ export interface HarWriter {
   close(): void;
 }
 
+/** Who wrote the recording, in every HAR file the kit writes. */
+export const kitCreator: Har['log']['creator'] = { name: 'eligibility-mock-kit', version: '0.1.0' };
+
 /** Creates (or replaces) `path` as a HAR file with no entries yet. */
-export function createHarWriter(path: string, creator: Har['log']['creator']): HarWriter {
+export function createHarWriter(path: string, creator = kitCreator): HarWriter {
   const fd = openSync(path, 'w');
   const head = Buffer.from(
     `{"log":{"version":"1.2","creator":${JSON.stringify(creator)},"entries":[`,

@@ -70,10 +70,7 @@ const hopByHop = new Set([
 export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
   const mode = options.api ?? 'all';
   const root = options.target.replace(/\/$/, '');
-  const writer: HarWriter = createHarWriter(options.out, {
-    name: 'eligibility-mock-kit',
-    version: '0.1.0',
-  });
+  const writer: HarWriter = createHarWriter(options.out);
   const operations: Summary['operations'] = {};
   const inFlight = new Set<Promise<void>>();
 

@@ -86,6 +86,16 @@ describe('a caught error is an instance of the class its entry exports', () => {
       server.LockError,
       /held\.json/,
     ],
+    [
+      'readHarFile of a file that is not HAR',
+      async () => {
+        const file = join(scratch, 'not.har');
+        await writeFile(file, '{"entries":[]}');
+        return contracts.readHarFile(file);
+      },
+      contracts.HarError,
+      /not\.har is not HAR/,
+    ],
   ])('%s', async (_what, fail, Class, message) => {
     const error = await thrown(fail);
     expect(error).toBeInstanceOf(Class);
