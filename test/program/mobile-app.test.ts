@@ -172,6 +172,28 @@ const made: Scenario[] = [
   },
 ];
 
+// An enrollment the operations user takes on: its assignee acts for the operations account.
+const assignedToOps: Scenario[] = roles.map((role) => ({
+  name: `mobile app, as ${role}: an enrollment assigned to the operations user answers its currentAccount`,
+  async run(door: Door) {
+    const id = ids.pendingEnrollment;
+    const assigned = await door.call(P, 'PUT', `${enrollments}/${id}`, {
+      token: tokens.ops,
+      body: { id, assignee: { id: ids.opsUser } },
+    });
+    expect(assigned.status).toBe(200);
+    await answers(door, `${enrollments}/${id}${enrollmentSelect}`, tokens[role], {
+      'assignee.id': ids.opsUser,
+      'assignee.name': 'Olivia Operations',
+      'assignee.currentAccount': expect.objectContaining({
+        id: 'ACC-0000-0001',
+        name: 'SoftwareOne',
+        type: 'Operations',
+      }),
+    });
+  },
+}));
+
 // The library's select below the app's requests (docs/decisions/0061): sub-selects, `+member`,
 // a path through a reference under `-*`; and a path that names nothing is a 400 naming it.
 const P_ = (path: string) => `${certificates}/${ids.active}?select=${path}`;
@@ -231,4 +253,4 @@ const selects: Scenario[] = [
   },
 ];
 
-runThroughBothDoors('Mobile app selects', [...seeded, ...made, ...selects]);
+runThroughBothDoors('Mobile app selects', [...seeded, ...made, ...assignedToOps, ...selects]);
