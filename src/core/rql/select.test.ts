@@ -528,4 +528,20 @@ describe('checkSelect', () => {
       error: `select: unknown property '${named}'`,
     });
   });
+
+  // Names in any letter case (mpt-rql-net src/Mpt.Rql/Core/Metadata/MetadataProvider.cs:
+  // InvariantCultureIgnoreCase), where the fields can spell a name the schema's way.
+  it('matches names in any case when the fields spell them', () => {
+    const spelling = (shape: Record<string, SelectFields>): SelectFields => ({
+      kind: 'object',
+      at: (s) => shape[s],
+      name: (s) => Object.keys(shape).find((k) => k.toLowerCase() === s.toLowerCase()),
+    });
+    const cased = spelling({ program: spelling({ name: fieldsOf(true) }) });
+    expect(checkSelect(spec('-*,PROGRAM(Name)'), cased).ok).toBe(true);
+    expect(checkSelect(spec('-*,Program.nme'), cased)).toEqual({
+      ok: false,
+      error: "select: unknown property 'Program.nme'",
+    });
+  });
 });

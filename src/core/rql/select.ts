@@ -123,6 +123,16 @@ export function parseSelect(raw: string): Parsed<SelectSpec> {
 export interface SelectFields {
   kind: string;
   at(segment: string): SelectFields | undefined;
+  /** The schema's spelling of a property named in another letter case, where the fields know it. */
+  name?(segment: string): string | undefined;
+}
+
+/** One segment down, the name in any letter case (the library matches names case-blind). */
+function fieldAt(fields: SelectFields, segment: string): SelectFields | undefined {
+  const found = fields.at(segment);
+  if (found) return found;
+  const spelled = fields.name?.(segment);
+  return spelled === undefined ? undefined : fields.at(spelled);
 }
 
 function fieldsAt(fields: SelectFields, path: readonly string[]): SelectFields | undefined {
@@ -130,8 +140,9 @@ function fieldsAt(fields: SelectFields, path: readonly string[]): SelectFields |
   for (const segment of path) {
     if (!current) return undefined;
     // A path goes through a list element-wise (`parameters.ordering.value`).
-    current =
-      current.at(segment) ?? (current.kind === 'array' ? current.at('0')?.at(segment) : undefined);
+    const element: SelectFields | undefined =
+      current.kind === 'array' ? current.at('0') : undefined;
+    current = fieldAt(current, segment) ?? (element ? fieldAt(element, segment) : undefined);
   }
   return current;
 }
