@@ -149,7 +149,9 @@ function variants(info: OperationInfo, role: Role, ctx: CheckContext): Variant[]
   const query = info.parameters.some((p) => p.name === 'limit')
     ? 'eq(status,Active'
     : info.parameters.some((p) => p.name === 'select')
-      ? 'select=,'
+      ? // an empty select is none (as SoftwareOne's RQL library reads it); a path that names
+        // no property is the kit's 400 (docs/decisions/0061)
+        'select=-*,noSuchProperty'
       : undefined;
   if (info.method === 'get' && query && declares(info, 400)) {
     list.push({

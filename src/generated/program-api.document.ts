@@ -4904,7 +4904,7 @@ const document: OpenApiDocument = {
         "name": "order",
         "in": "query",
         "required": false,
-        "description": "Comma-separated dotted field paths, `-` for descending, applied left to right.",
+        "description": "Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it.",
         "schema": {
           "type": "string",
           "examples": [
@@ -4916,11 +4916,12 @@ const document: OpenApiDocument = {
         "name": "select",
         "in": "query",
         "required": false,
-        "description": "Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`).",
+        "description": "Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it.",
         "schema": {
           "type": "string",
           "examples": [
-            "-*,id,name,status"
+            "-*,id,name,status",
+            "licensee.account.id,template.id,terms,program.vendor"
           ]
         }
       },

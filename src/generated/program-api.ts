@@ -2170,9 +2170,9 @@ export type components = {
         Limit: number;
         /** @description Number of matching objects to skip. */
         Offset: number;
-        /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+        /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
         Order: string;
-        /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+        /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
         Select: string;
         /** @description The terms the variant belongs to. */
         ParentTermsId: string;
@@ -2197,9 +2197,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -2256,7 +2256,7 @@ export interface operations {
     getCertificate: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -2387,9 +2387,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -2476,7 +2476,7 @@ export interface operations {
     getEnrollment: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -2803,9 +2803,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -2866,7 +2866,7 @@ export interface operations {
     getProgram: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3067,9 +3067,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3134,7 +3134,7 @@ export interface operations {
     getProgramTemplate: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3232,9 +3232,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3299,7 +3299,7 @@ export interface operations {
     getProgramParameter: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3397,9 +3397,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3464,7 +3464,7 @@ export interface operations {
     getProgramParameterGroup: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3562,9 +3562,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3632,7 +3632,7 @@ export interface operations {
     getEnrollmentAttachment: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3731,9 +3731,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3801,7 +3801,7 @@ export interface operations {
     getProgramDocument: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -3970,9 +3970,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -4040,7 +4040,7 @@ export interface operations {
     getProgramMedia: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -4237,9 +4237,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -4304,7 +4304,7 @@ export interface operations {
     getProgramTerms: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -4472,9 +4472,9 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. */
+                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;
@@ -4546,7 +4546,7 @@ export interface operations {
     getProgramTermsVariant: {
         parameters: {
             query?: {
-                /** @description Comma-separated field paths; `-field` removes, `+field` or `field` adds, `-*` removes everything but the listed fields (and `id`). */
+                /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
             };
             header?: never;

@@ -120,3 +120,16 @@ export function queryParameters(api: ApiName, operationId: string): string[] {
     .parameters.filter((p) => p.in === 'query')
     .map((p) => String(p.name));
 }
+
+const answers = new Map<string, FieldType | undefined>();
+
+/** The fields of the object an operation answers with (its 200 JSON body), or undefined. */
+export function answerFields(api: ApiName, operationId: string): FieldType | undefined {
+  const key = `${api} ${operationId}`;
+  if (answers.has(key)) return answers.get(key);
+  const pointer = responseSchemaPointer(operation(api, operationId), 200, 'application/json');
+  const fields =
+    pointer === undefined ? undefined : fieldType(api, atPointer(documents[api], pointer));
+  answers.set(key, fields);
+  return fields;
+}

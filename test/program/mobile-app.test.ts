@@ -60,11 +60,14 @@ const rows: Row[] = [
       id: ids.active,
       'licensee.id': ids.licensee,
       'licensee.account.id': ids.oscorp,
+      'licensee.name': expect.any(String),
       'template.id': ids.certificateTemplate,
       terms: [expect.objectContaining({ id: ids.terms, status: 'Published' })],
       'program.id': ids.aiProgram,
       'program.vendor': expect.objectContaining(microsoftRef),
+      'program.name': expect.any(String),
       'vendor.id': ids.microsoft,
+      'vendor.name': 'Microsoft',
       'eligibility.partner': expect.any(Boolean),
       applicableTo: 'Licensee',
       expirationDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
@@ -87,11 +90,13 @@ const rows: Row[] = [
     path: `${enrollments}/${ids.pendingEnrollment}${enrollmentSelect}`,
     want: {
       'assignee.id': ids.vendorUser,
+      'assignee.name': expect.any(String),
       'assignee.currentAccount.id': ids.microsoft,
       'licensee.account.id': ids.oscorp,
       'licensee.address': oscorpLicenseeAddress,
       'program.id': ids.aiProgram,
       'certificate.id': ids.pending,
+      'program.name': expect.any(String),
       applicableTo: 'Licensee',
       'eligibility.client': expect.any(Boolean),
     },
@@ -167,4 +172,85 @@ const made: Scenario[] = [
   },
 ];
 
-runThroughBothDoors('Mobile app selects', [...seeded, ...made]);
+// An enrollment the operations user takes on: its assignee acts for the operations account.
+const assignedToOps: Scenario[] = roles.map((role) => ({
+  name: `mobile app, as ${role}: an enrollment assigned to the operations user answers its currentAccount`,
+  async run(door: Door) {
+    const id = ids.pendingEnrollment;
+    const assigned = await door.call(P, 'PUT', `${enrollments}/${id}`, {
+      token: tokens.ops,
+      body: { id, assignee: { id: ids.opsUser } },
+    });
+    expect(assigned.status).toBe(200);
+    await answers(door, `${enrollments}/${id}${enrollmentSelect}`, tokens[role], {
+      'assignee.id': ids.opsUser,
+      'assignee.name': 'Olivia Operations',
+      'assignee.currentAccount': expect.objectContaining({
+        id: 'ACC-0000-0001',
+        name: 'SoftwareOne',
+        type: 'Operations',
+      }),
+    });
+  },
+}));
+
+// The library's select below the app's requests (docs/decisions/0061): sub-selects, `+member`,
+// a path through a reference under `-*`; and a path that names nothing is a 400 naming it.
+const P_ = (path: string) => `${certificates}/${ids.active}?select=${path}`;
+const selects: Scenario[] = [
+  {
+    name: 'select: a sub-select, +member and a path through references under -*',
+    async run(door) {
+      const one = await door.call(
+        P,
+        'GET',
+        P_('-*,program(-*,name,vendor),+template,licensee.account.id'),
+        {
+          token: tokens.client,
+        },
+      );
+      expect(one.status).toBe(200);
+      expect(Object.keys(one.body).sort()).toEqual([
+        'href',
+        'id',
+        'licensee',
+        'program',
+        'template',
+      ]);
+      expect(one.body.program).toEqual({
+        id: ids.aiProgram,
+        name: expect.any(String),
+        vendor: expect.objectContaining(microsoftRef),
+      });
+      expect(one.body.template.id).toBe(ids.certificateTemplate);
+      expect(one.body.licensee).toEqual({ id: ids.licensee, account: { id: ids.oscorp } });
+      const whole = await door.call(P, 'GET', `${certificates}/${ids.active}`, {
+        token: tokens.client,
+      });
+      const empty = await door.call(P, 'GET', P_(''), { token: tokens.client });
+      expect(empty.body).toEqual(whole.body);
+    },
+  },
+  {
+    name: 'select: a path that names no property is 400 InvalidQuery naming it (by id and in lists)',
+    async run(door) {
+      for (const [path, named] of [
+        [P_('licensee.acount.id'), 'licensee.acount.id'],
+        [P_('-*,program(-*,vendr)'), 'program.vendr'],
+        [
+          `${enrollments}/${ids.pendingEnrollment}?select=assignee.currentAcount.id`,
+          'assignee.currentAcount.id',
+        ],
+        [`${certificates}?select=-*,id,nme`, 'nme'],
+        [`${enrollments}?select=-*,id,-statuss`, 'statuss'],
+      ] as const) {
+        const answer = await door.call(P, 'GET', path, { token: tokens.client });
+        expect(answer.status, path).toBe(400);
+        expect(answer.body.code).toBe('InvalidQuery');
+        expect(answer.body.detail).toContain(`'${named}'`);
+      }
+    },
+  },
+];
+
+runThroughBothDoors('Mobile app selects', [...seeded, ...made, ...assignedToOps, ...selects]);

@@ -706,10 +706,17 @@ const rules: Scenario[] = [
         href: `/v1/program/certificates/${ids.active}`,
         program: { id: ids.aiProgram, name: 'E2E Seeded Program' },
       });
+      // An empty `select=` or `order=` is none, as SoftwareOne's RQL library reads it
+      // (mpt-rql-net src/Mpt.Rql/Services/Projection/ProjectionService.cs, Ordering/OrderingService.cs).
+      const empty = await door.call(P, 'GET', `${certificates}?select=&order=&limit=1`, {
+        token: tokens.client,
+      });
+      expect(empty.status).toBe(200);
+      expect(empty.body.data[0]).toHaveProperty('parameters');
       for (const bad of [
         'eq(status,Active',
         'limit=-1',
-        'order=',
+        'order=-',
         'foo(bar)',
         'eq(status,"Active)',
       ]) {

@@ -114,7 +114,11 @@ export const vendorFlows: Scenario[] = [
         body: { id: submitted.id, assignee: { id: ids.opsUser } },
       });
       expect(assigned.status).toBe(200);
-      expect(assigned.body.assignee).toEqual({ id: ids.opsUser, name: 'Olivia Operations' });
+      expect(assigned.body.assignee).toEqual({
+        id: ids.opsUser,
+        name: 'Olivia Operations',
+        currentAccount: expect.objectContaining({ id: 'ACC-0000-0001', type: 'Operations' }),
+      });
       expect(assigned.body.revision).toBe(submitted.revision + 1);
       await refused(
         door,

@@ -6,12 +6,13 @@ import { Refusal } from '../../core/problem.js';
 import { listPage } from '../../core/list.js';
 import {
   applySelect,
+  checkSelect,
   parseListQuery,
   type ListQuery,
   type SelectSpec,
 } from '../../core/rql/index.js';
 import { typedQuery, type EqualityTerm } from '../../core/rql/compile.js';
-import { listItemFields, queryParameters } from '../../schema/fields.js';
+import { answerFields, listItemFields, queryParameters } from '../../schema/fields.js';
 import type { World } from '../../core/world.js';
 import { operations } from '../../schema/index.js';
 import { canSeeProgram, findProgram } from '../../core/program/common.js';
@@ -78,11 +79,22 @@ function listQueryOf(call: ProgramCall): ListQuery {
   if (!fields) return parsed.value;
   const typed = typedQuery(parsed.value, fields);
   if (!typed.ok) throw new Refusal('InvalidQuery', typed.error);
+  if (typed.value.select) checked(typed.value.select, fields);
   return typed.value;
 }
 
-function selectOf(request: KitRequest): SelectSpec | undefined {
-  return listQuery(request).select;
+/** A select whose every path names a property of the answer (or a 400 naming the one that does not). */
+function checked(select: SelectSpec, fields: Parameters<typeof checkSelect>[1]): SelectSpec {
+  const result = checkSelect(select, fields);
+  if (!result.ok) throw new Refusal('InvalidQuery', result.error);
+  return result.value;
+}
+
+/** The `select=` of a GET by id, checked against the fields of the object it answers. */
+function selectOf(call: ProgramCall): SelectSpec | undefined {
+  const { select } = listQuery(call.request);
+  const fields = answerFields('program-api', call.operation.operationId);
+  return select && fields ? checked(select, fields) : select;
 }
 
 const envelope = (query: ListQuery, total: number, data: object[]) =>
@@ -168,7 +180,7 @@ function subResourceHandlers(kind: SubResourceKind): Record<string, Handler<Acto
       const item = findSub(ctx, kind, call.params, id(call));
       if (wantsFile(call.request) && ctx.state.files.has(item.id))
         return download(fileOf(ctx.state, item.id, item.id));
-      return ok(item, selectOf(call.request));
+      return ok(item, selectOf(call));
     },
     [operations.create]: (call) =>
       json(201, createSub(context(call), kind, call.params, body(call), uploaded(call))),
@@ -201,7 +213,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
       service.certificateScope(call.actor),
     ),
   getCertificate: (call) =>
-    ok(certificate(call, service.findCertificate(context(call), id(call))), selectOf(call.request)),
+    ok(certificate(call, service.findCertificate(context(call), id(call))), selectOf(call)),
   createCertificate: (call) =>
     json(201, certificate(call, service.createCertificate(context(call), body(call)))),
   updateCertificate: (call) =>
@@ -214,8 +226,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
     page(call.world.program.enrollments, listQueryOf(call), (e) =>
       service.canSeeEnrollment(call.world.program, call.actor, e),
     ),
-  getEnrollment: (call) =>
-    ok(service.findEnrollment(context(call), id(call)), selectOf(call.request)),
+  getEnrollment: (call) => ok(service.findEnrollment(context(call), id(call)), selectOf(call)),
   createEnrollment: (call) => json(201, enrollments.createEnrollment(context(call), body(call))),
   validateEnrollmentDraft: (call) =>
     ok(enrollments.validateEnrollmentDraft(context(call), body(call))),
@@ -236,7 +247,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
 
   listPrograms: (call) =>
     page(call.world.program.programs, listQueryOf(call), (p) => canSeeProgram(call.actor, p)),
-  getProgram: (call) => ok(findProgram(context(call), id(call)), selectOf(call.request)),
+  getProgram: (call) => ok(findProgram(context(call), id(call)), selectOf(call)),
   createProgram: (call) =>
     json(201, programs.createProgram(context(call), body(call), uploaded(call, 'icon'))),
   updateProgram: (call) =>

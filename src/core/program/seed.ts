@@ -251,6 +251,8 @@ const accounts: Account[] = [
     icon: '/v1/accounts/accounts/ACC-1086-6867/icon',
   },
   { id: 'ACC-5530-9172', name: 'Wayne Enterprises', type: 'Client', status: 'Active' },
+  // The operations account the operations user acts for (invented id; decision 0061).
+  { id: 'ACC-0000-0001', name: 'SoftwareOne', type: 'Operations', status: 'Active' },
 ];
 // Addresses in the Accounts API's shape (addressLine1, addressLine2, postCode, city, state, country).
 const wayneAddress = {
@@ -304,10 +306,17 @@ const licensees: Licensee[] = [
     address: wayneAddress,
   },
 ];
-const [microsoft, adobe, oscorp, wayne] = accounts as [Account, Account, Account, Account];
+const [microsoft, adobe, oscorp, wayne, softwareOne] = accounts as [
+  Account,
+  Account,
+  Account,
+  Account,
+  Account,
+];
 
-/** The users as the fixture knows them: the vendor's and the client's with their `currentAccount`. */
+/** The users as the fixture knows them, each with the `currentAccount` it acts for. */
 const knownUsers = {
+  ops: { ...users.ops, currentAccount: accountRef(softwareOne) },
   vendor: { ...users.vendor, currentAccount: accountRef(microsoft) },
   client: { ...users.client, currentAccount: accountRef(oscorp) },
 } satisfies Record<string, UserRef>;
@@ -881,7 +890,7 @@ export function defaultProgramSeed(now: Date): ProgramSeed {
 
   return {
     accounts,
-    users: [users.ops, knownUsers.vendor, knownUsers.client, systemActor.user],
+    users: [knownUsers.ops, knownUsers.vendor, knownUsers.client, systemActor.user],
     buyers,
     licensees,
     tokens: [

@@ -56,6 +56,28 @@ describe('parseOrder', () => {
   it.each(table)('$given', ({ given, want }) => {
     expect(parseOrder(given)).toEqual({ ok: true, value: want });
   });
+
+  // SoftwareOne's RQL library: an empty order is no order
+  // (mpt-rql-net src/Mpt.Rql/Services/Ordering/OrderingService.cs: `IsNullOrEmpty(order)`), and
+  // its parser drops an empty term between separators
+  // (src/Mpt.Rql/Parsers/Linear/Services/RqlParser.cs: HandleGroupOperator adds a word only when
+  // it is not empty).
+  const skipped: { given: string; want: OrderTerm[] }[] = [
+    { given: 'order=', want: [] },
+    { given: 'order', want: [] },
+    { given: 'order=%20', want: [] },
+    {
+      given: 'order=-a,,b,',
+      want: [
+        { path: ['a'], direction: -1 },
+        { path: ['b'], direction: 1 },
+      ],
+    },
+  ];
+  it.each(skipped)('$given', ({ given, want }) => {
+    const q = parseListQuery(given);
+    expect(q.ok && q.value.order).toEqual(want);
+  });
 });
 
 describe('compareByOrder', () => {

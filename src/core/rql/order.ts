@@ -1,20 +1,22 @@
 import { getPath, parseFieldPath } from './path.js';
 import { fail, ok, snip, type OrderTerm, type Parsed } from './types.js';
 
-/** Parses the (decoded) value of `order=`: `-audit.created.at,+name,status`. */
+/**
+ * Parses the (decoded) value of `order=`: `-audit.created.at,+name,status`. An empty value, or
+ * an empty term (`a,,b`), is skipped, as SoftwareOne's RQL library skips it
+ * (mpt-rql-net src/Mpt.Rql/Services/Ordering/OrderingService.cs, Parsers/Linear/Services/RqlParser.cs).
+ */
 export function parseOrder(text: string): Parsed<OrderTerm[]> {
   const terms: OrderTerm[] = [];
-  let at = 0;
   for (const raw of text.split(',')) {
     const term = raw.trim();
-    if (term === '') return fail(`empty order term at position ${at} in '${snip(text)}'`);
+    if (term === '') continue;
     const sign = term[0];
     const direction = sign === '-' ? -1 : 1;
     const name = sign === '-' || sign === '+' ? term.slice(1) : term;
     const path = parseFieldPath(name);
     if (!path.ok) return fail(`bad order term '${snip(term)}': ${path.error}`);
     terms.push({ path: path.value, direction });
-    at += raw.length + 1;
   }
   return ok(terms);
 }

@@ -18,10 +18,24 @@ export interface OrderTerm {
   direction: 1 | -1;
 }
 
+/**
+ * A parsed `select=` (src/core/rql/select.ts): `-*` (`dropAll`), `*` (`all`), the paths selected
+ * and deselected at this level, and sub-selects (`program(-*,id)`), each a select of its own
+ * below its path. `all` and `nested` are left out when not given.
+ */
 export interface SelectSpec {
   dropAll: boolean;
   include: string[][];
   exclude: string[][];
+  all?: true;
+  nested?: NestedSelect[];
+}
+
+/** `program(*,-id)`: the select inside the parentheses, applied below `path` (`-` deselects it). */
+export interface NestedSelect {
+  path: string[];
+  exclude: boolean;
+  select: SelectSpec;
 }
 
 export interface ListQuery {
