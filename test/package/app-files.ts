@@ -73,6 +73,62 @@ console.log(JSON.stringify({ status: answer.status, checks: allChecks.length, ap
 `,
 };
 
+/**
+ * The app of "types that hold" (issue 26): only the kit, msw and typescript installed, strict
+ * settings, `skipLibCheck: false`. `entries.ts` (written by the test from the kit's `exports`)
+ * re-exports every entry but `server`; `uses-client.ts` uses the typed client and RQL the way an
+ * app does, with a wrong status that must not compile.
+ */
+export const typesAppFiles: Record<string, string> = {
+  'package.json': JSON.stringify({ name: 'types-app', private: true, type: 'module' }),
+  'tsconfig.json': JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        verbatimModuleSyntax: true,
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: [],
+      },
+      include: ['entries.ts', 'uses-client.ts'],
+    },
+    null,
+    2,
+  ),
+  'uses-client.ts': `import { createProgramClient, rql } from 'eligibility-mock-kit/client';
+import type { components } from 'eligibility-mock-kit/program-api';
+
+type Certificate = components['schemas']['Certificate'];
+const client = createProgramClient({ token: 'client-token' });
+
+export async function activeIds(since: Date): Promise<string[]> {
+  const query = rql<Certificate>()
+    .where((w) => w.and(w.eq('status', 'Active'), w.ge('audit.created.at', since)))
+    .select('-*', 'id', 'status')
+    .order('-audit.created.at');
+  const ids: string[] = [];
+  for await (const certificate of client.iterate('/v1/program/certificates', { query }))
+    ids.push(certificate.id);
+  return ids;
+}
+
+// @ts-expect-error: not a certificate status
+rql<Certificate>().where((w) => w.eq('status', 'Actve'));
+`,
+  // The server entry, with the one package it documents as needed for its types.
+  'server.ts': `import { createKit } from 'eligibility-mock-kit';
+import { createApp } from 'eligibility-mock-kit/server';
+export const app = createApp(createKit());
+`,
+  'tsconfig.server.json': JSON.stringify({ extends: './tsconfig.json', include: ['server.ts'] }),
+};
+
 /** Appended to the template's src/main.ts: the kit's browser door, bundled by \`vite build\`. */
 export const mainAddition = `
 if (new URLSearchParams(location.search).has('mock')) void import('./mocks.ts').then((mocks) => mocks.startMocks());
