@@ -58,6 +58,26 @@ it("matches the kit's routes beside a handler of the app's own msw", async () =>
   }
 });
 `,
+  // Issue 26: a typed client made at module level, before server.listen(), is still answered by msw.
+  'test/client.test.ts': `import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createProgramClient, rql } from 'eligibility-mock-kit/client';
+import { setupMockServer } from 'eligibility-mock-kit/msw/node';
+import type { Certificate } from '../src/api.ts';
+
+const program = createProgramClient({ token: 'client-token' });
+const { server } = setupMockServer({ now: '2026-11-21T09:00:00Z' });
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+afterAll(() => server.close());
+
+it('pages through the certificates with a module-level typed client', async () => {
+  const query = rql<Certificate>().where((w) => w.eq('status', 'Active')).select('-*', 'id');
+  const ids: string[] = [];
+  for await (const certificate of program.iterate('/v1/program/certificates', { query, pageSize: 2 }))
+    ids.push(certificate.id);
+  expect(ids).toContain('CER-9646-2171-8417');
+  expect(new Set(ids).size).toBe(ids.length);
+});
+`,
   'plain-node.mjs': `import { createKit } from 'eligibility-mock-kit';
 import { allChecks } from 'eligibility-mock-kit/contracts';
 import { createApp } from 'eligibility-mock-kit/server';
