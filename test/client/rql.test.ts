@@ -224,6 +224,14 @@ const instantNear = (pool: string[]) =>
     )
     .map(([at, steps, unit]) => new Date(Date.parse(at) + steps * unit));
 
+/** A comparison of a date or date-time path with a `Date` near the values it holds. */
+const dateComparison = (path: string, pool: string[]) =>
+  fc.tuple(fc.constantFrom(...comparisons), instantNear(pool)).map(
+    ([op, at]): Build =>
+      (w) =>
+        w[op](path, at),
+  );
+
 /** Conditions on objects like `items` (certificates, or the elements of one of their collections). */
 function atoms(items: readonly unknown[], strings: string[], extra: fc.Arbitrary<Build>[] = []) {
   const text = fc.constantFrom(...strings).chain((path) => {
@@ -289,21 +297,13 @@ const certificateAtom = atoms(
         (w) =>
           w[op]('eligibility.client', value),
     ),
-    fc
-      .tuple(
-        fc.constantFrom(...comparisons, 'in'),
-        instantNear(valuesAt(seeded, 'audit.created.at')),
-      )
-      .map(
-        ([op, at]): Build =>
-          (w) =>
-            op === 'in' ? w.in('audit.created.at', [at]) : w[op]('audit.created.at', at),
-      ),
-    fc.tuple(fc.constantFrom(...comparisons), instantNear(valuesAt(seeded, 'expirationDate'))).map(
-      ([op, day]): Build =>
+    dateComparison('audit.created.at', valuesAt(seeded, 'audit.created.at')),
+    instantNear(valuesAt(seeded, 'audit.created.at')).map(
+      (at): Build =>
         (w) =>
-          w[op]('expirationDate', day),
+          w.in('audit.created.at', [at]),
     ),
+    dateComparison('expirationDate', valuesAt(seeded, 'expirationDate')),
     fc.constantFrom('isNull', 'isEmpty').map(
       (op): Build =>
         (w) =>
@@ -332,18 +332,7 @@ const collections = fc.oneof(
       atoms(
         elements('terms'),
         ['id', 'name', 'status'],
-        [
-          fc
-            .tuple(
-              fc.constantFrom(...comparisons),
-              instantNear(valuesAt(elements('terms'), 'accepted')),
-            )
-            .map(
-              ([op, at]): Build =>
-                (w) =>
-                  w[op]('accepted', at),
-            ),
-        ],
+        [dateComparison('accepted', valuesAt(elements('terms'), 'accepted'))],
       ),
     )
     .map(
