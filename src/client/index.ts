@@ -8,7 +8,7 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { paths as PartnerCenterPaths } from '../generated/partner-center.js';
 import type { paths as ProgramPaths } from '../generated/program-api.js';
-import type { RqlQuery } from './rql.js';
+import { rql, type RqlQuery } from './rql.js';
 
 export {
   rql,
@@ -225,8 +225,7 @@ export function createProgramClient(options: ClientOptions): ProgramClient {
   ): Promise<Page<unknown>> {
     const limit = at?.limit ?? list.query?.state.limit ?? list.pageSize ?? 100;
     const offset = at?.offset ?? list.query?.state.offset ?? 0;
-    const base = list.query ? stripPaging(list.query.toString()) : '';
-    const search = [base, `limit=${limit}`, `offset=${offset}`].filter(Boolean).join('&');
+    const search = (list.query ?? rql()).limit(limit).offset(offset).toString();
     const get = client.GET as unknown as (
       path: string,
       init: Record<string, unknown>,
@@ -265,13 +264,6 @@ export function createProgramClient(options: ClientOptions): ProgramClient {
 
   return Object.assign(client, { page, pages, iterate }) as unknown as ProgramClient;
 }
-
-/** A query string without its `limit` and `offset` (the pager writes its own). */
-const stripPaging = (search: string) =>
-  search
-    .split('&')
-    .filter((part) => !/^(limit|offset)=/.test(part))
-    .join('&');
 
 export type PartnerCenterClient = Client<PartnerCenterPaths>;
 
