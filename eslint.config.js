@@ -40,12 +40,18 @@ const floors = {
       'The core speaks only the domain (no KitRequest, KitResponse, json): map it in src/apis/.',
   },
   core: { regex: '(^|/)core/', message: 'The schema floor (src/schema/) is below the core.' },
+  client: {
+    regex: '(^|/)(core|schema)/',
+    message:
+      "The client entry (src/client/) ships to apps' browsers: it stands on the generated types alone.",
+  },
 };
 const floorsAbove = {
   'src/apis/**/*.ts': ['kit'],
   'src/http/**/*.ts': ['kit', 'apis'],
   'src/core/**/*.ts': ['kit', 'apis', 'http'],
   'src/schema/**/*.ts': ['kit', 'apis', 'http', 'core'],
+  'src/client/**/*.ts': ['kit', 'apis', 'http', 'client'],
 };
 
 export default tseslint.config(

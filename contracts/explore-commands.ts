@@ -20,20 +20,7 @@ import {
   type EnrollmentEvent,
   type ProgramEvent,
 } from '../src/core/program/lifecycle.js';
-import type { Role } from './types.js';
-
-/** One request, as the explorer sends it to the target and to the kit. */
-export interface Request {
-  /** `control`: the kit's control API (the clock, vetting decisions). */
-  api: ApiName | 'control';
-  method: string;
-  /** Relative to the API's base URL (after `/__control` for the control API). */
-  path: string;
-  query?: string;
-  as?: Role;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+import type { Request, Role } from './types.js';
 
 /** What a command can see while it builds its request: the kit's state, the last write. */
 export interface Scene {

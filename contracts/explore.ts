@@ -12,10 +12,10 @@ import type { CoverageEntry } from '../src/core/coverage.js';
 import type { Seed } from '../src/core/world.js';
 import { createKit, type KitOptions } from '../src/kit.js';
 import { declaredKey, type ApiName } from '../src/schema/index.js';
-import { commandsFor, type CommandDef, type Request, type Scene } from './explore-commands.js';
+import { commandsFor, type CommandDef, type Scene } from './explore-commands.js';
 import { controlAuthorization, controlFetch } from './target.js';
 import { coverageRows, ruleCoverage, ruleCoverageDelta } from './runner.js';
-import type { ExploreFigures, Report, Target } from './types.js';
+import type { ExploreFigures, Report, Request, Target } from './types.js';
 import { checkExchange, operationOf } from './validate.js';
 import { curlLines, divergence, facts, parse, type Seen } from './facts.js';
 

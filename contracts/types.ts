@@ -3,6 +3,23 @@ import type { ApiName } from '../src/schema/index.js';
 
 export type Role = 'operations' | 'vendor' | 'client' | 'partner' | 'reader';
 
+/**
+ * One request, as the explorer sends it to the target and to the kit. Declared here, not beside
+ * the commands: the package's declarations of `explore()` name it, and the commands' name
+ * fast-check's types (bundled in, not shipped; issue 26).
+ */
+export interface Request {
+  /** `control`: the kit's control API (the clock, vetting decisions). */
+  api: ApiName | 'control';
+  method: string;
+  /** Relative to the API's base URL (after `/__control` for the control API). */
+  path: string;
+  query?: string;
+  as?: Role;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
 export interface Target {
   /** Base URL of the Program API, e.g. `http://127.0.0.1:4010/public`. */
   programUrl?: string;

@@ -3,6 +3,8 @@
  *  - <api>.ts          TypeScript types (openapi-typescript)
  *  - <api>.document.ts the document itself as a module, so the core can read it in Node and in
  *                      browsers alike (no YAML parser or file system at run time)
+ *  - program-api.dates.ts the dotted paths that hold a date or a date-time, for the typed RQL
+ *                      builder of the client entry (src/client/rql.ts, decision 0057)
  * `npm run generate` writes the files; the drift test renders them again and compares.
  */
 import { readFile, writeFile } from 'node:fs/promises';
@@ -25,13 +27,73 @@ export async function render(api: ApiName): Promise<Record<string, string>> {
   const source = await readFile(specPath(api), 'utf8');
   const document: unknown = parse(source);
   const types = astToString(await openapiTS(source, { exportType: true }));
-  return {
+  const files: Record<string, string> = {
     [`${api}.ts`]: banner + types,
     [`${api}.document.ts`]:
       banner +
       "import type { OpenApiDocument } from '../schema/openapi.js';\n\n" +
       `const document: OpenApiDocument = ${JSON.stringify(document, null, 2)};\n\nexport default document;\n`,
   };
+  // Only the Program API has RQL lists.
+  if (api === 'program-api') files[`${api}.dates.ts`] = banner + renderDates(dateFields(document));
+  return files;
+}
+
+type Format = 'date' | 'date-time';
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * Every dotted path, from the root of any of the document's schemas, to a property of format
+ * `date` or `date-time`: `$ref`s and `allOf`/`oneOf`/`anyOf` followed (a schema already on the
+ * way is not entered again), array items at their array's path, `additionalProperties` as `*`.
+ * The same path with two formats in two schemas would make the table ambiguous: refused.
+ */
+export function dateFields(document: unknown): Record<string, Format> {
+  const schemas =
+    isRecord(document) && isRecord(document.components) ? document.components.schemas : undefined;
+  if (!isRecord(schemas)) return {};
+  const found = new Map<string, Format>();
+  const walk = (schema: unknown, path: string[], seen: ReadonlySet<string>): void => {
+    if (!isRecord(schema)) return;
+    if (typeof schema.$ref === 'string') {
+      const name = schema.$ref.replace('#/components/schemas/', '');
+      if (!seen.has(name)) walk(schemas[name], path, new Set([...seen, name]));
+      return;
+    }
+    for (const key of ['allOf', 'oneOf', 'anyOf'])
+      if (Array.isArray(schema[key])) for (const part of schema[key]) walk(part, path, seen);
+    const format = schema.format;
+    if ((format === 'date' || format === 'date-time') && path.length > 0) {
+      const name = path.join('.');
+      const before = found.get(name);
+      if (before && before !== format) throw new Error(`'${name}' is a ${before} and a ${format}`);
+      found.set(name, format);
+    }
+    walk(schema.items, path, seen);
+    walk(schema.additionalProperties, [...path, '*'], seen);
+    if (isRecord(schema.properties))
+      for (const [key, property] of Object.entries(schema.properties))
+        walk(property, [...path, key], seen);
+  };
+  for (const [name, schema] of Object.entries(schemas)) walk(schema, [], new Set([name]));
+  return Object.fromEntries([...found].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function renderDates(fields: Record<string, Format>): string {
+  const rows = Object.entries(fields).map(
+    ([path, format]) => `  ${JSON.stringify(path)}: '${format}',`,
+  );
+  return [
+    '/**',
+    ' * The dotted paths, from the root of any schema of the Program API, that hold a date or a',
+    " * date-time (`*`: any member name; an array's items sit at the array's path).",
+    ' */',
+    'export const dateFields = {',
+    ...rows,
+    '} as const;',
+    '',
+  ].join('\n');
 }
 
 async function main() {

@@ -166,4 +166,26 @@ describe('the list engine', () => {
     expect(got).toEqual({ total: 3, data: [{ shown: 'B' }, { shown: 'C' }] });
     expect(presented).toEqual(['B', 'C']);
   });
+
+  it.each([
+    ['eq(badge,"gold")', undefined, ['A', 'C']],
+    ['order=badge,id&limit=2', undefined, ['A', 'C']],
+    ['order=badge,id&limit=2', [], ['A', 'B']],
+    ['eq(badge,"gold")', [], []],
+  ])(
+    // Issue 26: a certificate's `terms` are added as it is answered; a filter read them unset.
+    'filters and orders by a member the presenter computes: %s (computed %j)',
+    (text, computed, want) => {
+      const store = stores.collection([
+        { id: 'A', owner: { id: 'ACC-1' }, name: 'a' },
+        { id: 'B', owner: { id: 'ACC-2' }, name: 'b' },
+        { id: 'C', owner: { id: 'ACC-1' }, name: 'c' },
+      ]);
+      const query = parseListQuery(text);
+      if (!query.ok) throw new Error(query.error);
+      const badge = (i: Item) => ({ ...i, badge: i.owner.id === 'ACC-1' ? 'gold' : 'none' });
+      const got = listPage(store, query.value, undefined, badge, undefined, computed ?? ['badge']);
+      expect(got.data.map((i) => (i as Item).id)).toEqual(want);
+    },
+  );
 });

@@ -3,7 +3,7 @@
  * Collection with its indexes, a Map, or any iterable), visiting only what it must.
  */
 import { Collection } from './collection.js';
-import { applySelect, type ListQuery } from './rql/index.js';
+import { applySelect, type ListQuery, type RqlNode } from './rql/index.js';
 import { compileFilter, compilePath, equalityTerms, type EqualityTerm } from './rql/compile.js';
 import { compareValues } from './rql/order.js';
 
@@ -127,8 +127,29 @@ export interface ListPage {
   data: object[];
 }
 
+/** Whether the filter or the order reads one of `members` (by a path's first segment). */
+function readsAny(query: ListQuery, members: ReadonlySet<string>): boolean {
+  const reads = (node: RqlNode): boolean => {
+    switch (node.op) {
+      case 'and':
+      case 'or':
+        return node.args.some(reads);
+      case 'not':
+        return reads(node.arg);
+      default:
+        return members.has(node.path[0]!);
+    }
+  };
+  return (
+    (query.filter !== undefined && reads(query.filter)) ||
+    query.order.some((term) => members.has(term.path[0]!))
+  );
+}
+
 /**
- * Filter, order (ties broken by id), page and select a list. `keep` is
+ * Filter, order (ties broken by id), page and select a list. `computed` names the members
+ * `present` adds or rewrites (a certificate's `terms`): a query that reads one of them filters
+ * and orders the objects as presented, as the answer shows them (issue 26). `keep` is
  * the caller's visibility, `scope` the same as a term an index can serve. The filter is
  * compiled once; only the requested window is ever sorted: ids are unique, so the order is
  * total and a partial selection gives exactly the page a full sort would.
@@ -139,11 +160,15 @@ export function listPage<T extends { id: string }>(
   keep?: (item: T) => boolean,
   present: (item: T) => object = (item) => item,
   scope?: EqualityTerm,
+  computed?: readonly string[],
 ): ListPage {
   const { filter, order, offset, limit } = query;
-  const test = filter && compileFilter(filter);
+  const view = computed && readsAny(query, new Set(computed)) ? present : undefined;
+  const compiled = filter && compileFilter(filter);
+  const test = compiled && view ? (item: unknown) => compiled(view(item as T)) : compiled;
   const present_ = (window: T[]) => window.map((item) => applySelect(present(item), query.select));
-  const exact = !keep && store instanceof Collection ? exactPage(store, query, test) : undefined;
+  const exact =
+    !keep && !view && store instanceof Collection ? exactPage(store, query, test) : undefined;
   if (exact) return { total: exact.total, data: present_(exact.window) };
   const terms = equalityTerms(filter);
   if (scope) terms.push(scope);
@@ -177,7 +202,8 @@ export function listPage<T extends { id: string }>(
       if (limit === 0) continue;
       candidate ??= { item, keys: new Array<unknown>(reads.length) };
       candidate.item = item;
-      for (let i = 0; i < reads.length; i++) candidate.keys[i] = reads[i]!(item);
+      const read = view ? view(item) : item;
+      for (let i = 0; i < reads.length; i++) candidate.keys[i] = reads[i]!(read);
       if (best.offer(candidate)) candidate = undefined;
     }
     window = best

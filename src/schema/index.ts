@@ -2,7 +2,7 @@
  * The one place where JSON Schemas from spec/ are compiled: one Ajv instance, every validator
  * compiled once and cached by its JSON pointer (recompiling per request leaks memory).
  */
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
 import partnerCenter from '../generated/partner-center.document.js';
 import programApi from '../generated/program-api.document.js';
@@ -54,10 +54,28 @@ function ajv(): Ajv2020 {
   return instance;
 }
 
-const cache = new Map<string, ValidateFunction>();
+/**
+ * An error of a schema check: the members of Ajv's `ErrorObject` the kit reads. Declared here,
+ * not borrowed from Ajv, so the package's declarations need no Ajv (bundled in; issue 26).
+ */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  schemaPath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** A compiled schema check (Ajv's `ValidateFunction`, as far as the kit uses it). */
+export interface Validator {
+  (value: unknown): boolean;
+  errors?: SchemaError[] | null;
+}
+
+const cache = new Map<string, Validator>();
 
 /** The compiled validator for a JSON pointer into a document, e.g. `#/components/schemas/Certificate`. */
-export function validator(api: ApiName, pointer: string): ValidateFunction {
+export function validator(api: ApiName, pointer: string): Validator {
   const key = `${api}${pointer}`;
   let validate = cache.get(key);
   if (!validate) {
@@ -72,7 +90,7 @@ export function validator(api: ApiName, pointer: string): ValidateFunction {
  * A schema of the kit's own (a fixture's layout), compiled once by the same Ajv instance under
  * `key`; its `$ref`s may point into the documents (`program-api#/components/schemas/...`).
  */
-export function ownValidator(key: string, schema: () => Record<string, unknown>): ValidateFunction {
+export function ownValidator(key: string, schema: () => Record<string, unknown>): Validator {
   let validate = cache.get(key);
   if (!validate) {
     validate = ajv().compile(schema());
@@ -80,8 +98,6 @@ export function ownValidator(key: string, schema: () => Record<string, unknown>)
   }
   return validate;
 }
-
-export type SchemaError = ErrorObject;
 
 /** Validates a value against the schema at a pointer; returns the errors (empty when valid). */
 export function validate(api: ApiName, pointer: string, value: unknown): SchemaError[] {

@@ -119,6 +119,11 @@ describe('the floors', () => {
     ['src/http', '../core/problem.js', ['../apis/control.js', '../kit.js']],
     ['src/apis/program', '../../http/types.js', ['../../kit.js', '../../../cli/run.js']],
     ['src/schema', '../generated/program-api.js', ['../core/problem.js', '../http/types.js']],
+    [
+      'src/client',
+      '../generated/program-api.dates.js',
+      ['../core/rql/index.js', '../schema/index.js', '../kit.js', '../http/types.js'],
+    ],
   ])('%s may import %s, not %j', async (folder, allowed, above) => {
     const [ok, ...up] = await refused(folder, [allowed, ...above]);
     expect(ok, `${folder} importing ${allowed}`).toBeUndefined();

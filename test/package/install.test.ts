@@ -13,13 +13,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/prism.js';
-import { appFiles, mainAddition } from './app-files.js';
+import { appFiles, mainAddition, typesAppFiles } from './app-files.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The create-vite release (`npm create vite@9.3.0`) whose vanilla-ts template the app starts from (Node 20 compatible). */
 const CREATE_VITE = 'vite@9.3.0';
 /** The app's own msw: an older 2.x than the kit's, as in the issue. */
 const APP_MSW = 'msw@~2.7.0';
+/** The TypeScript the types app checks with: the repo's own. */
+const APP_TYPESCRIPT = `typescript@${(JSON.parse(await readFile(new URL('../../node_modules/typescript/package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
 
 // The child processes must not think they run inside this vitest.
 const env = Object.fromEntries(
@@ -148,9 +150,9 @@ describe('in a stock Vite TypeScript app', () => {
     );
   });
 
-  it('runs a vitest file on setupMockServer', async () => {
+  it('runs vitest files on setupMockServer, one with a module-level typed client', async () => {
     const result = await sh(join(app, 'node_modules/.bin/vitest'), ['run'], app);
-    expect(result.stdout).toMatch(/2 passed/);
+    expect(result.stdout).toMatch(/3 passed/);
     expect(result.code).toBe(0);
   });
 
@@ -232,4 +234,94 @@ describe('in a stock Vite TypeScript app', () => {
       expect(result.code).toBe(0);
     }, 120_000);
   });
+});
+
+// Issue 26: the declarations reach no package an app does not have (Ajv and fast-check are
+// bundled in, their types are not shipped; express's only on the `server` entry).
+describe('types that hold: strict, skipLibCheck false, only msw and typescript installed', () => {
+  let typesApp: string;
+  const tsc = (project: string) =>
+    sh(
+      process.execPath,
+      [join(typesApp, 'node_modules/typescript/bin/tsc'), '-p', project],
+      typesApp,
+    );
+  beforeAll(async () => {
+    typesApp = join(scratch, 'types-app');
+    await mkdir(typesApp);
+    for (const [file, text] of Object.entries(typesAppFiles))
+      await writeFile(join(typesApp, file), text);
+    ok(
+      await sh(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          tarball,
+          APP_MSW,
+          APP_TYPESCRIPT,
+        ],
+        typesApp,
+        300_000,
+      ),
+    );
+    const manifest = JSON.parse(
+      await readFile(join(typesApp, 'node_modules/eligibility-mock-kit/package.json'), 'utf8'),
+    ) as { exports: Record<string, unknown> };
+    const entries = Object.keys(manifest.exports)
+      .filter((entry) => entry !== './package.json' && entry !== './server')
+      .map((entry) => `eligibility-mock-kit${entry.slice(1)}`);
+    expect(entries).toContain('eligibility-mock-kit/client');
+    await writeFile(
+      join(typesApp, 'entries.ts'),
+      entries.map((entry, i) => `export * as entry${i} from '${entry}';\n`).join(''),
+    );
+  }, 320_000);
+
+  it('installs nothing but the kit, its dependencies, msw and typescript', async () => {
+    const types = await readdir(join(typesApp, 'node_modules/@types')).catch(() => []);
+    // msw's own type dependencies only: no node, no express.
+    expect(types.filter((name) => ['node', 'express'].includes(name))).toEqual([]);
+  });
+
+  it('type-checks every entry but server, and the typed client as an app uses it', async () => {
+    const result = await tsc('tsconfig.json');
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('a wrong value in a typed RQL query does not compile in the app', async () => {
+    await writeFile(
+      join(typesApp, 'wrong.ts'),
+      `import { rql } from 'eligibility-mock-kit/client';
+import type { components } from 'eligibility-mock-kit/program-api';
+rql<components['schemas']['Certificate']>().where((w) => w.eq('program.id', 42));
+`,
+    );
+    await writeFile(
+      join(typesApp, 'tsconfig.wrong.json'),
+      JSON.stringify({ extends: './tsconfig.json', include: ['wrong.ts'] }),
+    );
+    const result = await tsc('tsconfig.wrong.json');
+    expect(result.stdout).toMatch(/wrong\.ts\(3,\d+\): error TS2345/);
+    expect(result.code).not.toBe(0);
+  });
+
+  it('type-checks the server entry once @types/express is installed, as the README says', async () => {
+    const without = await tsc('tsconfig.server.json');
+    expect(without.stdout).toMatch(/Could not find a declaration file for module 'express'/);
+    ok(
+      await sh(
+        'npm',
+        ['install', '--no-audit', '--no-fund', '--prefer-offline', '@types/express@^5'],
+        typesApp,
+        300_000,
+      ),
+    );
+    const result = await tsc('tsconfig.server.json');
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  }, 320_000);
 });

@@ -110,8 +110,9 @@ function page<T extends { id: string }>(
   keep?: (item: T) => boolean,
   present?: (item: T) => object,
   scope?: EqualityTerm,
+  computed?: readonly string[],
 ): KitResponse {
-  const { total, data } = listPage(store, query, keep, present, scope);
+  const { total, data } = listPage(store, query, keep, present, scope, computed);
   return envelope(query, total, data);
 }
 
@@ -211,6 +212,7 @@ const handlers: Record<string, Handler<Actor, World>> = {
         : (c) => service.canSeeCertificate(call.actor, c),
       (c) => service.withTerms(call.world.program, c),
       service.certificateScope(call.actor),
+      ['terms'],
     ),
   getCertificate: (call) =>
     ok(certificate(call, service.findCertificate(context(call), id(call))), selectOf(call)),
