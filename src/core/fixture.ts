@@ -7,7 +7,13 @@
  * Driven by two tables: a new kind of stored object is one row in `kinds` (and its references
  * rows in `references`); nothing here restates a schema of the spec.
  */
-import { isRecord, ownValidator, type ApiName, type SchemaError } from '../schema/index.js';
+import {
+  documents,
+  isRecord,
+  ownValidator,
+  type ApiName,
+  type SchemaError,
+} from '../schema/index.js';
 
 type Section = 'program' | 'partnerCenter';
 
@@ -345,6 +351,22 @@ function leaveOutOptionalNulls(fixture: unknown): { fixture: unknown; valid?: tr
 /** Every problem of a fixture (empty: it may replace the world), after `withoutOptionalNulls`. */
 export function fixtureProblems(fixture: unknown): string[] {
   return checkFixture(fixture).problems;
+}
+
+let checkerId: string | undefined;
+/**
+ * What this kit checks a fixture against, as a short fingerprint (FNV-1a of the fixture schema
+ * and of both documents): a state file stamped with it was written by a kit that checks exactly
+ * so, and its seal says it is unchanged since, so a restart need not check it again.
+ */
+export function fixtureCheckerId(): string {
+  if (checkerId === undefined) {
+    const text = JSON.stringify([fixtureSchema(), documents]);
+    let hash = 0x811c9dc5;
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+    checkerId = `fnv1a:${(hash >>> 0).toString(16).padStart(8, '0')}:${text.length}`;
+  }
+  return checkerId;
 }
 
 /** The fixture to load (optional nulls left out) and its problems (empty: it may be loaded). */

@@ -8,8 +8,10 @@ import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../../mocks/server/persistence.js';
+import { openStore, STATE_FORMAT, type Store } from '../../mocks/server/persistence.js';
+import { writeSlices } from '../../mocks/server/snapshot.js';
 import { serve, type Serving } from '../../mocks/server/serve.js';
+import { fixtureCheckerId } from '../../src/core/fixture.js';
 import { defaultSeed } from '../../src/core/seed.js';
 import type { Seed } from '../../src/core/world.js';
 import { createKit } from '../../src/kit.js';
@@ -139,5 +141,37 @@ describe('a big seed on the team mock', () => {
     }
     expect(await total(url)).toBe(count);
     expect(await readFile(file)).toEqual(snapshot);
+  });
+});
+
+describe('a restart on a sealed snapshot', () => {
+  /** A sealed state file holding the default world with one certificate made invalid. */
+  async function stateFile(checkedBy: string | undefined) {
+    const dir = await mkdtemp(join(tmpdir(), 'kit-checked-by-'));
+    const file = join(dir, 'team.json');
+    const state = createKit({ now }).control.state() as Seed & {
+      program: { certificates: { status: string }[] };
+    };
+    state.program.certificates[0]!.status = 'Bogus';
+    await writeSlices(file, {
+      format: STATE_FORMAT,
+      savedAt: now.toISOString(),
+      throughSeq: 0,
+      ...(checkedBy ? { checkedBy } : {}),
+      state,
+    });
+    return file;
+  }
+
+  it('checks the world again unless this very kit stamped it (a fingerprint of its schemas)', async () => {
+    for (const stamp of [undefined, 'fnv1a:00000000:1'])
+      await expect(openStore(createKit({ now }), await stateFile(stamp), now)).rejects.toThrow(
+        /does not hold a world this kit can load \(program.certificates\[0\]/,
+      );
+    // Stamped by this kit: its world passed this kit's check when it was written, and the seal
+    // says it is unchanged since, so it is not checked again (here: the planted fault goes in).
+    const store = await openStore(createKit({ now }), await stateFile(fixtureCheckerId()), now);
+    expect(store.restored.snapshot).toBe(true);
+    await store.close();
   });
 });
