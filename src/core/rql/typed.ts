@@ -58,7 +58,9 @@ const INSTANT =
 
 /**
  * A date-time in the kit's stored spelling (`toISOString()`: UTC, milliseconds), in which
- * string order is time order; undefined when the text is not an instant.
+ * string order is time order; undefined when the text is not an instant. An instant between two
+ * milliseconds (Python's `isoformat()` writes microseconds) gets a trailing U+0000: it then sorts
+ * after its millisecond and before the next one, and equals no stored value, as the instant does.
  */
 export function canonicalInstant(text: string): string | undefined {
   const m = INSTANT.exec(text.trim());
@@ -91,7 +93,8 @@ export function canonicalInstant(text: string): string | undefined {
     sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
   const instant = new Date(local - offset);
   const utcYear = instant.getUTCFullYear();
-  return utcYear < 0 || utcYear > 9999 ? undefined : instant.toISOString();
+  if (utcYear < 0 || utcYear > 9999) return undefined;
+  return instant.toISOString() + (/[1-9]/.test(fraction.slice(3)) ? '\u0000' : '');
 }
 
 /** A calendar date (`2026-01-01`, or a date-time at midnight UTC); undefined otherwise. */
