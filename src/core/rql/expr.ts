@@ -46,8 +46,7 @@ const OPERATOR_NAME = /^[a-z_][a-z0-9_]*$/;
 const COMPARISONS = new Set<string>(['eq', 'ne', 'gt', 'ge', 'lt', 'le']);
 const DELIMITERS = new Set(['(', ')', ',', '&', ';', '|', '=']);
 
-const isSpace = (ch: string | undefined) =>
-  ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+const isSpace = (ch: string | undefined) => ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 const isBlank = (text: string) => text.trim() === '';
 
 function failAt(tok: { pos: number; src: string } | undefined, message: string): never {
@@ -244,7 +243,8 @@ function callNode(call: Extract<Item, { k: 'call' }>): RqlNode {
   }
   if (name === 'any' || name === 'all') {
     if (args.length === 0) failAt(tok, `missing argument: ${name}() needs a collection`);
-    if (args.length > 2) failAt(tok, `too many arguments: ${name}() takes a collection and a condition`);
+    if (args.length > 2)
+      failAt(tok, `too many arguments: ${name}() takes a collection and a condition`);
     const path = toPath(args[0]!);
     if (args.length === 1) {
       if (name === 'all') failAt(tok, 'missing argument: all() needs a collection and a condition');
@@ -262,7 +262,8 @@ const isLogical = (name: string) => name === 'and' || name === 'or' || name === 
 function comparison(op: CompareOp | 'like' | 'ilike', left: Item, right: Item): RqlNode {
   const path = toPath(left);
   if (right.k === 'call' && right.name === 'self') {
-    if (op === 'like' || op === 'ilike') failAt(right.tok, `${op}() compares with a pattern, not self()`);
+    if (op === 'like' || op === 'ilike')
+      failAt(right.tok, `${op}() compares with a pattern, not self()`);
     return { op, path, ref: selfPath(right) };
   }
   const { value, bare } = toValue(right, op);

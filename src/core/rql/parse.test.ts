@@ -13,8 +13,6 @@ const plain = (node: unknown): unknown =>
     JSON.stringify(node ?? null, (key, value: unknown) => (key === 'bare' ? undefined : value)),
   );
 
-const MPT = 'mpt-rql-net tests/Rql.Tests.Unit/Parsers/Linear/Services/RqlParserTests.cs';
-
 function parsed(raw: string, opts?: Parameters<typeof parseListQuery>[1]): ListQuery {
   const r = parseListQuery(raw, opts);
   if (!r.ok) throw new Error(`expected ${raw} to parse, got: ${r.error}`);
@@ -121,7 +119,8 @@ describe('parseListQuery: filters', () => {
         },
       },
     },
-    // the grammar as mpt-rql-net parses it (${MPT})
+    // the grammar as mpt-rql-net parses it (tests/Rql.Tests.Unit/Parsers/Linear/Services/
+    // RqlParserTests.cs, tests/Rql.Tests.Integration/Tests/Functionality/BasicFilterTests.cs)
     ...(
       [
         [
