@@ -166,8 +166,9 @@ class Parser {
     if (depth + 1 > MAX_DEPTH) failAt(open, `nesting deeper than ${MAX_DEPTH} levels`);
     this.i++;
     const inner = this.seq(depth + 1);
+    // The inner sequence ends at a ')' or at the end of the input.
     if (this.toks[this.i]?.t !== 'close')
-      failAt(open, "unbalanced parentheses: missing ')' for the '(' opened");
+      failAt({ pos: open.src.length, src: open.src }, "unbalanced parentheses: missing ')'");
     this.i++;
     return inner;
   }
