@@ -163,13 +163,16 @@ describe('kind 2: the grammar (mpt-rql-net RqlParser.cs, RqlNodeParser.cs)', () 
     { query: 'eq(audit.created.at,audit.created.at)', want: () => true },
     { query: 'ne(client.id,self(licensee.id))', want: () => true },
     { query: "eq(status,'audit.created.at')", want: () => false },
+    // naming a property of another type, it is text (the library would fail to compare)
+    { query: 'eq(status,expirationDate)', want: () => false },
+    { query: 'ne(status,vendor)', want: () => true },
     // whitespace inside a value is kept
     { query: 'eq(status,Act ive)', want: () => false },
   ]);
   refusals(certificates, [
     { query: 'status=eq=Active', names: 'a=op=b' },
     {
-      query: 'eq(status,expirationDate)',
+      query: 'eq(status,self(expirationDate))',
       names: "cannot compare 'status' (string) with 'expirationDate' (date)",
     },
     { query: 'any(status)', names: "'status' is not a list" },

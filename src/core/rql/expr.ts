@@ -213,7 +213,10 @@ function toNode(item: Item): RqlNode {
 
 function callNode(call: Extract<Item, { k: 'call' }>): RqlNode {
   const { name, tok } = call;
-  const args = call.args.filter((a) => !(a.k === 'word' && isBlank(a.text)) || !isLogical(name));
+  // A blank argument is nothing in and()/or()/not(); elsewhere it is a value (spaces).
+  const args = isLogical(name)
+    ? call.args.filter((a) => !(a.k === 'word' && isBlank(a.text)))
+    : call.args;
   const need = (n: number, what: string): void => {
     if (args.length < n) failAt(tok, `missing argument: ${name}() needs ${what}`);
     if (args.length > n) failAt(tok, `too many arguments: ${name}() takes ${what}`);

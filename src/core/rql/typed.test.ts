@@ -94,6 +94,7 @@ describe('typedQuery: values typed by the property', () => {
     { given: 'eq(name,SELLNAME)', want: { op: 'eq', path: ['name'], ref: ['sellName'] } },
     { given: "eq(name,'sellName')", want: { op: 'eq', path: ['name'], value: 'sellName' } },
     { given: 'like(name,sellName)', want: { op: 'like', path: ['name'], value: 'sellName' } },
+    { given: 'eq(name,owner)', want: { op: 'eq', path: ['name'], value: 'owner' } },
     { given: 'eq(name,self(sellName))', want: { op: 'eq', path: ['name'], ref: ['sellName'] } },
     {
       given: 'any(tags,self()=x)',
@@ -119,7 +120,11 @@ describe('typedQuery: values typed by the property', () => {
     { given: 'eq(owner,x)', want: 'compare one of its properties' },
     { given: 'like(seats,1*)', want: "like() needs a string property; 'seats' is integer" },
     { given: 'ilike(createdAt,2026*)', want: "'createdAt' is date-time" },
-    { given: 'eq(seats,name)', want: "cannot compare 'seats' (integer) with 'name' (string)" },
+    {
+      given: 'eq(seats,self(name))',
+      want: "cannot compare 'seats' (integer) with 'name' (string)",
+    },
+    { given: 'eq(seats,name)', want: "cannot convert 'name' to an integer" },
     { given: 'eq(nosuch,1)', want: "unknown property or query parameter 'nosuch'" },
     { given: 'utm_source=x', want: "unknown property or query parameter 'utm_source'" },
     { given: 'order=-nosuch', want: "order: unknown property 'nosuch'" },

@@ -155,13 +155,16 @@ function known(fields: FieldType, path: readonly string[]): Resolved {
   return found;
 }
 
+const comparableFields = (a: string, b: string) =>
+  SCALAR.has(a) && SCALAR.has(b) && comparable(a, b);
+
 function refNode(
   op: Extract<RqlNode, { ref: string[] }>['op'],
   left: Resolved,
   right: Resolved,
 ): RqlNode {
   const [a, b] = [valueKind(left.field), valueKind(right.field)];
-  if (!SCALAR.has(a) || !SCALAR.has(b) || !comparable(a, b)) {
+  if (!comparableFields(a, b)) {
     throw new RqlError(
       `cannot compare '${snip(left.path.join('.'))}' (${a}) with '${snip(right.path.join('.'))}' (${b})`,
     );
@@ -198,12 +201,14 @@ function typedNode(node: RqlNode, fields: FieldType): RqlNode {
       throw new RqlError(`${node.op}() needs a string property; '${snip(name)}' is ${kind}`);
     return { op: node.op, path: left.path, value: convert(node.value, kind, name) };
   }
-  // An unquoted value that names a property compares the two properties (the library prefers
-  // the property path over the constant when the name matches one).
+  // An unquoted value that names a property of a comparable type compares the two properties
+  // (the library prefers the property path over the constant when the name matches one; where
+  // it would then fail to compare, an object with a string, the kit reads the value as text).
   if (node.bare && typeof node.value === 'string' && node.value !== '') {
     const path = parseFieldPath(node.value.trim());
     const right = path.ok ? resolve(fields, path.value) : undefined;
-    if (right) return refNode(node.op, left, right);
+    if (right && comparableFields(kind, valueKind(right.field)))
+      return refNode(node.op, left, right);
   }
   return { op: node.op, path: left.path, value: convert(node.value, kind, name) };
 }
