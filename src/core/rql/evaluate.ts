@@ -111,8 +111,8 @@ export function spend(budget: Budget, cost: number): void {
 
 /**
  * How mpt-rql-net reads a like/ilike pattern (Search/Implementation/Like.cs): only a leading
- * and a trailing `*` are wildcards; `\\*` at the very start or end is a literal star; every other
- * character, a `*` or `\\` in the middle included, stands for itself.
+ * and a trailing `*` are wildcards; `\*` at the very start or end is a literal star; every other
+ * character, a `*` or `\` in the middle included, stands for itself.
  */
 export interface LikePattern {
   mode: 'equals' | 'startsWith' | 'endsWith' | 'contains';
