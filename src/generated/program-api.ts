@@ -2016,7 +2016,7 @@ export type components = {
          *     |---|---|---|
          *     | `InvalidJson` | 400 | the request body is not valid JSON |
          *     | `ValidationFailed` | 400 | the body or a parameter does not match its schema; `errors` names the fields |
-         *     | `InvalidQuery` | 400 | malformed RQL expression, `order` or `select` |
+         *     | `InvalidQuery` | 400 | malformed RQL expression, `order` or `select`; a value not of its property's type; an unknown property or query parameter |
          *     | `ReferenceNotFound` | 400 | an id in the body does not exist or is not visible to the caller |
          *     | `ProgramNotPublished` | 400 | creating a certificate or enrollment, or re-enrolling, for a program that is not Published |
          *     | `CertificateTerminated` | 400 | re-enrolling a Terminated certificate |
@@ -2081,7 +2081,7 @@ export type components = {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Malformed RQL expression, `order` or `select`. */
+        /** @description Malformed RQL expression, `order` or `select`; a value not of its property's type; an unknown property or query parameter. */
         InvalidQuery: {
             headers: {
                 [name: string]: unknown;
@@ -2170,7 +2170,7 @@ export type components = {
         Limit: number;
         /** @description Number of matching objects to skip. */
         Offset: number;
-        /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+        /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
         Order: string;
         /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
         Select: string;
@@ -2197,7 +2197,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -2387,7 +2387,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -2803,7 +2803,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -3067,7 +3067,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -3232,7 +3232,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -3397,7 +3397,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -3562,7 +3562,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -3731,7 +3731,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -3970,7 +3970,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -4237,7 +4237,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];
@@ -4472,7 +4472,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description Number of matching objects to skip. */
                 offset?: components["parameters"]["Offset"];
-                /** @description Comma-separated dotted field paths, `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
+                /** @description Comma-separated dotted property paths (any letter case), `-` for descending, applied left to right. An empty `order=` (or an empty term) is skipped, as SoftwareOne's RQL library skips it; a path that names no property of the listed objects is 400 `InvalidQuery` naming it. */
                 order?: components["parameters"]["Order"];
                 /** @description Comma-separated dotted field paths, as SoftwareOne's RQL library reads them: `-field` removes, `+field` or `field` adds the whole member, `-*` removes everything but the listed fields (and `id`), `*` adds every member. A dotted path through a reference expands it (`licensee.account.id`, `program.vendor`); a sub-select applies below a member (`program(-*,name,vendor)`). A field asked for wins over its removal. Every object keeps its `id`. An empty `select=` (or an empty term) is skipped; a path that names no property of the answer is 400 `InvalidQuery` naming it. */
                 select?: components["parameters"]["Select"];

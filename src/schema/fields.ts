@@ -21,6 +21,8 @@ export interface FieldType {
   kind: FieldKind;
   /** The property (or, for an array, the digits-only index) one segment down; undefined if none. */
   at(segment: string): FieldType | undefined;
+  /** The schema's spelling of a property named in another letter case (names are case-blind). */
+  name(segment: string): string | undefined;
 }
 
 type Schema = Record<string, unknown>;
@@ -67,14 +69,28 @@ function isOpen(schema: Schema): boolean {
   );
 }
 
-const ANY: FieldType = { kind: 'any', at: () => ANY };
+const ANY: FieldType = { kind: 'any', at: () => ANY, name: () => undefined };
 
 function fieldType(api: ApiName, raw: unknown): FieldType {
   const list = variants(api, raw);
   if (list.length === 0 || list.some(isOpen)) return ANY;
   const children = new Map<string, FieldType | undefined>();
+  let byLowerCase: Map<string, string> | undefined;
   return {
     kind: kindOf(list),
+    name(segment) {
+      if (!byLowerCase) {
+        byLowerCase = new Map();
+        for (const schema of list)
+          if (isRecord(schema.properties))
+            for (const key of Object.keys(schema.properties))
+              if (!byLowerCase.has(key.toLowerCase())) byLowerCase.set(key.toLowerCase(), key);
+      }
+      const spelled = byLowerCase.get(segment.toLowerCase());
+      return spelled !== undefined && spelled !== segment && this.at(segment) === undefined
+        ? spelled
+        : undefined;
+    },
     at(segment) {
       if (children.has(segment)) return children.get(segment);
       const found: unknown[] = [];

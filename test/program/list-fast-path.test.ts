@@ -1,7 +1,8 @@
 /**
  * The certificate list's fast paths (compiled filter, id lookup, indexes on status, client.id,
  * vendor.id and program.id, top-k paging) against the plain evaluator: random certificates,
- * random queries (eq/ne/in/out/like/not/and/or, orders, pages), random callers, and between
+ * random queries (eq/ne/in/out/like/not/and/or, | ; , & joins, shorthands, typed values; orders,
+ * pages), random callers, and between
  * queries the clock moves (Active certificates expire, Expired ones are terminated where the
  * program says so) and certificates are terminated, so indexed statuses change under the lists.
  */
@@ -18,6 +19,8 @@ import {
   parseListQuery,
   type ListQuery,
 } from '../../src/core/rql/index.js';
+import { typedQuery } from '../../src/core/rql/typed.js';
+import { listItemFields } from '../../src/schema/fields.js';
 import { createKit, type Kit } from '../../src/kit.js';
 
 const now = '2026-11-21T09:00:00.000Z';
@@ -124,6 +127,21 @@ function term(ids: string[], clients: string[]): fc.Arbitrary<string> {
     fc.tuple(id, id).map(([a, b]) => `in(id,(${a},${b}))`),
     fc.nat(6).map((n) => `like(name,*${n})`),
     fc.constantFrom('eq(status,empty())', 'eq(status,null())', 'eq(expirationDate,null())'),
+    // the grammar and the typed values of issue 21
+    status.map((s) => `status=${s}`),
+    status.map((s) => `EQ(Status,${s})`),
+    fc.constantFrom(
+      'any(parameters.ordering)',
+      'not(any(parameters.ordering,externalId=MPNID))',
+      'ne(statusNotes,x)',
+      'ne(expirationDate,null())',
+      'eq(eligibility.partner,TRUE)',
+      'eq(audit.created.at,audit.created.at)',
+    ),
+    fc.integer({ min: -400, max: 12 }).map((d) => {
+      const at = new Date(Date.parse(now) + d * 86_400_000 + 7_200_000).toISOString();
+      return `lt(audit.created.at,'${at.slice(0, 19)}+02:00')`;
+    }),
     fc.integer({ min: -6, max: 12 }).map((d) => {
       const day = new Date(Date.parse(now) + d * 86_400_000).toISOString().slice(0, 10);
       return `gt(expirationDate,${day})`;
@@ -136,6 +154,7 @@ function term(ids: string[], clients: string[]): fc.Arbitrary<string> {
       fc.tuple(tie('node'), tie('node')).map(([a, b]) => `and(${a},${b})`),
       fc.tuple(tie('node'), tie('node')).map(([a, b]) => `or(${a},${b})`),
       tie('node').map((a) => `not(${a})`),
+      fc.tuple(tie('node'), tie('node')).map(([a, b]) => `(${a}|${b})`),
     ),
   })).node;
 }
@@ -144,14 +163,15 @@ function queryText(ids: string[], clients: string[]): fc.Arbitrary<string> {
   return fc
     .record({
       terms: fc.array(term(ids, clients), { maxLength: 3 }),
+      join: fc.constantFrom('&', '|', ';', ','),
       order: fc.constantFrom('', '-expirationDate', 'expirationDate', 'name,-status', 'status'),
       select: fc.constantFrom('', 'select=-*,id,status', 'select=-terms'),
       limit: fc.constantFrom(0, 1, 3, 10, 50, 1000),
       offset: fc.constantFrom(0, 1, 4, 20),
     })
-    .map(({ terms, order, select, limit, offset }) =>
+    .map(({ terms, join, order, select, limit, offset }) =>
       [
-        ...terms,
+        ...(terms.length > 0 ? [terms.join(join)] : []),
         ...(order ? [`order=${order}`] : []),
         ...(select ? [select] : []),
         `limit=${limit}`,
@@ -247,7 +267,9 @@ describe('certificate list fast paths', () => {
               });
               continue;
             }
-            const parsed = parseListQuery(step.query);
+            const fields = listItemFields('program-api', 'listCertificates')!;
+            const untyped = parseListQuery(step.query);
+            const parsed = untyped.ok ? typedQuery(untyped.value, fields) : untyped;
             const answer = get(kit, step.token, step.query);
             if (!parsed.ok) {
               expect(answer.status).toBe(400);

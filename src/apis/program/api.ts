@@ -11,7 +11,8 @@ import {
   type ListQuery,
   type SelectSpec,
 } from '../../core/rql/index.js';
-import { typedQuery, type EqualityTerm } from '../../core/rql/compile.js';
+import type { EqualityTerm } from '../../core/rql/compile.js';
+import { typedQuery } from '../../core/rql/typed.js';
 import { answerFields, listItemFields, queryParameters } from '../../schema/fields.js';
 import type { World } from '../../core/world.js';
 import { operations } from '../../schema/index.js';

@@ -7,23 +7,14 @@ import {
   equals,
   like,
   matches,
+  notEquals,
   ordered,
+  refHolds,
   spend,
   MAX_EVALUATION_COST,
   type Budget,
 } from './evaluate.js';
-import {
-  fail,
-  failFromThrown,
-  isEmptyValue,
-  ok,
-  RqlError,
-  snip,
-  type ListQuery,
-  type Parsed,
-  type RqlNode,
-  type RqlValue,
-} from './types.js';
+import type { RqlNode, RqlValue } from './types.js';
 
 export type Predicate = (item: unknown) => boolean;
 type Read = (item: unknown) => unknown;
@@ -70,8 +61,26 @@ function equalTo(literal: RqlValue): (field: unknown) => boolean {
   return (field) => equals(field, literal);
 }
 
+/** `notEquals(field, literal)`, the same way. */
+function notEqualTo(literal: RqlValue): (field: unknown) => boolean {
+  if (typeof literal === 'string' || typeof literal === 'number' || typeof literal === 'boolean') {
+    const text = String(literal);
+    return (field) => (typeof field === 'string' ? field !== text : notEquals(field, literal));
+  }
+  return (field) => notEquals(field, literal);
+}
+
 function build(node: RqlNode, budget: Budget): Predicate {
   const step = () => spend(budget, 1);
+  if ('ref' in node) {
+    const read = compilePath(node.path);
+    const other = compilePath(node.ref);
+    const { op } = node;
+    return (item) => {
+      step();
+      return refHolds(op, read(item), other(item));
+    };
+  }
   switch (node.op) {
     case 'and': {
       const parts = node.args.map((arg) => build(arg, budget));
@@ -99,11 +108,10 @@ function build(node: RqlNode, budget: Budget): Predicate {
     case 'eq':
     case 'ne': {
       const read = compilePath(node.path);
-      const test = equalTo(node.value);
-      const negate = node.op === 'ne';
+      const test = node.op === 'ne' ? notEqualTo(node.value) : equalTo(node.value);
       return (item) => {
         step();
-        return test(read(item)) !== negate;
+        return test(read(item));
       };
     }
     case 'gt':
@@ -146,6 +154,13 @@ function build(node: RqlNode, budget: Budget): Predicate {
     }
     case 'any': {
       const read = compilePath(node.path);
+      if (!node.where) {
+        return (item) => {
+          step();
+          const field = read(item);
+          return Array.isArray(field) && field.length > 0;
+        };
+      }
       const where = build(node.where, budget);
       return (item) => {
         step();
@@ -195,6 +210,7 @@ const scalarText = (value: RqlValue): string | undefined =>
 export function equalityTerms(filter: RqlNode | undefined): EqualityTerm[] {
   if (!filter) return [];
   if (filter.op === 'and') return filter.args.flatMap(equalityTerms);
+  if ('ref' in filter) return [];
   if (filter.op === 'eq') {
     const text = scalarText(filter.value);
     return text === undefined ? [] : [{ path: filter.path, values: [text] }];
@@ -206,118 +222,4 @@ export function equalityTerms(filter: RqlNode | undefined): EqualityTerm[] {
       : [{ path: filter.path, values: texts as string[] }];
   }
   return [];
-}
-
-/**
- * What a list's objects hold at each property (derived from the spec's schemas by the caller:
- * src/schema/fields.ts): `at` one segment down, undefined where the schema has no such property.
- */
-export interface FieldType {
-  kind: string;
-  at(segment: string): FieldType | undefined;
-}
-
-const fieldAt = (fields: FieldType, path: readonly string[]): FieldType | undefined => {
-  let current: FieldType | undefined = fields;
-  for (const segment of path) current = current?.at(segment);
-  return current;
-};
-
-/**
- * `2026-01-01T00:00:00Z`, `+00:00`, `-0130`, fractional seconds or none, seconds or none, a
- * naive time (UTC), or a date alone (midnight UTC).
- */
-const INSTANT =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?$/;
-
-/**
- * A date-time in the kit's stored spelling (`toISOString()`: UTC, milliseconds), in which
- * string order is time order; undefined when the text is not an instant.
- */
-export function canonicalInstant(text: string): string | undefined {
-  const m = INSTANT.exec(text.trim());
-  if (!m) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', z, sign, oh, om] = m;
-  const parts = [y, mo, d, h, mi, s].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (m[4] === undefined && (z !== undefined || sign !== undefined)) return undefined;
-  const [year, month, day, hour, minute, second] = parts;
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
-  if (Number(oh ?? 0) > 23 || Number(om ?? 0) > 59) return undefined;
-  const local = Date.UTC(
-    year,
-    month - 1,
-    day,
-    hour,
-    minute,
-    second,
-    Number(fraction.padEnd(3, '0').slice(0, 3)),
-  );
-  const check = new Date(local);
-  if (check.getUTCFullYear() !== year || check.getUTCDate() !== day) return undefined;
-  const offset =
-    sign === undefined ? 0 : (sign === '-' ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000;
-  const instant = new Date(local - offset);
-  const utcYear = instant.getUTCFullYear();
-  return utcYear < 0 || utcYear > 9999 ? undefined : instant.toISOString();
-}
-
-const COMPARED = new Set(['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'out']);
-
-/** A value compared to a date-time property, as the stored spelling (null() and empty() as they are). */
-function asInstant(value: RqlValue, name: string): RqlValue {
-  if (value === null || isEmptyValue(value)) return value;
-  const instant = typeof value === 'string' ? canonicalInstant(value) : undefined;
-  if (instant === undefined)
-    throw new RqlError(`'${snip(String(value))}' is not a date-time (compared to ${name})`);
-  return instant;
-}
-
-function typedNode(node: RqlNode, fields: FieldType): RqlNode {
-  switch (node.op) {
-    case 'and':
-    case 'or':
-      return { op: node.op, args: node.args.map((arg) => typedNode(arg, fields)) };
-    case 'not':
-      return { op: 'not', arg: typedNode(node.arg, fields) };
-    default: {
-      const name = node.path.join('.');
-      const field = fieldAt(fields, node.path);
-      if (!field) throw new RqlError(`unknown property or query parameter '${snip(name)}'`);
-      if ('where' in node) {
-        const element = field.at('0');
-        if (!element) throw new RqlError(`'${snip(name)}' is not a list (in ${node.op}())`);
-        return { ...node, where: typedNode(node.where, element) };
-      }
-      if (field.kind !== 'date-time' || !COMPARED.has(node.op)) return node;
-      if ('values' in node)
-        return { ...node, values: node.values.map((value) => asInstant(value, name)) };
-      return { ...node, value: asInstant(node.value, name) };
-    }
-  }
-}
-
-/**
- * A parsed list query checked against its objects' fields, once per request: every property
- * named in the filter or in `order` exists (an unknown one, or an unknown query parameter read
- * as a `name=value` filter, is an error naming it, never a silently empty list), and every value
- * compared to a date-time property is converted to the stored spelling, so that the compiled
- * filter, the indexes and the plain evaluator compare instants without parsing a row.
- */
-export function typedQuery(query: ListQuery, fields: FieldType): Parsed<ListQuery> {
-  try {
-    for (const term of query.order) {
-      if (!fieldAt(fields, term.path))
-        return fail(`order: unknown property '${snip(term.path.join('.'))}'`);
-    }
-    return ok(query.filter ? { ...query, filter: typedNode(query.filter, fields) } : query);
-  } catch (e) {
-    return failFromThrown(e);
-  }
 }

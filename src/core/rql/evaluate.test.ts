@@ -103,17 +103,20 @@ describe('matches', () => {
     { given: 'and(eq(program.id,"PRG-9643-3741"),ne(status,"Pending"))', want: ['C1', 'C5'] },
     { given: 'status=Active&program.id=PRG-1111-2222', want: [] },
     { given: 'eq(missing.field,x)', want: [] },
-    { given: 'ne(missing.field,x)', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
-    // null() and empty(): licensee is an object (C1, C4), null (C3) or absent (C2, C5)
+    // ne leaves a missing or null field out (mpt-rql-net's Safe navigation: field != null && ...)
+    { given: 'ne(missing.field,x)', want: [] },
+    { given: 'not(eq(missing.field,x))', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
+    // null() and empty(): licensee is an object (C1, C4), null (C3) or absent (C2, C5);
+    // empty() is the empty string only, never null or an empty list
     { given: 'eq(licensee,null())', want: ['C2', 'C3', 'C5'] },
     { given: 'ne(licensee,null())', want: ['C1', 'C4'] },
     { given: 'eq(licensee.name,null())', want: ['C2', 'C3', 'C5'] },
-    { given: 'eq(licensee,empty())', want: ['C2', 'C3', 'C5'] },
-    { given: 'eq(statusNotes,empty())', want: ['C1', 'C2', 'C3', 'C5'] },
+    { given: 'eq(licensee,empty())', want: [] },
+    { given: 'eq(statusNotes,empty())', want: ['C3'] },
     { given: 'ne(statusNotes,empty())', want: ['C4'] },
     { given: 'eq(name,empty())', want: ['C5'] },
-    { given: 'eq(tags,empty())', want: ['C2', 'C5'] },
-    { given: 'eq(parameters.ordering,empty())', want: ['C3'] },
+    { given: 'eq(tags,empty())', want: [] },
+    { given: 'eq(parameters.ordering,empty())', want: [] },
     { given: 'eq(statusNotes,"")', want: ['C3'] },
     // numbers compare numerically when the field is a number
     { given: 'gt(seats,10)', want: ['C1', 'C3'] },
@@ -133,7 +136,8 @@ describe('matches', () => {
     { given: 'eq(verified,false)', want: ['C2'] },
     { given: 'eq(verified,"true")', want: ['C1'] },
     { given: 'verified=false', want: ['C2'] },
-    { given: 'ne(verified,true)', want: ['C2', 'C3', 'C4', 'C5'] },
+    { given: 'ne(verified,true)', want: ['C2'] },
+    { given: 'eq(verified,TRUE)', want: ['C1'] },
     // ISO dates compare as strings; missing fields are never gt/lt
     { given: 'gt(expirationDate,2025-01-01)', want: ['C1', 'C3', 'C4'] },
     { given: 'le(expirationDate,2025-12-04)', want: ['C1', 'C2'] },
@@ -156,21 +160,30 @@ describe('matches', () => {
     { given: 'like(name,*)', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
     { given: 'like(name,"")', want: ['C5'] },
     { given: 'like(name,Alpha)', want: [] },
-    { given: 'like(name,*l*l*)', want: ['C1'] },
-    { given: 'like(name,*l*a*)', want: ['C1', 'C4'] },
+    // only a leading and a trailing * are wildcards: a * in the middle is itself
+    { given: 'like(name,*l*l*)', want: [] },
+    { given: 'like(name,*l*a*)', want: [] },
     { given: 'like(seats,1*)', want: ['C3'] },
     { given: 'ilike(tags,E*)', want: ['C1', 'C4'] },
     // in / out
     { given: 'in(status,(Active,Expired))', want: ['C1', 'C2'] },
-    { given: 'in(status,Active,Expired)', want: ['C1', 'C2'] },
+    { given: 'in(status,Active)', want: ['C1'] },
     { given: 'out(status,(Active,Expired))', want: ['C3', 'C4', 'C5'] },
-    { given: 'in(status,())', want: [] },
-    { given: 'out(status,())', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
-    { given: 'in(licensee,(null()))', want: ['C2', 'C3', 'C5'] },
+    // out keeps a missing field (the library's ListOut is Not(Contains), not null-safe)
+    { given: 'out(statusNotes,(x))', want: ['C1', 'C2', 'C3', 'C4', 'C5'] },
     { given: 'in(tags,(us,gold))', want: ['C1', 'C3'] },
     // arrays of scalars: eq matches any element
     { given: 'eq(tags,eu)', want: ['C1', 'C4'] },
-    { given: 'ne(tags,eu)', want: ['C2', 'C3', 'C5'] },
+    { given: 'ne(tags,eu)', want: ['C2', 'C3'] },
+    // any(collection) without a condition: the collection has an element
+    { given: 'any(tags)', want: ['C1', 'C3', 'C4'] },
+    { given: 'any(tags,self()=eu)', want: ['C1', 'C4'] },
+    { given: 'any(tags,ilike(self(),G*))', want: ['C1'] },
+    // grammar: | and ; are OR, AND binds tighter
+    { given: 'status=Active|status=Pending', want: ['C1', 'C3'] },
+    { given: 'status=Active;status=Pending&seats=0', want: ['C1'] },
+    { given: '(status=Active|status=Terminated)&seats=0', want: ['C5'] },
+    { given: 'status=Active|seats=0&program.id=PRG-9643-3741', want: ['C1', 'C5'] },
     // and / or / not
     { given: 'or(eq(status,Active),eq(status,Pending))', want: ['C1', 'C3'] },
     { given: 'or(eq(status,Active))', want: ['C1'] },
@@ -239,24 +252,48 @@ describe('getPath', () => {
   });
 });
 
-describe('matches: \\* is a literal star in like/ilike patterns', () => {
-  const names = ['Star* plan', 'Star plan', 'star*', 'Plan'].map((name, i) => ({
-    id: `S${i}`,
+/** mpt-rql-net tests/Rql.Tests.Integration/Tests/Functionality/BasicFilterTests.cs (Like_Name_*). */
+describe('matches: like patterns as mpt-rql-net reads them', () => {
+  const names = ['Jewelry Widget', String.raw`*Example \With*`].map((name, i) => ({
+    id: `N${i}`,
     name,
   }));
   const table: { given: string; want: string[] }[] = [
-    { given: 'ilike(name,*\\**)', want: ['S0', 'S2'] },
-    { given: "ilike(name,'star\\* *')", want: ['S0'] },
-    { given: 'like(name,star\\*)', want: ['S2'] },
-    { given: 'ilike(name,star\\*)', want: ['S2'] },
-    { given: 'like(name,Star\\* plan)', want: ['S0'] },
-    { given: 'ilike(name,star*)', want: ['S0', 'S1', 'S2'] },
-    // outside a pattern \* is just a star
-    { given: 'eq(name,Star\\* plan)', want: ['S0'] },
+    { given: 'like(name,Jewelry*)', want: ['N0'] },
+    { given: "ilike(name,'*Jewelry*')", want: ['N0'] },
+    { given: "(ilike(name,'*ewelr*')|ilike(name,'*Jewelry*'))", want: ['N0'] },
+    { given: 'like(name,*With*)', want: ['N1'] },
+    { given: String.raw`like(name,*With\*)`, want: ['N1'] },
+    { given: String.raw`like(name,\*Example \With\*)`, want: ['N1'] },
+    { given: String.raw`like(name,*Example \With*)`, want: ['N1'] },
+    { given: String.raw`like(name,*\With*)`, want: ['N1'] },
+    { given: String.raw`like(name,*\With\*)`, want: ['N1'] },
+    { given: 'like(name,WRONG_DATA*)', want: [] },
+    { given: String.raw`like(name,*Jewelry\*)`, want: [] },
+    // a \* that is not at the very end is two characters
+    { given: String.raw`like(name,*With\**)`, want: [] },
+    { given: String.raw`like(name,With\*)`, want: [] },
+    { given: String.raw`like(name,*\\\Example*)`, want: [] },
+    { given: 'like(name,Example*)', want: [] },
+    { given: 'like(name,*)', want: ['N0', 'N1'] },
+    { given: 'like(name,**)', want: ['N0', 'N1'] },
+    { given: "ilike(name,'*')", want: ['N0', 'N1'] },
+    { given: String.raw`like(name,\*)`, want: [] },
+    { given: 'like(name,*Widget)', want: ['N0'] },
+    { given: 'like(name,*Wid*)', want: ['N0'] },
+    // outside a pattern \* is a backslash and a star
+    { given: String.raw`eq(name,*Example \With*)`, want: ['N1'] },
   ];
   it.each(table)('$given', ({ given, want }) => {
     const q = parseListQuery(given);
     if (!q.ok) throw new Error(q.error);
     expect(names.filter((n) => matches(q.value.filter!, n)).map((n) => n.id)).toEqual(want);
+  });
+
+  it('matches a literal star with \\* alone', () => {
+    const q = parseListQuery(String.raw`like(name,\*)`);
+    if (!q.ok) throw new Error(q.error);
+    expect(matches(q.value.filter!, { name: '*' })).toBe(true);
+    expect(matches(q.value.filter!, { name: 'x' })).toBe(false);
   });
 });

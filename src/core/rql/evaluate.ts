@@ -25,7 +25,8 @@ function compareScalar(field: unknown, literal: RqlValue): number | undefined {
   }
   if (typeof field === 'boolean') {
     if (typeof literal === 'boolean') return order3(field, literal);
-    if (literal === 'true' || literal === 'false') return order3(field, literal === 'true');
+    const word = typeof literal === 'string' ? literal.trim().toLowerCase() : '';
+    if (word === 'true' || word === 'false') return order3(field, word === 'true');
     return order3(String(field), String(literal));
   }
   if (typeof field === 'string') return order3(field, String(literal));
@@ -35,16 +36,41 @@ function compareScalar(field: unknown, literal: RqlValue): number | undefined {
 
 export function equals(field: unknown, literal: RqlValue): boolean {
   if (literal === null) return field === null || field === undefined;
-  if (isEmptyValue(literal)) {
-    return (
-      field === null ||
-      field === undefined ||
-      field === '' ||
-      (Array.isArray(field) && field.length === 0)
-    );
-  }
+  // empty() is the empty string only (mpt-rql-net: RqlEmpty -> string.Empty).
+  if (isEmptyValue(literal)) return equals(field, '');
   if (Array.isArray(field)) return field.some((el) => equals(el, literal));
   return compareScalar(field, literal) === 0;
+}
+
+/**
+ * `ne`: with a value, a missing or null field is left out, as the library's Safe navigation
+ * does (`field != null && field != value`); `ne(field,null())` is every field that is set.
+ */
+export function notEquals(field: unknown, literal: RqlValue): boolean {
+  if (literal !== null && (field === null || field === undefined)) return false;
+  return !equals(field, literal);
+}
+
+/** Two fields of one object compared (`eq(price,sellPrice)`); undefined when they cannot be. */
+export function compareFields(a: unknown, b: unknown): number | undefined {
+  const aNull = a === null || a === undefined;
+  const bNull = b === null || b === undefined;
+  if (aNull || bNull) return aNull && bNull ? 0 : undefined;
+  if (typeof a !== typeof b || typeof a === 'object') return undefined;
+  if (typeof a === 'number' && (Number.isNaN(a) || Number.isNaN(b))) return undefined;
+  return order3(a as string, b as string);
+}
+
+/**
+ * Property to property, as the library's lifted operators: null equals null, a null is unequal
+ * to any value and never greater or smaller.
+ */
+export function refHolds(op: string, a: unknown, b: unknown): boolean {
+  const c = compareFields(a, b);
+  if (op === 'eq') return c === 0;
+  if (op === 'ne') return c !== 0;
+  if (c === undefined || a === null || a === undefined) return false;
+  return op === 'gt' ? c > 0 : op === 'ge' ? c >= 0 : op === 'lt' ? c < 0 : c <= 0;
 }
 
 /** gt/ge/lt/le: false on missing fields, null(), empty(); on arrays true when some element satisfies it. */
@@ -83,48 +109,44 @@ export function spend(budget: Budget, cost: number): void {
   if (budget.left < 0) throw new RqlBudgetError();
 }
 
-/** A pattern split on its wildcards: every `*` but an escaped `\*`, which stands for a star. */
-function piecesOf(pattern: string): string[] {
-  if (!pattern.includes('\\')) return pattern.split('*');
-  const pieces: string[] = [];
-  let piece = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\' && pattern[i + 1] === '*') {
-      piece += '*';
-      i++;
-    } else if (ch === '*') {
-      pieces.push(piece);
-      piece = '';
-    } else piece += ch;
-  }
-  pieces.push(piece);
-  return pieces;
+/**
+ * How mpt-rql-net reads a like/ilike pattern (Search/Implementation/Like.cs): only a leading
+ * and a trailing `*` are wildcards; `\*` at the very start or end is a literal star; every other
+ * character, a `*` or `\` in the middle included, stands for itself.
+ */
+export interface LikePattern {
+  mode: 'equals' | 'startsWith' | 'endsWith' | 'contains';
+  literal: string;
 }
 
-/**
- * Anchored wildcard match (`*` = any run of characters) in linear time: the pattern is split on
- * `*`, the first piece must start the text, the last must end it, and each piece in between is
- * found after the previous one with `indexOf` (the leftmost match is always the best choice), so
- * nothing is ever tried twice.
- */
-export function wildcardMatch(text: string, pattern: string): boolean {
-  const pieces = piecesOf(pattern);
-  if (pieces.length === 1) return text === pieces[0];
-  const first = pieces[0]!;
-  const last = pieces[pieces.length - 1]!;
-  if (first.length + last.length > text.length) return false;
-  if (!text.startsWith(first) || !text.endsWith(last)) return false;
-  let from = first.length;
-  const until = text.length - last.length;
-  for (let i = 1; i < pieces.length - 1; i++) {
-    const piece = pieces[i]!;
-    if (piece.length === 0) continue;
-    const at = text.indexOf(piece, from);
-    if (at === -1 || at + piece.length > until) return false;
-    from = at + piece.length;
+export function likePattern(pattern: string): LikePattern {
+  const leading = pattern.startsWith('*');
+  const leadingEscaped = pattern.startsWith('\\*');
+  const trailingEscaped = pattern.endsWith('\\*');
+  const trailing = !trailingEscaped && pattern.endsWith('*');
+  const start = leading || leadingEscaped ? 1 : 0;
+  let end = pattern.length;
+  if (trailingEscaped) end = Math.max(start, end - 2);
+  else if (trailing) end = Math.max(start, end - 1);
+  const literal = pattern.slice(start, end) + (trailingEscaped ? '*' : '');
+  const mode =
+    leading && trailing ? 'contains' : leading ? 'endsWith' : trailing ? 'startsWith' : 'equals';
+  return { mode, literal };
+}
+
+/** Whether `text` matches a like pattern (linear: one indexOf at most). */
+export function wildcardMatch(text: string, pattern: string | LikePattern): boolean {
+  const { mode, literal } = typeof pattern === 'string' ? likePattern(pattern) : pattern;
+  switch (mode) {
+    case 'equals':
+      return text === literal;
+    case 'startsWith':
+      return text.startsWith(literal);
+    case 'endsWith':
+      return text.endsWith(literal);
+    case 'contains':
+      return text.includes(literal);
   }
-  return true;
 }
 
 export function like(
@@ -161,6 +183,7 @@ export function matches(node: RqlNode, obj: unknown): boolean {
 
 function evaluate(node: RqlNode, obj: unknown, budget: Budget): boolean {
   spend(budget, 1);
+  if ('ref' in node) return refHolds(node.op, getPath(obj, node.path), getPath(obj, node.ref));
   switch (node.op) {
     case 'and':
       return node.args.every((n) => evaluate(n, obj, budget));
@@ -171,7 +194,7 @@ function evaluate(node: RqlNode, obj: unknown, budget: Budget): boolean {
     case 'eq':
       return equals(getPath(obj, node.path), node.value);
     case 'ne':
-      return !equals(getPath(obj, node.path), node.value);
+      return notEquals(getPath(obj, node.path), node.value);
     case 'gt':
       return ordered(getPath(obj, node.path), node.value, (c) => c > 0);
     case 'ge':
@@ -194,7 +217,9 @@ function evaluate(node: RqlNode, obj: unknown, budget: Budget): boolean {
     }
     case 'any': {
       const field = getPath(obj, node.path);
-      return Array.isArray(field) && field.some((el) => evaluate(node.where, el, budget));
+      if (!node.where) return Array.isArray(field) && field.length > 0;
+      const where = node.where;
+      return Array.isArray(field) && field.some((el) => evaluate(where, el, budget));
     }
     case 'all': {
       // Every element matches; an empty collection holds vacuously, a missing one does not.

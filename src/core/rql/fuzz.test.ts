@@ -16,6 +16,8 @@ const PIECES = [
   "'",
   '\\',
   '&',
+  '|',
+  ';',
   '=',
   '%',
   '%2',
@@ -51,6 +53,9 @@ const PIECES = [
   'status',
   'program.id',
   'true',
+  'self()',
+  'EQ',
+  'Status',
 ];
 
 const sample = {
@@ -87,6 +92,20 @@ describe('random input', () => {
       }
     }
     expect(accepted).toBeGreaterThan(50); // the alphabet does produce valid queries too
+  });
+
+  it('parses the longest query in time linear in its length', () => {
+    const time = (query: string) => {
+      const started = performance.now();
+      for (let i = 0; i < 20; i++) expect(parseListQuery(query).ok).toBe(true);
+      return (performance.now() - started) / 20;
+    };
+    // Wide (many ORs), long values, and every separator: none is quadratic.
+    const wide = 'status=a|'.repeat(900) + 'status=b';
+    const long = `eq(name,'${'x,|;%26()='.repeat(800)}')`;
+    expect(Math.max(wide.length, long.length)).toBeLessThanOrEqual(8192);
+    expect(time(wide)).toBeLessThan(50);
+    expect(time(long)).toBeLessThan(50);
   });
 
   it('rejects deep nesting and long input without throwing', () => {

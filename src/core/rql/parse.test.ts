@@ -7,7 +7,11 @@ import {
   type RqlNode,
 } from './index.js';
 
-const E = { kind: 'empty' } as const;
+/** The nodes without the parser's note that a value was an unquoted word. */
+const plain = (node: unknown): unknown =>
+  JSON.parse(
+    JSON.stringify(node ?? null, (key, value: unknown) => (key === 'bare' ? undefined : value)),
+  );
 
 function parsed(raw: string, opts?: Parameters<typeof parseListQuery>[1]): ListQuery {
   const r = parseListQuery(raw, opts);
@@ -47,28 +51,34 @@ describe('parseListQuery: filters', () => {
     { given: 'name=John+Smith', want: { op: 'eq', path: ['name'], value: 'John Smith' } },
     { given: 'name=a%2Bb', want: { op: 'eq', path: ['name'], value: 'a+b' } },
     { given: 'name=%22x,y)%22', want: { op: 'eq', path: ['name'], value: 'x,y)' } },
-    { given: 'name=Foo, Inc (EU)', want: { op: 'eq', path: ['name'], value: 'Foo, Inc (EU)' } },
+    { given: "name='Foo, Inc (EU)'", want: { op: 'eq', path: ['name'], value: 'Foo, Inc (EU)' } },
     { given: 'licensee=null()', want: { op: 'eq', path: ['licensee'], value: null } },
-    { given: 'statusNotes=empty()', want: { op: 'eq', path: ['statusNotes'], value: E } },
-    { given: 'verified=true', want: { op: 'eq', path: ['verified'], value: true } },
-    { given: 'name=', want: { op: 'eq', path: ['name'], value: '' } },
+    // empty() is the empty string (typed by the property later)
+    { given: 'statusNotes=empty()', want: { op: 'eq', path: ['statusNotes'], value: '' } },
+    { given: 'verified=true', want: { op: 'eq', path: ['verified'], value: 'true' } },
     // values
     { given: 'eq(name,John+Smith)', want: { op: 'eq', path: ['name'], value: 'John+Smith' } },
-    { given: 'eq(name,a=b)', want: { op: 'eq', path: ['name'], value: 'a=b' } },
+    { given: "eq(name,'a=b')", want: { op: 'eq', path: ['name'], value: 'a=b' } },
     { given: "eq(name,O'Brien)", want: { op: 'eq', path: ['name'], value: "O'Brien" } },
     { given: 'eq(name,"a,b)c")', want: { op: 'eq', path: ['name'], value: 'a,b)c' } },
-    {
-      given: String.raw`eq(name,"say \"hi\" \\ ok")`,
-      want: { op: 'eq', path: ['name'], value: 'say "hi" \\ ok' },
-    },
-    { given: String.raw`eq(name,'it\'s')`, want: { op: 'eq', path: ['name'], value: "it's" } },
+    // quotes have no escape character: 'value\' is the value value\ (issue 21)
+    { given: String.raw`eq(name,'value\')`, want: { op: 'eq', path: ['name'], value: 'value\\' } },
+    { given: String.raw`eq(a,"b\")`, want: { op: 'eq', path: ['a'], value: 'b\\' } },
+    { given: `eq(name,"it's")`, want: { op: 'eq', path: ['name'], value: "it's" } },
+    { given: `eq(name,'say "hi"')`, want: { op: 'eq', path: ['name'], value: 'say "hi"' } },
     { given: 'eq(name,"")', want: { op: 'eq', path: ['name'], value: '' } },
     { given: 'eq(score,42)', want: { op: 'eq', path: ['score'], value: '42' } },
     { given: 'eq(flag,"true")', want: { op: 'eq', path: ['flag'], value: 'true' } },
-    { given: 'eq(flag,false)', want: { op: 'eq', path: ['flag'], value: false } },
+    { given: 'eq(flag,false)', want: { op: 'eq', path: ['flag'], value: 'false' } },
     { given: 'eq(licensee,null())', want: { op: 'eq', path: ['licensee'], value: null } },
-    { given: 'ne(statusNotes,empty())', want: { op: 'ne', path: ['statusNotes'], value: E } },
-    { given: 'eq( status , Active )', want: { op: 'eq', path: ['status'], value: 'Active' } },
+    { given: 'ne(statusNotes,empty())', want: { op: 'ne', path: ['statusNotes'], value: '' } },
+    // whitespace in a value is kept; around a property name it is not
+    { given: 'eq( status , Active )', want: { op: 'eq', path: ['status'], value: ' Active ' } },
+    {
+      given: 'eq(name,Jewelry Widget)',
+      want: { op: 'eq', path: ['name'], value: 'Jewelry Widget' },
+    },
+    { given: "eq(name, 'x' )", want: { op: 'eq', path: ['name'], value: 'x' } },
     { given: 'eq("status",Active)', want: { op: 'eq', path: ['status'], value: 'Active' } },
     // operators
     {
@@ -84,19 +94,15 @@ describe('parseListQuery: filters', () => {
       given: 'in(status,(Active,Expired))',
       want: { op: 'in', path: ['status'], values: ['Active', 'Expired'] },
     },
-    {
-      given: 'in(status,Active,Expired)',
-      want: { op: 'in', path: ['status'], values: ['Active', 'Expired'] },
-    },
+    { given: 'in(status,Active)', want: { op: 'in', path: ['status'], values: ['Active'] } },
     {
       given: 'out(status,("Terminated"))',
       want: { op: 'out', path: ['status'], values: ['Terminated'] },
     },
     {
-      given: 'in(licensee,(null(),empty()))',
-      want: { op: 'in', path: ['licensee'], values: [null, E] },
+      given: 'in(statusNotes,(empty(),x))',
+      want: { op: 'in', path: ['statusNotes'], values: ['', 'x'] },
     },
-    { given: 'in(status,())', want: { op: 'in', path: ['status'], values: [] } },
     { given: 'or(eq(a,1))', want: { op: 'or', args: [{ op: 'eq', path: ['a'], value: '1' }] } },
     { given: 'not(eq(a,1))', want: { op: 'not', arg: { op: 'eq', path: ['a'], value: '1' } } },
     {
@@ -113,6 +119,254 @@ describe('parseListQuery: filters', () => {
         },
       },
     },
+    // the grammar as mpt-rql-net parses it (tests/Rql.Tests.Unit/Parsers/Linear/Services/
+    // RqlParserTests.cs, tests/Rql.Tests.Integration/Tests/Functionality/BasicFilterTests.cs)
+    ...(
+      [
+        [
+          'field1=value1&field2=value2|field3=value3&field4=value4',
+          {
+            op: 'or',
+            args: [
+              {
+                op: 'and',
+                args: [
+                  { op: 'eq', path: ['field1'], value: 'value1' },
+                  { op: 'eq', path: ['field2'], value: 'value2' },
+                ],
+              },
+              {
+                op: 'and',
+                args: [
+                  { op: 'eq', path: ['field3'], value: 'value3' },
+                  { op: 'eq', path: ['field4'], value: 'value4' },
+                ],
+              },
+            ],
+          },
+        ],
+        [
+          'field1=value1|field2=value2&field3=value3|field4=value4',
+          {
+            op: 'or',
+            args: [
+              { op: 'eq', path: ['field1'], value: 'value1' },
+              {
+                op: 'and',
+                args: [
+                  { op: 'eq', path: ['field2'], value: 'value2' },
+                  { op: 'eq', path: ['field3'], value: 'value3' },
+                ],
+              },
+              { op: 'eq', path: ['field4'], value: 'value4' },
+            ],
+          },
+        ],
+        [
+          '(field1=value1|field2=value2)&(field3=value3|field4=value4)',
+          {
+            op: 'and',
+            args: [
+              {
+                op: 'or',
+                args: [
+                  { op: 'eq', path: ['field1'], value: 'value1' },
+                  { op: 'eq', path: ['field2'], value: 'value2' },
+                ],
+              },
+              {
+                op: 'or',
+                args: [
+                  { op: 'eq', path: ['field3'], value: 'value3' },
+                  { op: 'eq', path: ['field4'], value: 'value4' },
+                ],
+              },
+            ],
+          },
+        ],
+        [
+          'id=PRD-1;status=active',
+          {
+            op: 'or',
+            args: [
+              { op: 'eq', path: ['id'], value: 'PRD-1' },
+              { op: 'eq', path: ['status'], value: 'active' },
+            ],
+          },
+        ],
+        [
+          'id=PRD-1,status=active',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['id'], value: 'PRD-1' },
+              { op: 'eq', path: ['status'], value: 'active' },
+            ],
+          },
+        ],
+        [
+          'id=PRD-1,eq(status,active)',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['id'], value: 'PRD-1' },
+              { op: 'eq', path: ['status'], value: 'active' },
+            ],
+          },
+        ],
+        [
+          'eq(id,1),name=abc',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['id'], value: '1' },
+              { op: 'eq', path: ['name'], value: 'abc' },
+            ],
+          },
+        ],
+        [
+          'and(id=PRD-1,status=active)',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['id'], value: 'PRD-1' },
+              { op: 'eq', path: ['status'], value: 'active' },
+            ],
+          },
+        ],
+        [
+          'or(id=1,id=2)',
+          {
+            op: 'or',
+            args: [
+              { op: 'eq', path: ['id'], value: '1' },
+              { op: 'eq', path: ['id'], value: '2' },
+            ],
+          },
+        ],
+        [
+          'not(status=processing)',
+          { op: 'not', arg: { op: 'eq', path: ['status'], value: 'processing' } },
+        ],
+        [
+          'eq(id,null())|name=abc',
+          {
+            op: 'or',
+            args: [
+              { op: 'eq', path: ['id'], value: null },
+              { op: 'eq', path: ['name'], value: 'abc' },
+            ],
+          },
+        ],
+        [
+          'gt(events.created.at,2020-01-01T00:00:00+00:00)',
+          { op: 'gt', path: ['events', 'created', 'at'], value: '2020-01-01T00:00:00+00:00' },
+        ],
+        [
+          "product.name='white space %26 special^ symbols!'",
+          { op: 'eq', path: ['product', 'name'], value: 'white space & special^ symbols!' },
+        ],
+        [
+          `eq(product.name,'i am "happy" is =quoted here=')`,
+          { op: 'eq', path: ['product', 'name'], value: 'i am "happy" is =quoted here=' },
+        ],
+        [
+          'any(subcollection,id=1)',
+          { op: 'any', path: ['subcollection'], where: { op: 'eq', path: ['id'], value: '1' } },
+        ],
+        [
+          'all(subcollection,id=1)',
+          { op: 'all', path: ['subcollection'], where: { op: 'eq', path: ['id'], value: '1' } },
+        ],
+        [
+          'any(orders,(id=1,id=1))',
+          {
+            op: 'any',
+            path: ['orders'],
+            where: {
+              op: 'and',
+              args: [
+                { op: 'eq', path: ['id'], value: '1' },
+                { op: 'eq', path: ['id'], value: '1' },
+              ],
+            },
+          },
+        ],
+        ['any(orders)', { op: 'any', path: ['orders'] }],
+        [
+          'any(ordersIds,self()=1)',
+          { op: 'any', path: ['ordersIds'], where: { op: 'eq', path: [], value: '1' } },
+        ],
+        [
+          'any(ordersIds,eq(self(),1))',
+          { op: 'any', path: ['ordersIds'], where: { op: 'eq', path: [], value: '1' } },
+        ],
+        ['lt(self(price),150.1)', { op: 'lt', path: ['price'], value: '150.1' }],
+        ['eq(price,self(sellPrice))', { op: 'eq', path: ['price'], ref: ['sellPrice'] }],
+        // operator names in any letter case (RqlNodeParser.cs lowers them)
+        ['EQ(a,b)', { op: 'eq', path: ['a'], value: 'b' }],
+        [
+          'And(Eq(a,b),NOT(eq(c,d)))',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['a'], value: 'b' },
+              { op: 'not', arg: { op: 'eq', path: ['c'], value: 'd' } },
+            ],
+          },
+        ],
+        // inside a call's parentheses every separator separates arguments (the library's node parsers)
+        [
+          'and(a=1|b=2)',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['a'], value: '1' },
+              { op: 'eq', path: ['b'], value: '2' },
+            ],
+          },
+        ],
+        [
+          'and((a=1|b=2),c=3)',
+          {
+            op: 'and',
+            args: [
+              {
+                op: 'or',
+                args: [
+                  { op: 'eq', path: ['a'], value: '1' },
+                  { op: 'eq', path: ['b'], value: '2' },
+                ],
+              },
+              { op: 'eq', path: ['c'], value: '3' },
+            ],
+          },
+        ],
+        // an empty argument is skipped, as the library's parser skips empty words
+        ['eq(a,,b)', { op: 'eq', path: ['a'], value: 'b' }],
+        // a raw '&' between two parts joins them as it joins items inside one
+        [
+          'and(eq(a,1)&eq(b,2))',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['a'], value: '1' },
+              { op: 'eq', path: ['b'], value: '2' },
+            ],
+          },
+        ],
+        [
+          'eq(a,b),eq(c,d)',
+          {
+            op: 'and',
+            args: [
+              { op: 'eq', path: ['a'], value: 'b' },
+              { op: 'eq', path: ['c'], value: 'd' },
+            ],
+          },
+        ],
+      ] as [string, RqlNode][]
+    ).map(([given, want]) => ({ given, want })),
     // several top-level terms are AND-ed; empty parts ignored
     {
       given: '&status=Active&&gt(score,5)&',
@@ -130,7 +384,18 @@ describe('parseListQuery: filters', () => {
   ];
 
   it.each(table)('$given', ({ given, want }) => {
-    expect(parsed(given).filter).toEqual(want);
+    expect(plain(parsed(given).filter)).toEqual(plain(want));
+  });
+
+  it('notes which values were unquoted words (they may name a property)', () => {
+    expect(parseRql('eq(a,b)')).toEqual({
+      ok: true,
+      value: { op: 'eq', path: ['a'], value: 'b', bare: true },
+    });
+    expect(parseRql("eq(a,'b')")).toEqual({
+      ok: true,
+      value: { op: 'eq', path: ['a'], value: 'b' },
+    });
   });
 
   it('parses the full api-notes example', () => {
@@ -153,10 +418,6 @@ describe('parseListQuery: filters', () => {
       { path: ['status'], direction: 1 },
     ]);
     expect(q.select).toEqual({ dropAll: false, include: [['parameters']], exclude: [['audit']] });
-  });
-
-  it('exposes parseRql for a single decoded expression', () => {
-    expect(parseRql('eq(a,b)')).toEqual({ ok: true, value: { op: 'eq', path: ['a'], value: 'b' } });
   });
 });
 
@@ -188,7 +449,7 @@ describe('parseListQuery: limit, offset, reserved', () => {
     const q = parsed('render=true&status=Active&debug&trace=%zz', {
       reserved: ['render', 'debug', 'trace'],
     });
-    expect(q.filter).toEqual({ op: 'eq', path: ['status'], value: 'Active' });
+    expect(plain(q.filter)).toEqual({ op: 'eq', path: ['status'], value: 'Active' });
   });
 });
 
@@ -196,33 +457,54 @@ describe('parseListQuery: errors', () => {
   const table: { given: string; want: string }[] = [
     // operators and arguments
     { given: 'foo(a,b)', want: "unknown operator 'foo'" },
-    { given: 'EQ(a,b)', want: "unknown operator 'EQ'" },
     { given: 'null()', want: 'null() is a value' },
-    { given: 'and()', want: 'and() needs at least one argument' },
-    { given: 'or()', want: 'or() needs at least one argument' },
-    { given: 'and(a,b)', want: 'and() expects expressions' },
+    { given: 'self()', want: 'self() is a value' },
+    { given: 'and()', want: 'and() needs at least one expression' },
+    { given: 'or()', want: 'or() needs at least one expression' },
+    { given: 'and(a,b)', want: "'a' is not an RQL expression" },
     { given: 'not()', want: 'missing argument: not()' },
     { given: 'not(eq(a,b),eq(c,d))', want: 'too many arguments: not()' },
     { given: 'eq(status)', want: 'missing argument: eq()' },
     { given: 'eq()', want: 'missing argument' },
     { given: 'eq(a,b,c)', want: 'too many arguments' },
-    { given: 'eq(a,)', want: 'missing argument at position 5' },
-    { given: 'eq(,b)', want: 'missing argument at position 3' },
+    { given: 'eq(a,)', want: 'missing argument: eq()' },
+    { given: 'eq(,b)', want: 'missing argument: eq()' },
     { given: 'in(status)', want: 'missing argument: in()' },
+    { given: 'in(status,Active,Expired)', want: 'too many arguments: in()' },
+    { given: 'in(status,())', want: 'in() needs a non-empty list of values' },
+    { given: 'in(status,(null()))', want: 'null() is not allowed in in()' },
+    { given: 'out(status,(a,null()))', want: 'null() is not allowed in out()' },
     { given: 'in(status,(a,(b)))', want: 'only allowed in in() and out()' },
     { given: 'eq(status,(a,b))', want: 'only allowed in in() and out()' },
     { given: 'eq(status,foo())', want: 'expected a value, got foo()' },
     { given: 'eq(status,null(x))', want: 'null() takes no arguments' },
-    { given: 'eq(eq(a,b),c)', want: 'expected a field name' },
-    { given: 'like(name,null())', want: 'like() needs a pattern' },
-    { given: 'any(tags)', want: 'missing argument: any()' },
+    { given: 'eq(eq(a,b),c)', want: 'expected a property, got eq()' },
+    { given: 'like(name,null())', want: 'like() needs a pattern, not null()' },
+    { given: 'ilike(name,null())', want: 'ilike() needs a pattern, not null()' },
     { given: 'all(tags)', want: 'missing argument: all()' },
-    { given: 'all(tags,x)', want: 'all() expects expressions' },
-    { given: 'any(tags,=x)', want: 'at position' },
+    { given: 'all(tags,x)', want: "'x' is not an RQL expression" },
+    { given: 'any(tags,=x)', want: "missing property before '='" },
     { given: 'render(x)', want: "unknown operator 'render'" },
-    { given: 'any(tags,x)', want: 'any() expects expressions' },
+    { given: 'any(tags,x)', want: "'x' is not an RQL expression" },
     { given: 'e-q(a,b)', want: 'invalid operator name' },
     { given: 'ilike(name,*(eu)*)', want: "invalid operator name '*'" },
+    { given: 'eq(name,a=b)', want: 'expected a value in eq(), got a=b' },
+    { given: 'name=', want: "missing value after '='" },
+    { given: 'name=Foo, Inc (EU)', want: "unknown operator 'inc'" },
+    // refused by mpt-rql-net (RqlParserTests.cs, NegativeFilterTests.cs)
+    { given: 'status=eq=processing', want: 'the form a=op=b is not RQL' },
+    { given: 'not(status(processing,otherValue))', want: "unknown operator 'status'" },
+    { given: 'ne(status,(processing,otherStatus))', want: 'only allowed in in() and out()' },
+    { given: 'someBareWord', want: "'someBareWord' is not an RQL expression" },
+    { given: '123', want: "'123' is not an RQL expression" },
+    { given: '*', want: "'*' is not an RQL expression" },
+    { given: '(someBareWord)', want: 'is not an RQL expression' },
+    { given: 'and(eq(price,1),bareWord)', want: "'bareWord' is not an RQL expression" },
+    { given: 'any(Orders,bareWord)', want: "'bareWord' is not an RQL expression" },
+    { given: '()', want: 'empty expression group' },
+    { given: 'and(,)', want: 'and() needs at least one expression' },
+    { given: 'any()', want: 'missing argument: any() needs a collection' },
+    { given: 'all()', want: 'missing argument: all() needs a collection' },
     // structure
     { given: 'eq(a,b', want: 'unbalanced parentheses' },
     { given: 'and(eq(a,b),ne(c,d)', want: "unbalanced parentheses: missing ')'" },
@@ -230,12 +512,11 @@ describe('parseListQuery: errors', () => {
     { given: 'eq(a,', want: 'unbalanced parentheses' },
     { given: 'eq(a,"b)', want: 'unterminated quote at position 5' },
     { given: "eq(a,'b", want: 'unterminated quote' },
-    { given: String.raw`eq(a,"b\")`, want: 'unterminated quote' },
-    { given: 'eq(a,b)x', want: "trailing characters 'x' at position 7" },
-    { given: 'eq(a,b),eq(c,d)', want: 'trailing characters' },
-    { given: 'eq(a,"b"c)', want: "unexpected character 'c'" },
+    { given: String.raw`eq(name,'it\'s')`, want: "unexpected 's')' after a quoted value" },
+    { given: 'eq(a,b)x', want: "expected ',', '&', '|', ';' or ')' at position 7" },
+    { given: 'eq(a,"b"c)', want: "unexpected 'c)' after a quoted value" },
     { given: 'status', want: "'status' is not an RQL expression" },
-    { given: '(a,b)', want: 'expected an RQL expression' },
+    { given: '(a,b)', want: "'a' is not an RQL expression" },
     {
       given: `${'not('.repeat(33)}eq(a,b)${')'.repeat(33)}`,
       want: 'nesting deeper than 32 levels',
@@ -245,11 +526,11 @@ describe('parseListQuery: errors', () => {
     { given: 'eq(a..b,1)', want: 'empty field name' },
     { given: 'eq(.a,1)', want: 'empty field name' },
     { given: 'eq("",1)', want: 'empty field name' },
-    { given: '=Active', want: 'empty field name' },
+    { given: '=Active', want: "missing property before '='" },
     { given: 'program..id=x', want: 'empty field name' },
     { given: 'a b=c', want: "invalid field name 'a b'" },
     { given: 'name="abc', want: 'unterminated quote' },
-    { given: 'name="a"b', want: 'trailing characters after quoted value' },
+    { given: 'name="a"b', want: "unexpected 'b' after a quoted value" },
     // encoding and size
     { given: 'eq(a,%zz)', want: 'invalid percent-encoding at position 5' },
     { given: 'name=%', want: 'invalid percent-encoding' },

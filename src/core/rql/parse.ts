@@ -1,8 +1,7 @@
 /** `parseListQuery`: the whole raw query string of a list endpoint. */
 import { percentDecode } from './decode.js';
-import { parseRql, parseShorthandValue } from './expr.js';
+import { parseFilter } from './expr.js';
 import { parseOrder } from './order.js';
-import { parseFieldPath } from './path.js';
 import { parseSelectTerms } from './select.js';
 import {
   fail,
@@ -12,7 +11,6 @@ import {
   snip,
   type ListQuery,
   type Parsed,
-  type RqlNode,
 } from './types.js';
 
 export interface ListQueryOptions {
@@ -62,7 +60,8 @@ function parseListQueryUnsafe(rawQuery: string, opts: ListQueryOptions): Parsed<
     limit: defaultLimit,
     offset: 0,
   };
-  const filters: RqlNode[] = [];
+  // The filter's parts, decoded; parsed together, a raw '&' joining them with AND.
+  const filters: string[] = [];
   const seen = new Set<string>();
 
   const reservedParam = (name: string, value: string): Parsed<true> => {
@@ -117,13 +116,10 @@ function parseListQueryUnsafe(rawQuery: string, opts: ListQueryOptions): Parsed<
         continue;
       }
       if (callerReserved.has(key)) continue;
-      const path = parseFieldPath(key);
-      if (!path.ok) return fail(`${path.error} in '${snip(part)}'`);
-      const decodedValue = percentDecode(rawValue, true);
-      if (!decodedValue.ok) return decodedValue;
-      const value = parseShorthandValue(decodedValue.value);
-      if (!value.ok) return value;
-      filters.push({ op: 'eq', path: path.value, value: value.value });
+      // `name=value`, the form a query parameter takes: `+` is a space.
+      const decodedPair = percentDecode(part, true);
+      if (!decodedPair.ok) return decodedPair;
+      filters.push(decodedPair.value);
       continue;
     }
 
@@ -147,13 +143,11 @@ function parseListQueryUnsafe(rawQuery: string, opts: ListQueryOptions): Parsed<
       result.render = true;
       continue;
     }
-    const node = parseRql(text);
-    if (!node.ok) return node;
-    filters.push(node.value);
+    filters.push(text);
   }
 
-  const [first] = filters;
-  result.filter =
-    filters.length === 1 ? first : filters.length > 1 ? { op: 'and', args: filters } : undefined;
+  const filter = parseFilter(filters);
+  if (!filter.ok) return filter;
+  result.filter = filter.value;
   return ok(result);
 }

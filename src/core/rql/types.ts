@@ -2,16 +2,26 @@
 
 export type RqlValue = string | number | boolean | null | { kind: 'empty' } | RqlValue[];
 
+/** The comparison operators (mpt-rql-net's binary operators but in/out and the searches). */
+export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
+
 export type RqlNode =
   | { op: 'and' | 'or'; args: RqlNode[] }
   | { op: 'not'; arg: RqlNode }
   | {
-      op: 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'ilike' | 'like';
+      op: CompareOp | 'ilike' | 'like';
+      /** The property; empty for `self()` (the element itself, inside any()/all()). */
       path: string[];
       value: RqlValue;
+      /** The value was an unquoted word: it names a property when the schema has one so named. */
+      bare?: true;
     }
+  /** Property to property (`eq(price,sellPrice)`, `lt(self(a),self(b))`). */
+  | { op: CompareOp; path: string[]; ref: string[] }
   | { op: 'in' | 'out'; path: string[]; values: RqlValue[] }
-  | { op: 'any' | 'all'; path: string[]; where: RqlNode };
+  /** `any(collection)` without a condition: the collection has an element. */
+  | { op: 'any'; path: string[]; where?: RqlNode }
+  | { op: 'all'; path: string[]; where: RqlNode };
 
 export interface OrderTerm {
   path: string[];
