@@ -50,7 +50,7 @@ export function storedObjects(world: World): number {
 
 /** A request that would create an object (its operation answers 201) while the world is full. */
 function overCapacity(
-  world: World,
+  objects: () => number,
   api: ApiName,
   request: KitRequest,
   maxObjects: number | undefined,
@@ -61,7 +61,7 @@ function overCapacity(
   const responses = route.match.operation.operation.responses;
   if (typeof responses !== 'object' || responses === null || !('201' in responses))
     return undefined;
-  if (storedObjects(world) < maxObjects) return undefined;
+  if (objects() < maxObjects) return undefined;
   return new Refusal(
     'InsufficientStorage',
     `The mock holds ${maxObjects} objects, its configured maximum: nothing more can be created. Reset or seed it, or start it with a larger --max-objects.`,
@@ -128,11 +128,27 @@ function withFaults(
 
 /** Makes a kit; without a `seed` option it loads the default seed (documented tokens). */
 export function createKit(options: KitOptions = {}): Kit {
-  const world = createWorld({
+  return kitOf(seededWorld(options), options);
+}
+
+/** The world `createKit` makes: the default seed unless one is given. */
+export function seededWorld(options: KitOptions = {}): World {
+  const { maxObjects: _maxObjects, ...worldOptions } = options;
+  return createWorld({
     seed: defaultSeed,
-    ...options,
+    ...worldOptions,
     trustedSeed: options.seed === undefined,
   });
+}
+
+/**
+ * A kit over a world made already (a session's fork). `objects` is what the object cap counts:
+ * by default this world's objects; over sessions, every session's.
+ */
+export function kitOf(
+  world: World,
+  options: Pick<KitOptions, 'maxObjects'> & { objects?: () => number } = {},
+): Kit {
   const control = createControl(world);
   const kit: Kit = {
     world,
@@ -151,7 +167,12 @@ export function createKit(options: KitOptions = {}): Kit {
         });
         return response;
       };
-      const full = overCapacity(world, api, request, options.maxObjects);
+      const full = overCapacity(
+        options.objects ?? (() => storedObjects(world)),
+        api,
+        request,
+        options.maxObjects,
+      );
       if (full) return { answer: finish(pipelines[api].refuse(world, request, full)) };
       let deferred = false;
       const pending: KitResponse = { status: 0, headers: {} };

@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/http/pipeline.js';
 import { isMultipart, readBody } from '../shared/body.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';
+import { DEFAULT_SESSION, SESSION_HEADER, sessionOf, type Sessions } from '../../src/sessions.js';
 import type { ApiName } from '../../src/schema/index.js';
 
 export const realBaseUrls = {
@@ -21,6 +22,11 @@ export interface HandlerOptions {
   partnerCenterBaseUrl?: string;
   /** Where to serve the control API, e.g. `http://localhost/__control` (default: not served). */
   controlBaseUrl?: string;
+  /**
+   * Sessions named by the `Mock-Session` header (each a world of its own, made on first use);
+   * without them the header is ignored and every request goes to `kit`.
+   */
+  sessions?: Sessions;
 }
 
 /** The request in the kit's terms; at once (no body reader) when it has no body, as a GET. */
@@ -76,7 +82,30 @@ function response(answer: KitResponse): Response {
   );
 }
 
+/** The kit of the session the request names, or the answer refusing it (API or control shape). */
+function sessionKit(
+  kit: Kit,
+  sessions: Sessions | undefined,
+  shape: ApiName | 'control',
+  request: KitRequest,
+): Kit | KitResponse {
+  const header = request.headers[SESSION_HEADER];
+  if (!sessions || header === undefined) return kit;
+  const named = sessionOf('', header);
+  const used = 'refused' in named ? named : sessions.use(named.id);
+  if ('refused' in used) return sessions.refuse(shape, request, used.refused);
+  // The default session is `kit` itself (which may be a wrapper, a persisting one say).
+  return used.id === DEFAULT_SESSION ? kit : used.kit;
+}
+
+const isKit = (value: Kit | KitResponse): value is Kit => 'handle' in value;
+
 export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHandler[] {
+  const { sessions } = options;
+  const answer = (api: ApiName, request: KitRequest) => {
+    const chosen = sessionKit(kit, sessions, api, request);
+    return toResponse(isKit(chosen) ? chosen.handle(api, request) : chosen);
+  };
   const doors: [ApiName, string][] = [
     ['program-api', options.programBaseUrl ?? realBaseUrls['program-api']],
     ['partner-center', options.partnerCenterBaseUrl ?? realBaseUrls['partner-center']],
@@ -86,8 +115,8 @@ export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHand
     return http.all(`${baseUrl.replace(/\/$/, '')}/*`, ({ request }) => {
       const read = toKitRequest(request, base);
       return read instanceof Promise
-        ? read.then((kitRequest) => toResponse(kit.handle(api, kitRequest)))
-        : toResponse(kit.handle(api, read));
+        ? read.then((kitRequest) => answer(api, kitRequest))
+        : answer(api, read);
     });
   });
   if (options.controlBaseUrl) {
@@ -95,7 +124,12 @@ export function createHandlers(kit: Kit, options: HandlerOptions = {}): HttpHand
     handlers.unshift(
       http.all(`${options.controlBaseUrl.replace(/\/$/, '')}/*`, async ({ request }) => {
         const kitRequest = await toKitRequest(request, base);
-        return toResponse(kit.handleControl(kitRequest, kitRequest.path));
+        const registry = sessions?.handleControl(kitRequest, kitRequest.path);
+        if (registry) return toResponse(registry);
+        const chosen = sessionKit(kit, sessions, 'control', kitRequest);
+        return toResponse(
+          isKit(chosen) ? chosen.handleControl(kitRequest, kitRequest.path) : chosen,
+        );
       }),
     );
   }
