@@ -8,7 +8,13 @@ import { dirname } from 'node:path';
 import { allChecks } from '../contracts/checks/index.js';
 import { consoleReport, jsonReport, junitReport } from '../contracts/reporters/index.js';
 import { runContracts } from '../contracts/runner.js';
-import { apisOf, resolveTarget, type TargetOptions } from '../contracts/target.js';
+import {
+  apisOf,
+  controlFetch,
+  inSession,
+  resolveTarget,
+  type TargetOptions,
+} from '../contracts/target.js';
 import type { Fixture, Target } from '../contracts/types.js';
 import type { ApiName } from '../src/schema/index.js';
 import { parse, readJsonFile } from './args.js';
@@ -33,7 +39,23 @@ export const contractsUsage = (command: string) => `Usage: ${command} --target <
                        rules, each answer compared with the kit's own (model-based, shrunk to
                        the shortest failing sequence); writes need the control API
   --seed <n>           the exploration's seed (printed by every run, to replay it)
-  --explore-time <s>   stop exploring and shrinking after s seconds (default 25)`;
+  --explore-time <s>   stop exploring and shrinking after s seconds (default 25)
+  --session <id>|new   run in one session of a kit (its own world; other jobs on the same
+                       mock are not touched); "new" creates one for the run, prints its id
+                       and deletes it after`;
+
+const sessionId = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** `--session new`: a session made on the kit for this run; its id. */
+async function newSession(controlUrl: string): Promise<string> {
+  const response = await controlFetch(controlUrl, 'POST', '/sessions', {}, 10_000);
+  const body = (await response.json().catch(() => ({}))) as { id?: string; detail?: string };
+  if (response.status !== 201 || typeof body.id !== 'string')
+    throw new CliError(
+      `The target did not make a session (${response.status}): ${body.detail ?? 'no detail'}`,
+    );
+  return body.id;
+}
 
 const matches = (name: string, prefix: string) => name === prefix || name.startsWith(prefix);
 
@@ -97,6 +119,7 @@ export async function contractsCommand(
       explore: { type: 'string' },
       seed: { type: 'string' },
       'explore-time': { type: 'string' },
+      session: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     usage,
@@ -139,6 +162,11 @@ export async function contractsCommand(
   const exploreSeconds = whole('--explore-time', values['explore-time'], 3600);
   if (explore === undefined && (seed !== undefined || exploreSeconds !== undefined))
     throw new CliError('--seed and --explore-time go with --explore <n>.');
+  const session = values.session;
+  if (session !== undefined && session !== 'new' && !sessionId.test(session))
+    throw new CliError(
+      `--session must be "new" or a session id (1 to 64 letters, digits, ".", "_" or "-"), got "${session}".`,
+    );
   checkSelection(apis, '--only', values.only ?? []);
   checkSelection(apis, '--skip', values.skip ?? []);
   let fixture: Fixture | undefined;
@@ -155,7 +183,7 @@ export async function contractsCommand(
       throw new CliError(`Cannot create the folder for --out ${values.out}: ${error.message}`);
     });
 
-  const target = await resolveTarget({
+  const resolved = await resolveTarget({
     api,
     ...(values.target ? { target: values.target } : {}),
     ...(values['program-url'] ? { programUrl: values['program-url'] } : {}),
@@ -169,7 +197,35 @@ export async function contractsCommand(
     ...(fixture ? { fixture } : {}),
     env: process.env,
   });
-  await checkReachable(target);
+  if (session === undefined) await checkReachable(resolved);
+  else if (!resolved.controlUrl) {
+    await checkReachable(resolved);
+    throw new CliError('--session needs a kit as the target (its control API names the sessions).');
+  }
+  const made = session === 'new' ? await newSession(resolved.controlUrl!) : undefined;
+  // On stderr: the report (maybe JSON) keeps stdout to itself.
+  if (made) console.error(`Session: ${made} (made for this run, deleted after it)`);
+  const id = made ?? session;
+  const target = id === undefined ? resolved : inSession(resolved, id);
+  // In a session, even the reachability check stays out of the other sessions.
+  if (id !== undefined) await checkReachable(target);
+  try {
+    return await runAndReport(target, apis, values, { explore, seed, exploreSeconds, reporter });
+  } finally {
+    if (made)
+      await controlFetch(resolved.controlUrl!, 'DELETE', `/sessions/${made}`, undefined, 10_000)
+        .then((response) => response.body?.cancel())
+        .catch(() => undefined);
+  }
+}
+
+async function runAndReport(
+  target: Target,
+  apis: ApiName[],
+  values: { only?: string[]; skip?: string[]; out?: string },
+  run: { explore?: number; seed?: number; exploreSeconds?: number; reporter: string },
+): Promise<number> {
+  const { explore, seed, exploreSeconds, reporter } = run;
   const report =
     explore === undefined
       ? await runContracts({
