@@ -258,6 +258,8 @@ export async function start(
     lock?.release();
     throw error;
   }
+  // Idle sessions are dropped when room is needed; this frees their memory without waiting.
+  setInterval(() => sessions.sweep(), Math.min(60_000, options.sessionTtlMs)).unref();
   const base = running.url;
   log(`Eligibility mock kit listening on ${base}`);
   log(

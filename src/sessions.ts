@@ -64,6 +64,8 @@ export interface Sessions {
   list(): SessionInfo[];
   /** Drops a session; false when there is none of that id. */
   drop(id: string): boolean;
+  /** Drops every session idle for the TTL (also done whenever room is needed); how many. */
+  sweep(): number;
   /** Answers the registry's own control routes (`/sessions...`); undefined for any other. */
   handleControl(request: KitRequest, path: string): KitResponse | undefined;
   /** A refusal in the shape of the path's API, `Retry-After` included. */
@@ -151,7 +153,9 @@ export function createSessions(
 
   const expired = (session: Held, now: number) => now - session.lastUsed >= ttlMs;
   const sweep = (now: number) => {
-    for (const [id, session] of held) if (expired(session, now)) held.delete(id);
+    let dropped = 0;
+    for (const [id, session] of held) if (expired(session, now) && held.delete(id)) dropped++;
+    return dropped;
   };
   const full = (now: number): SessionRefusal | undefined => {
     if (held.size < maxSessions) return undefined;
@@ -258,6 +262,7 @@ export function createSessions(
       ];
     },
     drop: (id) => held.delete(id),
+    sweep: () => sweep(time()),
     handleControl(request, path) {
       const route = `${request.method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;
       if (!/^[A-Z]+ \/sessions(\/|$)/.test(route)) return undefined;

@@ -127,6 +127,8 @@ describe.each(doorSelectors)('bounds through %s (%s)', (name, selector) => {
     now += 29 * 60_000;
     expect(door.sessions.list().map((s) => s.id)).toEqual(['default', 'a']);
     now += 60_000;
+    expect(door.sessions.sweep()).toBe(1);
+    expect(door.sessions.sweep()).toBe(0);
     expect(door.sessions.list().map((s) => s.id)).toEqual(['default']);
     // Its place is free (the cap is 1) and its name starts a new world.
     expect(
