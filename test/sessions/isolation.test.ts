@@ -180,3 +180,23 @@ describe('the two selectors name the same session', () => {
     }
   });
 });
+
+describe('a frontend on another origin', () => {
+  it('may send Mock-Session (the preflight allows it) or use the prefix', async () => {
+    const door = await sessionDoor('express');
+    try {
+      const preflight = await fetch(`${door.origin}/__session/dev-1/public${certificates}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'http://localhost:5173',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization, mock-session',
+        },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('mock-session');
+    } finally {
+      await door.close();
+    }
+  });
+});
