@@ -143,11 +143,15 @@ export function seededWorld(options: KitOptions = {}): World {
 
 /**
  * A kit over a world made already (a session's fork). `objects` is what the object cap counts:
- * by default this world's objects; over sessions, every session's.
+ * by default this world's objects; over sessions, every session's. `answered` is told after
+ * every answer (a session's count of its objects is kept up to date with it).
  */
 export function kitOf(
   world: World,
-  options: Pick<KitOptions, 'maxObjects'> & { objects?: () => number } = {},
+  options: Pick<KitOptions, 'maxObjects'> & {
+    objects?: () => number;
+    answered?: () => void;
+  } = {},
 ): Kit {
   const control = createControl(world);
   const kit: Kit = {
@@ -165,6 +169,7 @@ export function kitOf(
           status: response.status,
           durationMs: Math.round((Date.now() - started) * 100) / 100,
         });
+        options.answered?.();
         return response;
       };
       const full = overCapacity(
@@ -193,7 +198,11 @@ export function kitOf(
       const begun = kit.begin(api, request);
       return begun.answer ?? begun.run!();
     },
-    handleControl: (request, path) => handleControl(control, request, path),
+    handleControl(request, path) {
+      const response = handleControl(control, request, path);
+      options.answered?.();
+      return response;
+    },
     refuse: (api, request, refusal) => pipelines[api].refuse(world, request, refusal),
   };
   return kit;

@@ -107,6 +107,8 @@ interface Held {
   created: number;
   lastUsed: number;
   requests: number;
+  /** Objects it held beyond the seed after its last answer (what the object cap counts). */
+  counted: number;
 }
 
 const dateTime = (value: unknown) =>
@@ -130,15 +132,26 @@ export function createSessions(
   const maxSessions = options.maxSessions ?? DEFAULT_MAX_SESSIONS;
   const ttlMs = options.ttlMs ?? DEFAULT_SESSION_TTL_MS;
   const held = new Map<string, Held>();
-  const defaultHeld: Omit<Held, 'kit'> = { created: time(), lastUsed: time(), requests: 0 };
-  let seedObjects: number | undefined;
+  const defaultHeld: Omit<Held, 'kit' | 'counted'> = {
+    created: time(),
+    lastUsed: time(),
+    requests: 0,
+  };
+  let seedObjects = 0;
   // Every session's forked seed objects are shared, not stored again: a session counts what it
-  // holds beyond them.
-  const allObjects = () => {
-    let count = storedObjects(sessions.default.world);
-    for (const session of held.values())
-      count += Math.max(0, storedObjects(session.kit.world) - (seedObjects ?? 0));
-    return count;
+  // holds beyond them, as of its last answer (kept as a sum: a create costs no walk over them).
+  let sessionObjects = 0;
+  const allObjects = () => storedObjects(sessions.default.world) + sessionObjects;
+  const recount = (session: Held) => {
+    const count = Math.max(0, storedObjects(session.kit.world) - seedObjects);
+    sessionObjects += count - session.counted;
+    session.counted = count;
+  };
+  const remove = (id: string) => {
+    const session = held.get(id);
+    if (!session) return false;
+    sessionObjects -= session.counted;
+    return held.delete(id);
   };
   const defaultKit =
     'handle' in from
@@ -154,7 +167,7 @@ export function createSessions(
   const expired = (session: Held, now: number) => now - session.lastUsed >= ttlMs;
   const sweep = (now: number) => {
     let dropped = 0;
-    for (const [id, session] of held) if (expired(session, now) && held.delete(id)) dropped++;
+    for (const [id, session] of held) if (expired(session, now) && remove(id)) dropped++;
     return dropped;
   };
   const full = (now: number): SessionRefusal | undefined => {
@@ -173,20 +186,17 @@ export function createSessions(
     options.onlyDefault ? { status: 400, detail: options.onlyDefault } : undefined;
   const open = (id: string, now: number, at?: string): Held => {
     const world = defaultKit.world.fork(at ? { now: at } : {});
-    seedObjects ??= storedObjects(world);
-    const session: Held = {
-      kit: kitOf(world, {
-        ...(maxObjects !== undefined ? { maxObjects } : {}),
-        objects: allObjects,
-      }),
-      created: now,
-      lastUsed: now,
-      requests: 0,
-    };
+    if (held.size === 0) seedObjects = storedObjects(world);
+    const session = { created: now, lastUsed: now, requests: 0, counted: 0 } as Held;
+    session.kit = kitOf(world, {
+      ...(maxObjects !== undefined ? { maxObjects } : {}),
+      objects: allObjects,
+      answered: () => recount(session),
+    });
     held.set(id, session);
     return session;
   };
-  const info = (id: string, session: Omit<Held, 'kit'>, kit: Kit): SessionInfo => ({
+  const info = (id: string, session: Omit<Held, 'kit' | 'counted'>, kit: Kit): SessionInfo => ({
     id,
     created: new Date(session.created).toISOString(),
     lastUsed: new Date(session.lastUsed).toISOString(),
@@ -208,7 +218,7 @@ export function createSessions(
       if (refused) return { refused };
       let session = held.get(id);
       if (session && expired(session, now)) {
-        held.delete(id);
+        remove(id);
         session = undefined;
       }
       if (!session) {
@@ -240,7 +250,7 @@ export function createSessions(
         );
       if (given.fixture !== undefined && !isRecord(given.fixture))
         throw new ControlError('"fixture" must be a fixture object: {"program": {...}, ...}.');
-      held.delete(id);
+      remove(id);
       const over = full(now);
       if (over) return { refused: over };
       const session = open(id, now, given.now as string | undefined);
@@ -248,9 +258,10 @@ export function createSessions(
         try {
           session.kit.control.seed(given.fixture as Seed);
         } catch (error) {
-          held.delete(id);
+          remove(id);
           throw error;
         }
+        recount(session);
       }
       return info(id, session, session.kit);
     },
@@ -261,7 +272,7 @@ export function createSessions(
         ...[...held].map(([id, session]) => info(id, session, session.kit)),
       ];
     },
-    drop: (id) => held.delete(id),
+    drop: (id) => remove(id),
     sweep: () => sweep(time()),
     handleControl(request, path) {
       const route = `${request.method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;

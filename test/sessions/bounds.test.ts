@@ -158,9 +158,30 @@ describe.each(doorSelectors)('bounds through %s (%s)', (name, selector) => {
       });
       expect(full.status).toBe(507);
     }
-    await door.call('control', 'DELETE', '/sessions/a');
+    // A reset of the session gives its object back...
+    await door.call('control', 'POST', '/reset', { session: 'a', selector });
     const again = await door.call('program-api', 'POST', certificates, { body: newCertificate });
     expect(again.status).toBe(201);
+    const refused = await door.call('program-api', 'POST', certificates, {
+      session: 'a',
+      selector,
+      body: newCertificate,
+    });
+    expect(refused.status).toBe(507);
+    // ...and so does deleting one that holds some.
+    await door.call('control', 'POST', '/reset');
+    await door.call('program-api', 'POST', certificates, {
+      session: 'b',
+      selector,
+      body: newCertificate,
+    });
+    expect(
+      (await door.call('program-api', 'POST', certificates, { body: newCertificate })).status,
+    ).toBe(507);
+    await door.call('control', 'DELETE', '/sessions/b');
+    expect(
+      (await door.call('program-api', 'POST', certificates, { body: newCertificate })).status,
+    ).toBe(201);
   });
 });
 
