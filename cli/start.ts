@@ -73,8 +73,10 @@ export function durationMs(text: string, option: string): number {
   return ms;
 }
 
-const humanDuration = (ms: number) => {
-  for (const unit of ['d', 'h', 'm', 's'])
+/** A duration as it would be given: `24h`, `30m`, `7d` (days from two on). */
+export const humanDuration = (ms: number) => {
+  if (ms >= 2 * units.d! && ms % units.d! === 0) return `${ms / units.d!}d`;
+  for (const unit of ['h', 'm', 's'])
     if (ms % units[unit]! === 0) return `${ms / units[unit]!}${unit}`;
   return `${ms}ms`;
 };

@@ -7,7 +7,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { durationMs } from '../../cli/start.js';
+import { durationMs, humanDuration } from '../../cli/start.js';
 import { freePort } from '../../scripts/prism.js';
 
 interface Started {
@@ -79,6 +79,9 @@ describe('npm start with sessions', () => {
   it('a bad --session-ttl or --max-sessions is refused before anything starts', async () => {
     expect(durationMs('24h', '--session-ttl')).toBe(86_400_000);
     expect(durationMs('90s', '--session-ttl')).toBe(90_000);
+    expect(
+      ['24h', '30m', '7d', '90s', '1500ms'].map((d) => humanDuration(durationMs(d, 'x'))),
+    ).toEqual(['24h', '30m', '7d', '90s', '1500ms']);
     expect(() => durationMs('1 day', '--session-ttl')).toThrow(/30m, 24h or 7d/);
     expect(() => durationMs('0m', '--session-ttl')).toThrow(/duration/);
     const mock = await start(['--max-sessions', 'lots']);
