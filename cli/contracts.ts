@@ -10,7 +10,13 @@ import { consoleReport, jsonReport, junitReport } from '../contracts/reporters/i
 import { HarError, readHarFile } from '../contracts/har.js';
 import { replayContracts } from '../contracts/replay.js';
 import { runContracts } from '../contracts/runner.js';
-import { apisOf, resolveTarget, type TargetOptions } from '../contracts/target.js';
+import {
+  apisOf,
+  controlFetch,
+  inSession,
+  resolveTarget,
+  type TargetOptions,
+} from '../contracts/target.js';
 import type { Fixture, Role, Target } from '../contracts/types.js';
 import type { ApiName } from '../src/schema/index.js';
 import { parse, readJsonFile } from './args.js';
@@ -42,7 +48,23 @@ export const contractsUsage = (command: string) => `Usage: ${command} --target <
                        skipped and reported unless --allow-writes
   --as <role>          with --replay, the role whose token an API's requests carry
                        (repeatable; default operations for the Program API, partner for
-                       Partner Center)`;
+                       Partner Center)
+  --session <id>|new   run in one session of a kit (its own world; other jobs on the same
+                       mock are not touched); "new" creates one for the run, prints its id
+                       and deletes it after`;
+
+const sessionId = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** `--session new`: a session made on the kit for this run; its id. */
+async function newSession(controlUrl: string): Promise<string> {
+  const response = await controlFetch(controlUrl, 'POST', '/sessions', {}, 10_000);
+  const body = (await response.json().catch(() => ({}))) as { id?: string; detail?: string };
+  if (response.status !== 201 || typeof body.id !== 'string')
+    throw new CliError(
+      `The target did not make a session (${response.status}): ${body.detail ?? 'no detail'}`,
+    );
+  return body.id;
+}
 
 const matches = (name: string, prefix: string) => name === prefix || name.startsWith(prefix);
 
@@ -131,6 +153,7 @@ export async function contractsCommand(
       'explore-time': { type: 'string' },
       replay: { type: 'string' },
       as: { type: 'string', multiple: true },
+      session: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     usage,
@@ -181,6 +204,11 @@ export async function contractsCommand(
   if (values.as && replayFile === undefined)
     throw new CliError('--as goes with --replay <file.har>.');
   const as = rolesOf(values.as ?? []);
+  const session = values.session;
+  if (session !== undefined && session !== 'new' && !sessionId.test(session))
+    throw new CliError(
+      `--session must be "new" or a session id (1 to 64 letters, digits, ".", "_" or "-"), got "${session}".`,
+    );
   checkSelection(apis, '--only', values.only ?? []);
   checkSelection(apis, '--skip', values.skip ?? []);
   let fixture: Fixture | undefined;
@@ -197,7 +225,7 @@ export async function contractsCommand(
       throw new CliError(`Cannot create the folder for --out ${values.out}: ${error.message}`);
     });
 
-  const target = await resolveTarget({
+  const resolved = await resolveTarget({
     api,
     ...(values.target ? { target: values.target } : {}),
     ...(values['program-url'] ? { programUrl: values['program-url'] } : {}),
@@ -220,17 +248,59 @@ export async function contractsCommand(
   // An empty replay would pass without comparing anything.
   if (recorded?.length === 0)
     throw new CliError(`${replayFile} holds no exchange of the two APIs: nothing to replay.`);
-  await checkReachable(target);
-  const report = recorded
-    ? await replayContracts({
-        recorded,
-        file: replayFile!,
-        target,
-        apis,
-        // Writes only when asked for, even on a kit: a replay changes the target for good.
-        allowWrites: values['allow-writes'] && !values['read-only'],
-        as,
-      })
+  if (session === undefined) await checkReachable(resolved);
+  else if (!resolved.controlUrl) {
+    await checkReachable(resolved);
+    throw new CliError('--session needs a kit as the target (its control API names the sessions).');
+  }
+  const made = session === 'new' ? await newSession(resolved.controlUrl!) : undefined;
+  // On stderr: the report (maybe JSON) keeps stdout to itself.
+  if (made) console.error(`Session: ${made} (made for this run, deleted after it)`);
+  const id = made ?? session;
+  const target = id === undefined ? resolved : inSession(resolved, id);
+  // In a session, even the reachability check stays out of the other sessions.
+  if (id !== undefined) await checkReachable(target);
+  try {
+    return await runAndReport(target, apis, values, {
+      explore,
+      seed,
+      exploreSeconds,
+      reporter,
+      ...(recorded
+        ? {
+            replay: {
+              recorded,
+              file: replayFile!,
+              // Writes only when asked for, even on a kit: a replay changes the target for good.
+              allowWrites: values['allow-writes'] && !values['read-only'],
+              as,
+            },
+          }
+        : {}),
+    });
+  } finally {
+    if (made)
+      await controlFetch(resolved.controlUrl!, 'DELETE', `/sessions/${made}`, undefined, 10_000)
+        .then((response) => response.body?.cancel())
+        .catch(() => undefined);
+  }
+}
+
+async function runAndReport(
+  target: Target,
+  apis: ApiName[],
+  values: { only?: string[]; skip?: string[]; out?: string },
+  run: {
+    explore?: number;
+    seed?: number;
+    exploreSeconds?: number;
+    reporter: string;
+    replay?: Omit<Parameters<typeof replayContracts>[0], 'target' | 'apis'>;
+  },
+): Promise<number> {
+  const { explore, seed, exploreSeconds, reporter, replay } = run;
+  const report = replay
+    ? await replayContracts({ ...replay, target, apis })
     : explore === undefined
       ? await runContracts({
           target,

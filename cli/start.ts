@@ -7,7 +7,13 @@ import { checkFixture } from '../src/core/fixture.js';
 import { partnerTokens } from '../src/core/partner/seed.js';
 import { seedTokens } from '../src/core/program/seed.js';
 import type { Seed } from '../src/core/world.js';
-import { createKit, type Kit } from '../src/kit.js';
+import type { Kit } from '../src/kit.js';
+import {
+  createSessions,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_SESSION_TTL_MS,
+  type Sessions,
+} from '../src/sessions.js';
 import { cleanTemporaryFiles, LockError, lockStateFile } from '../mocks/server/lock.js';
 import { openStore, StateFileError, type Store } from '../mocks/server/persistence.js';
 import { createSecurity, type Security } from '../mocks/server/security.js';
@@ -31,6 +37,10 @@ export const startUsage = `Usage: eligibility-mock start [options]
                         generated and printed when listening beyond loopback without one
   --allowed-host <name> another name the mock answers to (repeatable; or KIT_ALLOWED_HOSTS=a,b)
   --max-objects <n>     stored objects past which a create answers 507 (default 250000)
+  --max-sessions <n>    sessions (worlds named by Mock-Session or /__session/<id>) past
+                        which a new one answers 429 (default 1000)
+  --session-ttl <d>     idle time after which a session is dropped: 30s, 30m, 24h, 7d
+                        (default 24h)
   --public-url <url>    the mock's URL in the documents it serves (or KIT_PUBLIC_URL)
   --help                this text`;
 
@@ -47,8 +57,29 @@ export interface StartOptions {
   controlToken?: string;
   allowedHosts: string[];
   maxObjects: number;
+  maxSessions: number;
+  sessionTtlMs: number;
   publicUrl?: string;
 }
+
+const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30m`, `24h`, `7d` in milliseconds; a CliError for anything else. */
+export function durationMs(text: string, option: string): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
+  const ms = match ? Number(match[1]) * units[match[2]!]! : NaN;
+  if (!(ms > 0) || !Number.isSafeInteger(ms))
+    throw new CliError(`${option} must be a duration such as 30m, 24h or 7d (got ${text}).`);
+  return ms;
+}
+
+/** A duration as it would be given: `24h`, `30m`, `7d` (days from two on). */
+export const humanDuration = (ms: number) => {
+  if (ms >= 2 * units.d! && ms % units.d! === 0) return `${ms / units.d!}d`;
+  for (const unit of ['h', 'm', 's'])
+    if (ms % units[unit]! === 0) return `${ms / units[unit]!}${unit}`;
+  return `${ms}ms`;
+};
 
 /** The options of `start` from its arguments and the environment (PORT, HOST, KIT_STATE_FILE). */
 export function startOptions(
@@ -67,6 +98,8 @@ export function startOptions(
       'control-token': { type: 'string' },
       'allowed-host': { type: 'string', multiple: true },
       'max-objects': { type: 'string' },
+      'max-sessions': { type: 'string' },
+      'session-ttl': { type: 'string' },
       'public-url': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -77,6 +110,15 @@ export function startOptions(
   const maxObjects = Number(values['max-objects'] ?? env.KIT_MAX_OBJECTS ?? DEFAULT_MAX_OBJECTS);
   if (!Number.isInteger(maxObjects) || maxObjects < 1)
     throw new CliError(`--max-objects must be a positive integer (got ${values['max-objects']}).`);
+  const maxSessions = Number(values['max-sessions'] ?? DEFAULT_MAX_SESSIONS);
+  if (!Number.isInteger(maxSessions) || maxSessions < 0)
+    throw new CliError(
+      `--max-sessions must be a whole number, 0 or more (got ${values['max-sessions']}).`,
+    );
+  const sessionTtlMs =
+    values['session-ttl'] === undefined
+      ? DEFAULT_SESSION_TTL_MS
+      : durationMs(values['session-ttl'], '--session-ttl');
   const controlToken = values['control-token'] ?? (env.KIT_CONTROL_TOKEN || undefined);
   const publicUrl = values['public-url'] ?? (env.KIT_PUBLIC_URL || undefined);
   return {
@@ -85,6 +127,8 @@ export function startOptions(
       ...(env.KIT_ALLOWED_HOSTS ?? '').split(',').filter(Boolean),
     ],
     maxObjects,
+    maxSessions,
+    sessionTtlMs,
     ...(controlToken ? { controlToken } : {}),
     ...(publicUrl ? { publicUrl } : {}),
     port:
@@ -118,13 +162,14 @@ export function readFixture(path: string): Seed {
 }
 
 async function listen(
-  kit: Kit,
+  sessions: Sessions,
   options: StartOptions,
   security: Security,
   store: Store | undefined,
 ): Promise<Serving> {
   try {
-    return await serve(kit, {
+    return await serve(sessions.default, {
+      sessions,
       port: options.port,
       host: options.host,
       security,
@@ -155,6 +200,10 @@ export function columns(rows: readonly (readonly [string, string])[], gap = 2): 
   return rows.map(([first, second]) => `${first.padEnd(width + gap)}${second}`);
 }
 
+/** What a request naming a session gets from a server that keeps its state in a file. */
+export const notDurable =
+  'Sessions are not durable yet: this mock keeps its state in a file (--state-file), and only its default session is kept there. Leave out Mock-Session and /__session/<id>, or use a mock started without --state-file.';
+
 /** Starts the mock and prints where it is; resolves once it listens. */
 export async function start(
   options: StartOptions,
@@ -162,12 +211,22 @@ export async function start(
 ): Promise<Serving> {
   const fixture = options.seed ? readFixture(options.seed) : undefined;
   const startedAt = new Date();
-  const kit = createKit({
-    ticking: true,
-    now: startedAt,
-    maxObjects: options.maxObjects,
-    ...(fixture ? { seed: fixture } : {}),
-  });
+  // Sessions are kept in memory only: with a state file the default is the only one served
+  // (decision 0047), rather than worlds a restart would silently lose.
+  const sessions = createSessions(
+    {
+      ticking: true,
+      now: startedAt,
+      maxObjects: options.maxObjects,
+      ...(fixture ? { seed: fixture } : {}),
+    },
+    {
+      maxSessions: options.maxSessions,
+      ttlMs: options.sessionTtlMs,
+      ...(options.stateFile ? { onlyDefault: notDurable } : {}),
+    },
+  );
+  const kit: Kit = sessions.default;
   let store: Store | undefined;
   let lock: { release(): void } | undefined;
   if (options.stateFile) {
@@ -195,12 +254,14 @@ export async function start(
 
   let running: Serving;
   try {
-    running = await listen(kit, options, security, store);
+    running = await listen(sessions, options, security, store);
   } catch (error) {
     await store?.close();
     lock?.release();
     throw error;
   }
+  // Idle sessions are dropped when room is needed; this frees their memory without waiting.
+  setInterval(() => sessions.sweep(), Math.min(60_000, options.sessionTtlMs)).unref();
   const base = running.url;
   log(`Eligibility mock kit listening on ${base}`);
   log(
@@ -233,7 +294,12 @@ export async function start(
     ]))
       log(`  ${line}`);
   }
-  log(`Stored objects: at most ${options.maxObjects} (--max-objects)`);
+  log(`Stored objects: at most ${options.maxObjects} (--max-objects), all sessions together`);
+  log(
+    options.stateFile
+      ? 'Sessions: only the default one (sessions are not kept in the state file yet)'
+      : `Sessions: at most ${options.maxSessions} (--max-sessions), dropped after ${humanDuration(options.sessionTtlMs)} idle (--session-ttl); name one with Mock-Session: <id> or ${base}/__session/<id>/...`,
+  );
   if (options.stateFile && store)
     log(
       `State file: ${options.stateFile} (${store.restored.snapshot ? 'restored' : 'created from the seed'}), ${store.restored.replayed} logged requests replayed, ${Math.round(store.restored.ms)} ms`,

@@ -130,3 +130,24 @@ export async function resolveTarget(options: TargetOptions): Promise<Target> {
     fixture: options.fixture ?? kitFixture,
   };
 }
+
+/** A URL of a kit with the session prefix: `http://host/public` -> `http://host/__session/<id>/public`. */
+const prefixed = (url: string, id: string) => {
+  const parsed = new URL(url);
+  parsed.pathname = `/__session/${id}${parsed.pathname === '/' ? '' : parsed.pathname}`;
+  return parsed.toString().replace(/\/$/, '');
+};
+
+/**
+ * The target as one session of a kit sees it: every base URL (the APIs' and the control API's)
+ * behind `/__session/<id>`, so the checks, the explorer's reset and its "seed from the target's
+ * state" act on that session only.
+ */
+export function inSession(target: Target, id: string): Target {
+  return {
+    ...target,
+    ...(target.programUrl ? { programUrl: prefixed(target.programUrl, id) } : {}),
+    ...(target.partnerCenterUrl ? { partnerCenterUrl: prefixed(target.partnerCenterUrl, id) } : {}),
+    ...(target.controlUrl ? { controlUrl: prefixed(target.controlUrl, id) } : {}),
+  };
+}

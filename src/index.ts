@@ -1,5 +1,11 @@
 /** The kit's public surface: make a kit (world + both APIs + control), and the types around it. */
 export { createKit, type Kit, type KitOptions } from './kit.js';
+export {
+  createSessions,
+  type SessionInfo,
+  type Sessions,
+  type SessionsOptions,
+} from './sessions.js';
 export { createWorld, SeedError, type Seed, type World, type WorldOptions } from './core/world.js';
 export { defaultSeed } from './core/seed.js';
 export { seedTokens } from './core/program/seed.js';

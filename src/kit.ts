@@ -50,7 +50,7 @@ export function storedObjects(world: World): number {
 
 /** A request that would create an object (its operation answers 201) while the world is full. */
 function overCapacity(
-  world: World,
+  objects: () => number,
   api: ApiName,
   request: KitRequest,
   maxObjects: number | undefined,
@@ -61,7 +61,7 @@ function overCapacity(
   const responses = route.match.operation.operation.responses;
   if (typeof responses !== 'object' || responses === null || !('201' in responses))
     return undefined;
-  if (storedObjects(world) < maxObjects) return undefined;
+  if (objects() < maxObjects) return undefined;
   return new Refusal(
     'InsufficientStorage',
     `The mock holds ${maxObjects} objects, its configured maximum: nothing more can be created. Reset or seed it, or start it with a larger --max-objects.`,
@@ -128,11 +128,31 @@ function withFaults(
 
 /** Makes a kit; without a `seed` option it loads the default seed (documented tokens). */
 export function createKit(options: KitOptions = {}): Kit {
-  const world = createWorld({
+  return kitOf(seededWorld(options), options);
+}
+
+/** The world `createKit` makes: the default seed unless one is given. */
+export function seededWorld(options: KitOptions = {}): World {
+  const { maxObjects: _maxObjects, ...worldOptions } = options;
+  return createWorld({
     seed: defaultSeed,
-    ...options,
+    ...worldOptions,
     trustedSeed: options.seed === undefined,
   });
+}
+
+/**
+ * A kit over a world made already (a session's fork). `objects` is what the object cap counts:
+ * by default this world's objects; over sessions, every session's. `answered` is told after
+ * every answer (a session's count of its objects is kept up to date with it).
+ */
+export function kitOf(
+  world: World,
+  options: Pick<KitOptions, 'maxObjects'> & {
+    objects?: () => number;
+    answered?: () => void;
+  } = {},
+): Kit {
   const control = createControl(world);
   const kit: Kit = {
     world,
@@ -149,9 +169,15 @@ export function createKit(options: KitOptions = {}): Kit {
           status: response.status,
           durationMs: Math.round((Date.now() - started) * 100) / 100,
         });
+        options.answered?.();
         return response;
       };
-      const full = overCapacity(world, api, request, options.maxObjects);
+      const full = overCapacity(
+        options.objects ?? (() => storedObjects(world)),
+        api,
+        request,
+        options.maxObjects,
+      );
       if (full) return { answer: finish(pipelines[api].refuse(world, request, full)) };
       let deferred = false;
       const pending: KitResponse = { status: 0, headers: {} };
@@ -172,7 +198,11 @@ export function createKit(options: KitOptions = {}): Kit {
       const begun = kit.begin(api, request);
       return begun.answer ?? begun.run!();
     },
-    handleControl: (request, path) => handleControl(control, request, path),
+    handleControl(request, path) {
+      const response = handleControl(control, request, path);
+      options.answered?.();
+      return response;
+    },
     refuse: (api, request, refusal) => pipelines[api].refuse(world, request, refusal),
   };
   return kit;

@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/http/pipeline.js';
 import { isMultipart, readBody } from '../shared/body.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';
+import { DEFAULT_SESSION, SESSION_HEADER, sessionOf, type Sessions } from '../../src/sessions.js';
 import type { ApiName } from '../../src/schema/index.js';
 
 export const realBaseUrls = {
@@ -21,6 +22,11 @@ export interface HandlerOptions {
   partnerCenterBaseUrl?: string;
   /** Where to serve the control API, e.g. `http://localhost/__control` (default: not served). */
   controlBaseUrl?: string;
+  /**
+   * Sessions named by the `Mock-Session` header (each a world of its own, made on first use);
+   * without them the header is ignored and every request goes to `kit`.
+   */
+  sessions?: Sessions;
 }
 
 /** The request in the kit's terms; at once (no body reader) when it has no body, as a GET. */
@@ -89,6 +95,24 @@ export interface HandledExchange {
   durationMs: number;
 }
 
+/** The kit of the session the request names, or the answer refusing it (API or control shape). */
+function sessionKit(
+  kit: Kit,
+  sessions: Sessions | undefined,
+  shape: ApiName | 'control',
+  request: KitRequest,
+): Kit | KitResponse {
+  const header = request.headers[SESSION_HEADER];
+  if (!sessions || header === undefined) return kit;
+  const named = sessionOf('', header);
+  const used = 'refused' in named ? named : sessions.use(named.id);
+  if ('refused' in used) return sessions.refuse(shape, request, used.refused);
+  // The default session is `kit` itself (which may be a wrapper, a persisting one say).
+  return used.id === DEFAULT_SESSION ? kit : used.kit;
+}
+
+const isKit = (value: Kit | KitResponse): value is Kit => 'handle' in value;
+
 /**
  * `observe`: called with each API exchange (never the control API's) once the kit has answered
  * and before the answer is handed to msw, so what it writes is done when the app sees the answer.
@@ -98,6 +122,7 @@ export function createHandlers(
   options: HandlerOptions = {},
   observe?: (exchange: HandledExchange) => void,
 ): HttpHandler[] {
+  const { sessions } = options;
   const doors: [ApiName, string][] = [
     ['program-api', options.programBaseUrl ?? realBaseUrls['program-api']],
     ['partner-center', options.partnerCenterBaseUrl ?? realBaseUrls['partner-center']],
@@ -110,7 +135,8 @@ export function createHandlers(
       // Copied before the kit's reader takes the body: the recording keeps it as it came.
       const copy = observe && request.body ? request.clone().arrayBuffer() : undefined;
       const answer = (kitRequest: KitRequest, body?: ArrayBuffer) => {
-        const kitAnswer = kit.handle(api, kitRequest);
+        const chosen = sessionKit(kit, sessions, api, kitRequest);
+        const kitAnswer = isKit(chosen) ? chosen.handle(api, kitRequest) : chosen;
         observe?.({
           api,
           request,
@@ -133,7 +159,12 @@ export function createHandlers(
     handlers.unshift(
       http.all(`${options.controlBaseUrl.replace(/\/$/, '')}/*`, async ({ request }) => {
         const kitRequest = await toKitRequest(request, base);
-        return toResponse(kit.handleControl(kitRequest, kitRequest.path));
+        const registry = sessions?.handleControl(kitRequest, kitRequest.path);
+        if (registry) return toResponse(registry);
+        const chosen = sessionKit(kit, sessions, 'control', kitRequest);
+        return toResponse(
+          isKit(chosen) ? chosen.handleControl(kitRequest, kitRequest.path) : chosen,
+        );
       }),
     );
   }

@@ -3,7 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { dirname } from 'node:path';
 import { setupServer } from 'msw/node';
-import { createKit, type Kit, type KitOptions } from '../../src/kit.js';
+import { createKit, kitOf, type Kit, type KitOptions } from '../../src/kit.js';
+import { createSessions, type Sessions, type SessionsOptions } from '../../src/sessions.js';
 import { harEntry, type Redaction } from '../record/entry.js';
 import { createHarWriter } from '../record/har.js';
 import { createHandlers, type HandledExchange, type HandlerOptions } from './handlers.js';
@@ -15,8 +16,10 @@ export interface RecordOptions {
   redaction?: Redaction;
 }
 
-export interface MockServerOptions extends KitOptions, HandlerOptions {
+export interface MockServerOptions extends KitOptions, Omit<HandlerOptions, 'sessions'> {
   kit?: Kit;
+  /** Serve sessions named by the `Mock-Session` header (true, or their bounds). */
+  sessions?: boolean | SessionsOptions | Sessions;
   /**
    * Records every exchange of the app with the two APIs into a HAR file, as
    * `eligibility-mock record` does (same format, same redaction): a path, or its options.
@@ -78,9 +81,31 @@ function recorder(options: string | RecordOptions) {
 
 export function setupMockServer(options: MockServerOptions = {}) {
   const kit = options.kit ?? createKit(options);
+  const given = options.sessions;
+  const sessions: Sessions | undefined =
+    given === undefined || given === false
+      ? undefined
+      : given === true
+        ? createSessions(kit)
+        : 'use' in given
+          ? given
+          : createSessions(kit, given);
   const recorded = options.record ? recorder(options.record) : undefined;
-  const server = setupServer(...createHandlers(kit, options, recorded?.observe));
-  return { kit, server, control: kit.control, recording: recorded?.recording };
+  const server = setupServer(...createHandlers(kit, { ...options, sessions }, recorded?.observe));
+  /**
+   * Runs `test` in a world of its own, for concurrent tests (`it.concurrent`): inside msw's
+   * `server.boundary()`, the handlers of a fresh kit (a constant-time fork of this kit's seed)
+   * answer every request `test` makes, and no other test sees them.
+   */
+  const isolated = <T>(test: (kit: Kit) => T | Promise<T>): Promise<T> =>
+    server.boundary(async () => {
+      const own = kitOf(kit.world.fork(), {
+        ...(options.maxObjects !== undefined ? { maxObjects: options.maxObjects } : {}),
+      });
+      server.use(...createHandlers(own, { ...options, sessions: undefined }, recorded?.observe));
+      return test(own);
+    })();
+  return { kit, server, control: kit.control, sessions, isolated, recording: recorded?.recording };
 }
 
 export type { Redaction } from '../record/entry.js';

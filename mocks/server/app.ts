@@ -15,6 +15,14 @@ import { problem } from '../../src/apis/control.js';
 import { redactTokens } from '../../src/core/control.js';
 import { Refusal } from '../../src/core/problem.js';
 import type { Kit } from '../../src/kit.js';
+import {
+  createSessions,
+  DEFAULT_SESSION,
+  SESSION_HEADER,
+  sessionOf,
+  type SessionRefusal,
+  type Sessions,
+} from '../../src/sessions.js';
 import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES, type PipelineCode } from '../../src/http/pipeline.js';
 import { json, type KitRequest, type KitResponse } from '../../src/http/types.js';
 import { isMultipart, readBody } from '../shared/body.js';
@@ -35,7 +43,18 @@ export interface AppOptions {
   door?: Door;
   /** The mock's own URL, for the `servers` of the documents it serves (never from `Host`). */
   publicUrl?: () => string | undefined;
+  /** The sessions the requests name (`Mock-Session`, `/__session/<id>`); default: over `kit`. */
+  sessions?: Sessions;
 }
+
+/**
+ * The session a request names and its URL without the `/__session/<id>` prefix, decided by the
+ * first layer (the prefix is taken off `req.url` there, so every later layer sees the path the
+ * kit expects).
+ */
+const named = new WeakMap<Request, { url: string; id?: string; refused?: SessionRefusal }>();
+const urlOf = (req: Request) => named.get(req)?.url ?? req.originalUrl;
+const sessionNamed = (req: Request) => named.get(req)?.id ?? DEFAULT_SESSION;
 
 /**
  * Reads and discards what is left of a refused body, up to `bound` bytes in all, so that the
@@ -188,6 +207,17 @@ const shapeOf = (url: string): Shape =>
       ? 'control'
       : 'partner-center';
 
+/** The path's shape, and the request as its API sees it (for a refusal in that shape). */
+function shaped(req: Request): { shape: Shape; request: KitRequest } {
+  const url = urlOf(req);
+  const shape = shapeOf(url);
+  const { path, rawQuery } = split(shape === 'program-api' ? url.slice(7) : url);
+  return {
+    shape,
+    request: { method: req.method, path, rawQuery, headers: headersOf(req), body: undefined },
+  };
+}
+
 /** A refusal of the door itself, in the shape of the path's API. */
 function refusal(
   kit: Kit,
@@ -196,18 +226,8 @@ function refusal(
   status: number,
   detail: string,
 ): KitResponse {
-  const shape = shapeOf(req.originalUrl);
+  const { shape, request } = shaped(req);
   if (shape === 'control') return problem(status, detail);
-  const { path, rawQuery } = split(
-    shape === 'program-api' ? req.originalUrl.slice(7) : req.originalUrl,
-  );
-  const request: KitRequest = {
-    method: req.method,
-    path,
-    rawQuery,
-    headers: headersOf(req),
-    body: undefined,
-  };
   return kit.refuse(shape, request, new Refusal(code, detail));
 }
 
@@ -296,9 +316,17 @@ const isStateRead = (req: Request) => req.method === 'GET' && /^\/state\/?$/.tes
 export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   const security = options.security ?? createSecurity({ listenHost: '127.0.0.1' });
   const door: Door = options.door ?? kit;
+  const sessions = options.sessions ?? createSessions(kit);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  app.use((req, _res, next) => {
+    const header = req.headers[SESSION_HEADER];
+    const found = sessionOf(req.url, Array.isArray(header) ? header.join(', ') : header);
+    named.set(req, 'refused' in found ? found : { url: found.url, id: found.id });
+    req.url = found.url;
+    next();
+  });
   // Against DNS rebinding: a page whose own name resolves to this server sends its own Host.
   app.use((req, res, next) => {
     if (security.hostAllowed(req.headers.host)) return next();
@@ -313,6 +341,16 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
       ),
     );
   });
+  // A request that names a session badly: 400 in the shape of the API its path belongs to.
+  app.use((req, res, next) => {
+    const refused = named.get(req)?.refused;
+    if (!refused) return next();
+    void send(res, answerRefusal(req, refused));
+  });
+  const answerRefusal = (req: Request, refused: SessionRefusal) => {
+    const { shape, request } = shaped(req);
+    return sessions.refuse(shape, request, refused);
+  };
   // A frontend on another origin (a dev server on :5173, say) must be able to call the APIs;
   // the control API only answers its own origin (no CORS headers at all).
   const apiCors = cors({
@@ -330,8 +368,14 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
     req.path.startsWith('/__control') ? next() : apiCors(req, res, next),
   );
   // The APIs come first: their requests pass none of the layers of the control API and the page.
-  const apiDoor = (api: ApiName) => async (req: Request, res: Response) =>
-    send(res, await door.handle(api, bodyless(req) ?? (await toKitRequest(req))));
+  const apiDoor = (api: ApiName) => async (req: Request, res: Response) => {
+    const request = bodyless(req) ?? (await toKitRequest(req));
+    const used = sessions.use(sessionNamed(req));
+    if ('refused' in used) return send(res, sessions.refuse(api, request, used.refused));
+    // The default session goes through the door (the state file's, when there is one).
+    const answering: Door = used.id === DEFAULT_SESSION ? door : used.kit;
+    return send(res, await answering.handle(api, request));
+  };
   const programApi = apiDoor('program-api');
   const partnerCenter = apiDoor('partner-center');
   // Mounted routers strip their prefix from req.url: what remains is the path the kit expects.
@@ -368,14 +412,20 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
           `The body is larger than ${seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES} bytes, the most ${seeding ? 'a fixture' : 'a control request'} may be.`,
         ),
       );
+    // The registry's own calls act on no one session.
+    const registry = sessions.handleControl(request, request.path);
+    if (registry) return send(res, registry);
+    const used = sessions.use(sessionNamed(req));
+    if ('refused' in used) return send(res, sessions.refuse('control', request, used.refused));
     // With a control token, the state without it is a read-only view: API tokens redacted.
     if (
       isStateRead(req) &&
       security.controlToken !== undefined &&
       !security.holdsToken(req.headers)
     )
-      return send(res, json(200, redactTokens(kit.control.state())));
-    await send(res, await door.handleControl(request, request.path));
+      return send(res, json(200, redactTokens(used.kit.control.state())));
+    const answering: Door = used.id === DEFAULT_SESSION ? door : used.kit;
+    await send(res, await answering.handleControl(request, request.path));
   });
   // Everything else is the Partner Center host, as through msw: its own 404 (800404) with the
   // MS- headers for a path it does not have.

@@ -15,6 +15,7 @@ const controlTitles: Record<number, string> = {
   404: 'Not found.',
   409: 'Conflict.',
   413: 'Fixture too large.',
+  429: 'Too many sessions.',
   500: 'Control API error.',
   503: 'Not saved.',
 };

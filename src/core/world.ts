@@ -76,6 +76,12 @@ export interface World {
   load(seed: Seed): void;
   /** Runs the clock-driven changes that are due (expiry, default vetting policy). */
   settle(): void;
+  /**
+   * A new world in constant time: the seed this one was made with (every collection a fork of
+   * its objects, which are shared and never changed in place), its own clock (at the seed's
+   * instant, or `now`), journal, faults, coverage, idempotency memory and id sequence.
+   */
+  fork(options?: { now?: string | Date }): World;
 }
 
 export { SeedError } from './seed-error.js';
@@ -99,8 +105,20 @@ function idsOf(state: ProgramState): Set<string> {
   return ids;
 }
 
+/** What a fork shares with the world it comes from: the seed's objects, instant and fixture. */
+interface Origin {
+  base: { program: ProgramState; partner: PartnerState; ids: ReadonlySet<string> };
+  initialSeed: Seed;
+  start: Date;
+}
+
 export function createWorld(options: WorldOptions = {}): World {
+  return makeWorld(options);
+}
+
+function makeWorld(options: WorldOptions, origin?: Origin): World {
   const startOf = () => {
+    if (origin && !options.now) return origin.start;
     if (options.now) return new Date(options.now);
     const seed = typeof options.seed === 'function' ? undefined : options.seed;
     return seed?.now ? new Date(seed.now) : new Date();
@@ -111,8 +129,14 @@ export function createWorld(options: WorldOptions = {}): World {
   const clock = createClock(start, { ticking: options.ticking ?? false });
   const seedAt = (now: Date): Seed =>
     typeof options.seed === 'function' ? options.seed(now) : (options.seed ?? {});
-  let initialSeed = seedAt(start);
+  // A fork given its own instant resets to it, not to the seed's.
+  let initialSeed = origin
+    ? options.now
+      ? { ...origin.initialSeed, now: start.toISOString() }
+      : origin.initialSeed
+    : seedAt(start);
   let traceCounter = 0;
+  let base: Origin['base'] | undefined;
 
   const world: World = {
     clock,
@@ -158,6 +182,17 @@ export function createWorld(options: WorldOptions = {}): World {
       expireDue(world.program, now, systemActor, world.coverage);
       settleVetting(world.partner, now, world.coverage);
     },
+    fork(at = {}) {
+      const { now: _now, ...rest } = options;
+      return makeWorld(
+        { ...rest, ...(at.now ? { now: at.now } : {}) },
+        {
+          base: base!,
+          initialSeed,
+          start,
+        },
+      );
+    },
   };
   function loadSeed(seed: Seed, trusted = false) {
     const program = world.program;
@@ -180,11 +215,21 @@ export function createWorld(options: WorldOptions = {}): World {
     }
     if (seed.now) clock.set(new Date(seed.now));
   }
+  if (origin) {
+    // A fork starts where a reset of its origin would: the seed's objects, shared.
+    base = origin.base;
+    world.program = forkProgramState(base.program);
+    world.partner = forkPartnerState(base.partner);
+    world.ids = createIds(initialSeed.randomSeed ?? 1, base.ids);
+    clock.set(start);
+    if (initialSeed.now) clock.set(new Date(initialSeed.now));
+    return world;
+  }
   loadSeed(initialSeed, options.trustedSeed);
   // Reset starts again from the objects just loaded (shared, never changed in place), not from
   // the fixture given: a large fixture is then held in memory once, and a reset costs a fork of
   // each collection (constant time) instead of a new load.
-  const base = {
+  base = {
     program: forkProgramState(world.program),
     partner: forkPartnerState(world.partner),
     ids: idsOf(world.program),
