@@ -17,13 +17,24 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-export async function serveExampleApp(): Promise<ServedApp> {
-  const root = fileURLToPath(new URL('.', import.meta.url));
-  const outDir = await mkdtemp(join(tmpdir(), 'example-web-'));
+export function serveExampleApp(): Promise<ServedApp> {
+  return serveBuild(fileURLToPath(new URL('.', import.meta.url)));
+}
+
+/**
+ * Builds the Vite app in `root` (its own vite.config.ts, with `define` replacing expressions
+ * such as `import.meta.env.VITE_X`) into a temporary folder, and serves it.
+ */
+export async function serveBuild(
+  root: string,
+  define: Record<string, string> = {},
+): Promise<ServedApp & { outDir: string }> {
+  const outDir = await mkdtemp(join(tmpdir(), 'example-app-'));
   await build({
     root,
     configFile: join(root, 'vite.config.ts'),
     logLevel: 'warn',
+    define,
     build: { outDir, emptyOutDir: true },
   });
   const server: Server = await new Promise((resolve) => {
@@ -32,6 +43,7 @@ export async function serveExampleApp(): Promise<ServedApp> {
       .listen(0, '127.0.0.1', () => resolve(listening));
   });
   return {
+    outDir,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       server.closeAllConnections();
