@@ -30,13 +30,21 @@ export async function serveBuild(
   define: Record<string, string> = {},
 ): Promise<ServedApp & { outDir: string }> {
   const outDir = await mkdtemp(join(tmpdir(), 'example-app-'));
-  await build({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    define,
-    build: { outDir, emptyOutDir: true },
-  });
+  // A production build (`import.meta.env.DEV` false) even under vitest, which sets NODE_ENV=test.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'warn',
+      define,
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const server: Server = await new Promise((resolve) => {
     const listening = express()
       .use(express.static(outDir))
