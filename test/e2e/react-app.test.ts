@@ -3,10 +3,13 @@
  * to the express mock) and loaded in headless Chromium: the production bundle holds no msw, and
  * the page lists the mock's certificates and shows its refusals as the API words them.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext } from 'playwright-core';
+import { createServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveBuild, type ServedApp } from '../../examples/web/serve.js';
 import { ids } from '../program/scenarios.js';
@@ -86,5 +89,43 @@ describe.skipIf(noBrowser)('React example, built, in Chromium', () => {
         status: 400,
       }),
     );
+  });
+
+  it('dev (`vite`, no VITE_* variables): msw answers the real base URLs in the tab', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'example-react-vite-'));
+    const dev = await createServer({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      cacheDir,
+      logLevel: 'warn',
+      server: { host: '127.0.0.1', port: 0, strictPort: true },
+    });
+    try {
+      await dev.listen();
+      const { port } = dev.httpServer!.address() as AddressInfo;
+      const page = await context.newPage();
+      const hosts = new Set<string>();
+      page.on('request', (request) => hosts.add(new URL(request.url()).host));
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.locator('body[data-ready]').waitFor({ timeout: 20_000 });
+      expect(await page.getByTestId('mode').textContent()).toContain('msw');
+      await page.getByText('(7 certificates)').waitFor();
+      await page.getByLabel('Expired').check();
+      await page.getByText('(1 certificates)').waitFor();
+      await page
+        .locator(`[data-testid=certificate][data-id="${ids.expired}"]`)
+        .getByRole('button', { name: 'Re-enroll' })
+        .click();
+      await page.getByRole('status').filter({ hasText: 'Change, Processing' }).waitFor();
+      expect(hosts).toContain('api.platform.softwareone.com');
+      // The worker answered: the express mock saw none of it.
+      expect(server.kit.control.journal().map((entry) => entry.path)).not.toContain(
+        '/v1/program/enrollments',
+      );
+      await page.close();
+    } finally {
+      await dev.close();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
   });
 });

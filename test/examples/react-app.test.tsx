@@ -8,7 +8,7 @@
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
-import userEvent from '@testing-library/user-event';
+import { userEvent } from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../examples/react/src/api.js';
 import { App } from '../../examples/react/src/App.js';
@@ -16,7 +16,7 @@ import { setupMockServer } from '../../mocks/msw/node.js';
 import { ids } from '../program/scenarios.js';
 
 const config = configFromEnv({}, 'http://app.test');
-const { server, control } = setupMockServer({
+const { server, control, kit } = setupMockServer({
   now: '2026-11-21T09:00:00Z',
   controlBaseUrl: config.controlUrl,
 });
@@ -98,9 +98,7 @@ describe('certificates', () => {
     await waitFor(() =>
       expect(row(ids.expired).getByTestId('status').textContent).toContain('Updating'),
     );
-    expect(control.state().program.certificates.find((c) => c.id === ids.expired)?.status).toBe(
-      'Updating',
-    );
+    expect(kit.world.program.certificates.get(ids.expired)?.status).toBe('Updating');
   });
 });
 
