@@ -4,7 +4,7 @@
  * (`setupMockServer`): the app's own components and typed clients, the real base URLs.
  * Sequential: every test resets the one kit world the server answers from, and Testing Library
  * renders into the one document, so `server.boundary()` (which scopes `server.use()` overrides,
- * not the world) would not make concurrent tests safe.
+ * not the world) would not make concurrent tests safe. jsdom, not happy-dom: decision 0062.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
