@@ -27,7 +27,7 @@ afterEach(() => {
 });
 afterAll(() => server.close());
 
-function renderApp(tokens: { programToken?: string } = {}) {
+function renderApp(tokens: { programToken?: string; partnerCenterToken?: string } = {}) {
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   render(
     <QueryClientProvider client={queryClient}>
@@ -139,5 +139,17 @@ describe('qualifications', () => {
     await screen.findByText('No qualifications.');
     await user.click(screen.getByRole('button', { name: 'Request Education' }));
     await waitFor(() => expect(education().textContent).toContain('Education: InReview'));
+  });
+  it('shows Partner Center’s refusal in its own words (description)', async () => {
+    const user = renderApp({ partnerCenterToken: 'reader-token' });
+    await user.selectOptions(
+      await screen.findByLabelText('Customer'),
+      await screen.findByRole('option', { name: 'Contoso School District' }),
+    );
+    await screen.findByText('No qualifications.');
+    await user.click(screen.getByRole('button', { name: 'Request Education' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The reader role may not call createCustomerQualification.',
+    );
   });
 });
