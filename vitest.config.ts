@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts', 'contracts/**/*.test.ts'],
+    include: [
+      'test/**/*.test.ts',
+      'test/**/*.test.tsx',
+      'src/**/*.test.ts',
+      'contracts/**/*.test.ts',
+    ],
     // Type tests (`*.test-d.ts`, expectTypeOf and @ts-expect-error) run by tsc within `vitest run`.
     typecheck: {
       enabled: true,

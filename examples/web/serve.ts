@@ -17,21 +17,41 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-export async function serveExampleApp(): Promise<ServedApp> {
-  const root = fileURLToPath(new URL('.', import.meta.url));
-  const outDir = await mkdtemp(join(tmpdir(), 'example-web-'));
-  await build({
-    root,
-    configFile: join(root, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
+export function serveExampleApp(): Promise<ServedApp> {
+  return serveBuild(fileURLToPath(new URL('.', import.meta.url)));
+}
+
+/**
+ * Builds the Vite app in `root` (its own vite.config.ts, with `define` replacing expressions
+ * such as `import.meta.env.VITE_X`) into a temporary folder, and serves it.
+ */
+export async function serveBuild(
+  root: string,
+  define: Record<string, string> = {},
+): Promise<ServedApp & { outDir: string }> {
+  const outDir = await mkdtemp(join(tmpdir(), 'example-app-'));
+  // A production build (`import.meta.env.DEV` false) even under vitest, which sets NODE_ENV=test.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root,
+      configFile: join(root, 'vite.config.ts'),
+      logLevel: 'warn',
+      define,
+      build: { outDir, emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   const server: Server = await new Promise((resolve) => {
     const listening = express()
       .use(express.static(outDir))
       .listen(0, '127.0.0.1', () => resolve(listening));
   });
   return {
+    outDir,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       server.closeAllConnections();

@@ -8,7 +8,7 @@ import { defineConfig, type Plugin } from 'vite';
  * msw's service worker script, taken from the installed msw when the app is served or built
  * (what `npx msw init public/` would write), so the repo holds no copy of it (decision 0023).
  */
-function mswWorker(): Plugin {
+export function mswWorker(): Plugin {
   const file = 'mockServiceWorker.js';
   const script = () => readFileSync(createRequire(import.meta.url).resolve(`msw/${file}`), 'utf8');
   return {
