@@ -148,10 +148,14 @@ function fieldsAt(fields: SelectFields, path: readonly string[]): SelectFields |
 }
 
 function unknownIn(spec: SelectSpec, fields: SelectFields, prefix: string[]): string | undefined {
-  for (const path of [...spec.include, ...spec.exclude])
+  // Only what is asked for: leaving out a member the objects do not have changes nothing, and
+  // SoftwareOne's own client does it (its e2e suite sends `select=-revision,-audit` for program
+  // media, whose documented schema has no `revision`).
+  for (const path of spec.include)
     if (!fieldsAt(fields, path)) return [...prefix, ...path].join('.');
   for (const n of spec.nested ?? []) {
     const below = fieldsAt(fields, n.path);
+    if (!below && n.exclude) continue;
     if (!below) return [...prefix, ...n.path].join('.');
     const found = unknownIn(n.select, below, [...prefix, ...n.path]);
     if (found !== undefined) return found;
@@ -160,9 +164,9 @@ function unknownIn(spec: SelectSpec, fields: SelectFields, prefix: string[]): st
 }
 
 /**
- * A select checked against the objects' fields: a path that names no property is an error naming
- * it (the library skips such a segment; the kit refuses it, so a typo is never an answer
- * quietly missing a member).
+ * A select checked against the objects' fields: a path asked for that names no property is an
+ * error naming it (the library skips such a segment; the kit refuses it, so a typo is never an
+ * answer quietly missing a member); a path left out (`-name`) that names none is skipped.
  */
 export function checkSelect(spec: SelectSpec, fields: SelectFields): Parsed<SelectSpec> {
   const unknown = unknownIn(spec, fields, []);
