@@ -26,6 +26,7 @@ export {
   type RqlTree,
   type RqlWritten,
   type SelectTerm,
+  type TextPath,
   type ValueAt,
   type Where,
 } from './rql.js';

@@ -2,8 +2,10 @@
  * A typed RQL builder (decision 0057): `rql<Certificate>()` knows the dotted paths of the item
  * type and the values each one holds, so a wrong field, a status the enumeration does not have or
  * a number for a string does not compile. It writes the strings the Program API reads (and the
- * kit's parser, src/core/rql, accepts): string values quoted, `Date`s as the path's format asks
- * (a date as `2027-06-30`, a date-time as `toISOString()`), `null()` and `empty()`.
+ * kit's parser, src/core/rql, accepts), as mpt-rql-net reads them: string values quoted (RQL
+ * quotes have no escape character, so a text with both `"` and `'` cannot be written and throws
+ * a RangeError), `Date`s as the path's format asks (a date as `2027-06-30`, a date-time as
+ * `toISOString()`), `null()` and `empty()` (the empty string).
  */
 import { dateFields } from '../generated/program-api.dates.js';
 
@@ -68,11 +70,26 @@ type Comparable<V> = unknown extends V ? Scalar : V extends Scalar ? V : never;
 export type ValueAt<T, P extends string, Prefix extends string = ''> =
   Comparable<Leaf<FieldAt<T, P>>> | (`${Prefix}${P}` extends DatePath ? Date : never);
 type OrderedValue<V> = Exclude<V, boolean>;
-type StringPath<T> = {
-  [P in FieldPath<T>]: string extends Comparable<Leaf<FieldAt<T, P>>> ? P : never;
+/**
+ * The paths of `T` that hold text (a string, one of an enumeration, or a list of them), without
+ * those the spec says are a date or a date-time: what `like`, `ilike` and `isEmpty` take (the
+ * API refuses them, 400, on any other property).
+ */
+export type TextPath<T, Prefix extends string = ''> = {
+  [P in FieldPath<T>]: `${Prefix}${P}` extends DatePath
+    ? never
+    : IsText<Comparable<Leaf<FieldAt<T, P>>>, P>;
 }[FieldPath<T>];
+/** `P` when `V` is text: a string, its literals, or unknown (any scalar); never for an object. */
+type IsText<V, P> = [V] extends [never]
+  ? never
+  : [V] extends [string]
+    ? P
+    : string extends V
+      ? P
+      : never;
 
-/** `empty()`: null, absent, the empty string or an empty array. */
+/** `empty()`: the empty string (null and absent are `null()`; RQL has no empty list). */
 export interface RqlEmpty {
   readonly kind: 'empty';
 }
@@ -100,21 +117,30 @@ export type Filter<T> = RqlTree & { readonly [filterOf]?: (paths: FieldPath<T>) 
 /** The operators, typed by `T`; `Prefix` is the path of the collection a condition is on. */
 export interface Where<T, Prefix extends string = ''> {
   eq<P extends FieldPath<T>>(path: P, value: ValueAt<T, P, Prefix> | null): Filter<T>;
+  /** Set and unequal: a null or missing field is left out (`not(eq())` keeps it). */
   ne<P extends FieldPath<T>>(path: P, value: ValueAt<T, P, Prefix> | null): Filter<T>;
   gt<P extends FieldPath<T>>(path: P, value: OrderedValue<ValueAt<T, P, Prefix>>): Filter<T>;
   ge<P extends FieldPath<T>>(path: P, value: OrderedValue<ValueAt<T, P, Prefix>>): Filter<T>;
   lt<P extends FieldPath<T>>(path: P, value: OrderedValue<ValueAt<T, P, Prefix>>): Filter<T>;
   le<P extends FieldPath<T>>(path: P, value: OrderedValue<ValueAt<T, P, Prefix>>): Filter<T>;
-  /** `*` matches any run of characters, `\*` a star. */
-  like<P extends StringPath<T>>(path: P, pattern: string): Filter<T>;
+  /**
+   * The pattern as the API reads it (mpt-rql-net): only a leading and a trailing `*` match any
+   * run of characters, and `\*` at the very start or end is a literal star; every other
+   * character stands for itself, a `*` or `\` in the middle included. So `*acme*` contains
+   * `acme`, `acme*` starts with it, `*acme` ends with it, `acme` equals it, `*a*b*` contains the
+   * text `a*b` and `\**` (in TS `'\\**'`) starts with `*`. Written as given, quoted.
+   */
+  like<P extends TextPath<T, Prefix>>(path: P, pattern: string): Filter<T>;
   /** `like`, ignoring letter case. */
-  ilike<P extends StringPath<T>>(path: P, pattern: string): Filter<T>;
+  ilike<P extends TextPath<T, Prefix>>(path: P, pattern: string): Filter<T>;
+  /** One of the values (`null` is no value here: RQL refuses `null()` in a list; use `isNull`). */
   in<P extends FieldPath<T>>(path: P, values: readonly ValueAt<T, P, Prefix>[]): Filter<T>;
+  /** None of the values; a null or missing field is kept. */
   out<P extends FieldPath<T>>(path: P, values: readonly ValueAt<T, P, Prefix>[]): Filter<T>;
   /** `eq(path,null())`: null or absent. */
   isNull<P extends FieldPath<T>>(path: P): Filter<T>;
-  /** `eq(path,empty())`: null, absent, `""` or `[]`. */
-  isEmpty<P extends FieldPath<T>>(path: P): Filter<T>;
+  /** `eq(path,empty())`: the empty string (for a list of strings: one of its items is). */
+  isEmpty<P extends TextPath<T, Prefix>>(path: P): Filter<T>;
   /** Some item of the collection at `path` matches. */
   any<P extends ListPath<T>>(
     path: P,
@@ -162,16 +188,34 @@ const formats: ReadonlyArray<readonly [RegExp, string]> = Object.entries(
   format,
 ]);
 
+const formatAt = (path: string) => formats.find(([pattern]) => pattern.test(path))?.[1];
+
 /** A `Date` as the path's format writes it; a date is the UTC day. */
 function dateText(date: Date, path: string): string {
   if (Number.isNaN(date.getTime())) throw new RangeError(`an invalid Date for '${path}'`);
   const iso = date.toISOString();
-  return formats.find(([pattern]) => pattern.test(path))?.[1] === 'date' ? iso.slice(0, 10) : iso;
+  return formatAt(path) === 'date' ? iso.slice(0, 10) : iso;
+}
+
+/** RQL quotes have no escape character: a text can hold one kind of quote, not both. */
+function quotable(text: string, path: string): string {
+  if (text.includes('"') && text.includes("'"))
+    throw new RangeError(
+      `RQL cannot write a text with both quote characters (" and '), at '${path}': its quotes have no escape character`,
+    );
+  return text;
+}
+
+/** `like`, `ilike` and `empty()` read text; the API refuses them (400) on a date or date-time. */
+function textPath(what: string, path: string): void {
+  const format = formatAt(path);
+  if (format) throw new RangeError(`${what} needs a text property; '${path}' is a ${format}`);
 }
 
 function written(value: unknown, path: string): RqlWritten {
   if (value instanceof Date) return dateText(value, path);
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
+  if (typeof value === 'string') return quotable(value, path);
+  if (value === null || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new RangeError(`${value} is not a value RQL can write`);
     return value;
@@ -193,12 +237,15 @@ function where<T>(prefix: string): Where<T> {
     (op: 'like' | 'ilike') =>
     (path: string, value: string): Filter<T> => {
       if (typeof value !== 'string') throw new TypeError(`${op}() needs a pattern string`);
-      return { op, path, value };
+      textPath(`${op}()`, prefix + path);
+      return { op, path, value: quotable(value, prefix + path) };
     };
   const list =
     (op: 'in' | 'out') =>
     (path: string, values: readonly unknown[]): Filter<T> => {
       if (values.length === 0) throw new RangeError(`${op}() needs at least one value`);
+      if (values.includes(null))
+        throw new RangeError(`${op}() cannot hold null (RQL refuses null() in a list); use isNull`);
       return { op, path, values: values.map((value) => written(value, prefix + path)) };
     };
   const each =
@@ -220,7 +267,10 @@ function where<T>(prefix: string): Where<T> {
     in: list('in'),
     out: list('out'),
     isNull: (path: string) => ({ op: 'eq', path, value: null }),
-    isEmpty: (path: string) => ({ op: 'eq', path, value: EMPTY }),
+    isEmpty: (path: string) => {
+      textPath('isEmpty()', prefix + path);
+      return { op: 'eq', path, value: EMPTY };
+    },
     any: each('any'),
     all: each('all'),
     and: (...args: Filter<T>[]) => ({ op: 'and', args }),
@@ -230,22 +280,19 @@ function where<T>(prefix: string): Where<T> {
 }
 
 /**
- * A string value, quoted: `"..."`, or `'...'` when the text has a double quote and no single
- * one, so that nothing needs a backslash (the Program API's RQL has no escapes); a backslash or
- * both quotes take the kit's `\` escapes.
+ * A string value, quoted with the quote it lacks: `"..."`, or `'...'` when the text has a double
+ * quote. RQL quotes have no escape character, so every other character (a backslash, a star)
+ * is written as it is, and a text with both quotes cannot be written.
  */
 function quoted(text: string): string {
-  const quote = text.includes('"') && !text.includes("'") ? "'" : '"';
-  const escaped = text.replace(/\\/g, '\\\\').replace(quote === '"' ? /"/g : /'/g, `\\${quote}`);
-  return `${quote}${escaped}${quote}`;
+  const quote = quotable(text, 'a value').includes('"') ? "'" : '"';
+  return `${quote}${text}${quote}`;
 }
 
-function writeValue(value: RqlWritten, pattern: boolean): string {
+function writeValue(value: RqlWritten): string {
   if (value === null) return 'null()';
   if (typeof value === 'object') return 'empty()';
-  if (typeof value !== 'string') return String(value);
-  // Outside a pattern the parser reads `\*` as a plain star; a value that has one keeps it.
-  return quoted(pattern ? value : value.replace(/\\\*/g, '\\\\*'));
+  return typeof value === 'string' ? quoted(value) : String(value);
 }
 
 /** The tree as one RQL expression: `and(eq(status,"Active"),any(terms,ne(accepted,null())))`. */
@@ -259,12 +306,12 @@ export function writeFilter(node: RqlTree): string {
       return `not(${writeFilter(node.arg)})`;
     case 'in':
     case 'out':
-      return `${node.op}(${node.path},(${node.values.map((v) => writeValue(v, false)).join(',')}))`;
+      return `${node.op}(${node.path},(${node.values.map(writeValue).join(',')}))`;
     case 'any':
     case 'all':
       return `${node.op}(${node.path},${writeFilter(node.where)})`;
     default:
-      return `${node.op}(${node.path},${writeValue(node.value, node.op === 'like' || node.op === 'ilike')})`;
+      return `${node.op}(${node.path},${writeValue(node.value)})`;
   }
 }
 

@@ -65,6 +65,22 @@ describe('values', () => {
     q.where((w) => w.any('terms', (t) => t.gt('accepted', true)));
     // @ts-expect-error: like() on a number
     q.where((w) => w.like('revision', '1*'));
+    // empty() is the empty string, and patterns read text: only text paths take them
+    q.where((w) => w.or(w.isEmpty('statusNotes'), w.isEmpty('status'), w.like('status', 'Act*')));
+    q.where((w) => w.and(w.isNull('terms'), w.isNull('expirationDate')));
+    // @ts-expect-error: isEmpty() on a collection (the API answers 400)
+    q.where((w) => w.isEmpty('terms'));
+    // @ts-expect-error: isEmpty() on a number
+    q.where((w) => w.isEmpty('revision'));
+    // @ts-expect-error: isEmpty() on a date
+    q.where((w) => w.isEmpty('expirationDate'));
+    // @ts-expect-error: isEmpty() on a date-time, though its generated type is string
+    q.where((w) => w.isEmpty('audit.created.at'));
+    // @ts-expect-error: like() on a date-time
+    q.where((w) => w.like('audit.created.at', '2026*'));
+    // @ts-expect-error: isEmpty() on a date-time inside a collection's items
+    q.where((w) => w.any('terms', (t) => t.isEmpty('accepted')));
+    q.where((w) => w.any('terms', (t) => t.isEmpty('name')));
     // @ts-expect-error: any() on a field that is no collection
     q.where((w) => w.any('program', (p) => p.eq('id', 'x')));
     // @ts-expect-error: a path of the items, not of the certificate
