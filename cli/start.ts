@@ -200,10 +200,6 @@ export function columns(rows: readonly (readonly [string, string])[], gap = 2): 
   return rows.map(([first, second]) => `${first.padEnd(width + gap)}${second}`);
 }
 
-/** What a request naming a session gets from a server that keeps its state in a file. */
-export const notDurable =
-  'Sessions are not durable yet: this mock keeps its state in a file (--state-file), and only its default session is kept there. Leave out Mock-Session and /__session/<id>, or use a mock started without --state-file.';
-
 /** Starts the mock and prints where it is; resolves once it listens. */
 export async function start(
   options: StartOptions,
@@ -211,8 +207,7 @@ export async function start(
 ): Promise<Serving> {
   const fixture = options.seed ? readFixture(options.seed) : undefined;
   const startedAt = new Date();
-  // Sessions are kept in memory only: with a state file the default is the only one served
-  // (decision 0047), rather than worlds a restart would silently lose.
+  // With a state file every session is kept there, as the default is (decision 0047).
   const sessions = createSessions(
     {
       ticking: true,
@@ -223,7 +218,6 @@ export async function start(
     {
       maxSessions: options.maxSessions,
       ttlMs: options.sessionTtlMs,
-      ...(options.stateFile ? { onlyDefault: notDurable } : {}),
     },
   );
   const kit: Kit = sessions.default;
@@ -235,6 +229,7 @@ export async function start(
       for (const name of cleanTemporaryFiles(options.stateFile)) log(`Removed leftover ${name}`);
       store = await openStore(kit, options.stateFile, startedAt, {
         recover: options.recover ?? false,
+        sessions,
       });
     } catch (error) {
       lock?.release();
@@ -296,9 +291,7 @@ export async function start(
   }
   log(`Stored objects: at most ${options.maxObjects} (--max-objects), all sessions together`);
   log(
-    options.stateFile
-      ? 'Sessions: only the default one (sessions are not kept in the state file yet)'
-      : `Sessions: at most ${options.maxSessions} (--max-sessions), dropped after ${humanDuration(options.sessionTtlMs)} idle (--session-ttl); name one with Mock-Session: <id> or ${base}/__session/<id>/...`,
+    `Sessions: at most ${options.maxSessions} (--max-sessions), dropped after ${humanDuration(options.sessionTtlMs)} idle (--session-ttl)${options.stateFile ? ', kept in the state file' : ''}; name one with Mock-Session: <id> or ${base}/__session/<id>/...`,
   );
   if (options.stateFile && store)
     log(

@@ -37,8 +37,6 @@ export interface SessionsOptions {
   ttlMs?: number;
   /** The object cap, counted over every session (what each stores beyond the seed). */
   maxObjects?: number;
-  /** Why only the default session is served (a server whose state is kept in a file). */
-  onlyDefault?: string;
   /** Milliseconds since the epoch (idle times); default `Date.now`. */
   time?: () => number;
 }
@@ -53,7 +51,15 @@ export interface SessionRefusal {
   retryAfter?: number;
 }
 
-export type SessionUse = { kit: Kit; id: string } | { refused: SessionRefusal };
+/** A session's kit; `made` when this use created it (a durable store logs that). */
+export type SessionUse = { kit: Kit; id: string; made?: true } | { refused: SessionRefusal };
+
+/** What a restart puts back of a session besides its world (a state file's record of it). */
+export interface SessionUsage {
+  created?: number;
+  lastUsed?: number;
+  requests?: number;
+}
 
 export interface Sessions {
   readonly default: Kit;
@@ -64,6 +70,13 @@ export interface Sessions {
   list(): SessionInfo[];
   /** Drops a session; false when there is none of that id. */
   drop(id: string): boolean;
+  /**
+   * A session put back by a restart (no cap, no TTL check): the kit of `id`, made at `now` when
+   * there is none yet; `usage` replaces its times and count where given.
+   */
+  restore(id: string, now?: string, usage?: SessionUsage): Kit;
+  /** Every session but the default, with its usage (what a state file's snapshot keeps). */
+  held(): { id: string; kit: Kit; usage: Required<SessionUsage> }[];
   /** Drops every session idle for the TTL (also done whenever room is needed); how many. */
   sweep(): number;
   /** Answers the registry's own control routes (`/sessions...`); undefined for any other. */
@@ -182,8 +195,6 @@ export function createSessions(
       retryAfter: Math.max(1, Math.ceil((oldest + ttlMs - now) / 1000)),
     };
   };
-  const notServed = (): SessionRefusal | undefined =>
-    options.onlyDefault ? { status: 400, detail: options.onlyDefault } : undefined;
   const open = (id: string, now: number, at?: string): Held => {
     const world = defaultKit.world.fork(at ? { now: at } : {});
     if (held.size === 0) seedObjects = storedObjects(world);
@@ -214,8 +225,6 @@ export function createSessions(
         return { kit: defaultKit, id };
       }
       if (!sessionId.test(id)) return { refused: badId(id) };
-      const refused = notServed();
-      if (refused) return { refused };
       let session = held.get(id);
       if (session && expired(session, now)) {
         remove(id);
@@ -225,19 +234,34 @@ export function createSessions(
         const over = full(now);
         if (over) return { refused: over };
         session = open(id, now);
+        session.lastUsed = now;
+        session.requests++;
+        return { kit: session.kit, id, made: true };
       }
       session.lastUsed = now;
       session.requests++;
       return { kit: session.kit, id };
     },
+    restore(id, at, usage = {}) {
+      const session = held.get(id) ?? open(id, time(), at);
+      if (usage.created !== undefined) session.created = usage.created;
+      if (usage.lastUsed !== undefined) session.lastUsed = usage.lastUsed;
+      if (usage.requests !== undefined) session.requests = usage.requests;
+      recount(session);
+      return session.kit;
+    },
+    held: () =>
+      [...held].map(([id, session]) => ({
+        id,
+        kit: session.kit,
+        usage: { created: session.created, lastUsed: session.lastUsed, requests: session.requests },
+      })),
     create(spec) {
       const given = spec ?? {};
       if (!isRecord(given))
         throw new ControlError(
           'Send {"id"?: "<id>", "now"?: "<ISO date-time>", "fixture"?: {...}}.',
         );
-      const refused = notServed();
-      if (refused) return { refused };
       const now = time();
       const id = given.id === undefined ? newId() : given.id;
       if (typeof id !== 'string' || !sessionId.test(id))

@@ -13,6 +13,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { problem } from '../../src/apis/control.js';
 import { redactTokens } from '../../src/core/control.js';
+import type { Seed } from '../../src/core/world.js';
 import { Refusal } from '../../src/core/problem.js';
 import type { Kit } from '../../src/kit.js';
 import {
@@ -27,7 +28,7 @@ import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES, type PipelineCode } from '../../src/h
 import { json, type KitRequest, type KitResponse } from '../../src/http/types.js';
 import { isMultipart, readBody } from '../shared/body.js';
 import { documents, type ApiName } from '../../src/schema/index.js';
-import type { Door } from './persistence.js';
+import type { Door, SessionDoor } from './persistence.js';
 import { CONTROL_COOKIE, createSecurity, type Security } from './security.js';
 
 /**
@@ -316,7 +317,9 @@ const isStateRead = (req: Request) => req.method === 'GET' && /^\/state\/?$/.tes
 export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   const security = options.security ?? createSecurity({ listenHost: '127.0.0.1' });
   const door: Door = options.door ?? kit;
-  const sessions = options.sessions ?? createSessions(kit);
+  // A door that keeps sessions itself (the state file's) answers every session, logging them.
+  const sessionDoor = 'sessions' in door ? (door as SessionDoor) : undefined;
+  const sessions = options.sessions ?? sessionDoor?.sessions ?? createSessions(kit);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -370,6 +373,7 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   // The APIs come first: their requests pass none of the layers of the control API and the page.
   const apiDoor = (api: ApiName) => async (req: Request, res: Response) => {
     const request = bodyless(req) ?? (await toKitRequest(req));
+    if (sessionDoor) return send(res, await sessionDoor.handle(api, request, sessionNamed(req)));
     const used = sessions.use(sessionNamed(req));
     if ('refused' in used) return send(res, sessions.refuse(api, request, used.refused));
     // The default session goes through the door (the state file's, when there is one).
@@ -412,18 +416,25 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
           `The body is larger than ${seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES} bytes, the most ${seeding ? 'a fixture' : 'a control request'} may be.`,
         ),
       );
+    const tokenless =
+      isStateRead(req) && security.controlToken !== undefined && !security.holdsToken(req.headers);
+    if (sessionDoor) {
+      const answer = await sessionDoor.handleControl(request, request.path, sessionNamed(req));
+      // With a control token, the state without it is a read-only view: API tokens redacted.
+      return send(
+        res,
+        tokenless && answer.status === 200
+          ? json(200, redactTokens(JSON.parse(answer.body!) as Seed))
+          : answer,
+      );
+    }
     // The registry's own calls act on no one session.
     const registry = sessions.handleControl(request, request.path);
     if (registry) return send(res, registry);
     const used = sessions.use(sessionNamed(req));
     if ('refused' in used) return send(res, sessions.refuse('control', request, used.refused));
     // With a control token, the state without it is a read-only view: API tokens redacted.
-    if (
-      isStateRead(req) &&
-      security.controlToken !== undefined &&
-      !security.holdsToken(req.headers)
-    )
-      return send(res, json(200, redactTokens(used.kit.control.state())));
+    if (tokenless) return send(res, json(200, redactTokens(used.kit.control.state())));
     const answering: Door = used.id === DEFAULT_SESSION ? door : used.kit;
     await send(res, await answering.handleControl(request, request.path));
   });

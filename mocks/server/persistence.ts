@@ -40,6 +40,7 @@ import { problem } from '../../src/apis/control.js';
 import type { Seed } from '../../src/core/world.js';
 import type { KitPart, KitRequest, KitResponse } from '../../src/http/types.js';
 import type { Kit } from '../../src/kit.js';
+import { createSessions, DEFAULT_SESSION, type Sessions } from '../../src/sessions.js';
 import type { ApiName } from '../../src/schema/index.js';
 import { nodeFiles, writeAll, type Files, type WritableFile } from './files.js';
 import {
@@ -76,6 +77,16 @@ interface Snapshot {
   throughSeq?: number;
   /** `fixtureCheckerId()` of the kit that wrote it (its world passed that kit's check). */
   checkedBy?: string;
+  /** Every session but the default: its world and usage (decision 0047). */
+  sessions?: SnapshotSession[];
+}
+
+interface SnapshotSession {
+  id: string;
+  created: number;
+  lastUsed: number;
+  requests: number;
+  state: Seed;
 }
 
 /** One logged request. */
@@ -96,7 +107,12 @@ interface Entry {
   bodyBytes?: number;
   /** For a control reset: the instant the world was made at (reset goes back to its seed). */
   start?: string;
+  /** The session it ran in; absent: the default session. */
+  session?: string;
 }
+
+/** The request that opens a session (`POST /sessions`), logged once it is made. */
+const SESSION_OPEN = '/sessions';
 
 export interface PersistenceOptions {
   /** Log entries after which a snapshot is taken (default 20,000); also at start past it. */
@@ -130,7 +146,14 @@ export interface Door {
   handleControl(request: KitRequest, path: string): KitResponse | Promise<KitResponse>;
 }
 
-export interface Store extends Door {
+/** A door that answers every session itself (the state file's: sessions are logged too). */
+export interface SessionDoor extends Door {
+  readonly sessions: Sessions;
+  handle(api: ApiName, request: KitRequest, session?: string): Promise<KitResponse>;
+  handleControl(request: KitRequest, path: string, session?: string): Promise<KitResponse>;
+}
+
+export interface Store extends SessionDoor {
   /** Where the world came from, how long restoring it took, what a recovery moved aside. */
   readonly restored: {
     snapshot: boolean;
@@ -294,9 +317,46 @@ function replay(kit: Kit, entry: Entry): void {
   else world.clock.holding(at, () => kit.handle(entry.api as ApiName, requestOf(entry)));
 }
 
-/** Restores snapshot and log into `kit` (made ticking); returns what it found. */
-function restore(kit: Kit, stateFile: string, { recover = false, tidy = true } = {}) {
+/** A session's world as the snapshot or log left it: where its clock was, at what real time. */
+interface Restored {
+  kit: Kit;
+  lastAt?: number;
+  lastReal?: number;
+  /** Requests replayed in it (added to what the snapshot counted). */
+  replayed?: number;
+}
+
+/**
+ * Replays a logged session record: an open (`POST /sessions`: a fresh fork at the instant it was
+ * made, its fixture loaded) or a drop (`DELETE /sessions/<id>`). False for any other record.
+ */
+function replaySessionRecord(sessions: Sessions, entry: Entry, worlds: Map<string, Restored>) {
+  if (entry.api !== 'control' || entry.session !== undefined) return false;
+  const drop = /^\/sessions\/([^/]+)$/.exec(entry.path);
+  if (entry.method === 'DELETE' && drop) {
+    sessions.drop(drop[1]!);
+    worlds.delete(drop[1]!);
+    return true;
+  }
+  if (entry.method !== 'POST' || entry.path !== SESSION_OPEN) return false;
+  const body = JSON.parse(entry.body ?? '{}') as { id: string; now: string; fixture?: Seed };
+  // A record opens a new world even where one of that id was: an idle one dropped unlogged.
+  sessions.drop(body.id);
+  const kit = sessions.restore(body.id, body.now, {
+    created: entry.real,
+    lastUsed: entry.real,
+    requests: 0,
+  });
+  if (body.fixture) kit.control.seed(body.fixture);
+  worlds.set(body.id, { kit, lastAt: kit.world.clock.now().getTime(), lastReal: entry.real });
+  return true;
+}
+
+/** Restores snapshot and log into the sessions' kits (made ticking); returns what it found. */
+function restore(sessions: Sessions, stateFile: string, { recover = false, tidy = true } = {}) {
+  const kit = sessions.default;
   const { world } = kit;
+  const worlds = new Map<string, Restored>();
   let recovered: Recovery | undefined;
   let snapshot: ReturnType<typeof readSnapshot>;
   try {
@@ -336,7 +396,14 @@ function restore(kit: Kit, stateFile: string, { recover = false, tidy = true } =
     // Sealed and written by a kit that checks as this one does: its world passed that check, and
     // the seal says nothing changed since. Anything else is checked whole.
     const vouched = snapshot.sealed && snapshot.checkedBy === fixtureCheckerId();
-    const problems = vouched ? [] : fixtureProblems(snapshot.state);
+    const problems = vouched
+      ? []
+      : [snapshot.state, ...(snapshot.sessions ?? []).map((held) => held.state)].flatMap(
+          (state, i) =>
+            fixtureProblems(state).map((p) =>
+              i === 0 ? p : `session ${snapshot!.sessions![i - 1]!.id}: ${p}`,
+            ),
+        );
     if (problems.length > 0)
       throw new StateFileError(
         `The state file ${stateFile} does not hold a world this kit can load (${problems.join('; ')}). The mock will not overwrite it. Move it away or pass another --state-file.`,
@@ -351,6 +418,23 @@ function restore(kit: Kit, stateFile: string, { recover = false, tidy = true } =
     throughSeq = snapshot.throughSeq ?? 0;
     if (snapshot.state.now) lastAt = Date.parse(snapshot.state.now);
     lastReal = Date.parse(snapshot.savedAt);
+    for (const held of snapshot.sessions ?? []) {
+      const { id, state, ...usage } = held;
+      const restored = sessions.restore(id, state.now, usage);
+      try {
+        restored.world.load(state);
+      } catch (error) {
+        throw new StateFileError(
+          `The state file ${stateFile} cannot be loaded (session ${id}): ${(error as Error).message}. The mock will not overwrite it.`,
+        );
+      }
+      sessions.restore(id);
+      worlds.set(id, {
+        kit: restored,
+        ...(state.now ? { lastAt: Date.parse(state.now) } : {}),
+        lastReal: Date.parse(snapshot.savedAt),
+      });
+    }
   }
   const sealed = snapshot?.sealed ?? true;
   let log = readLog(stateFile, throughSeq, sealed);
@@ -373,17 +457,38 @@ function restore(kit: Kit, stateFile: string, { recover = false, tidy = true } =
   if (tidy) for (const path of log.covered) unlinkSync(path);
   for (const record of log.records) {
     const entry = record as unknown as Entry;
-    replay(kit, entry);
-    lastAt = world.clock.now().getTime();
-    lastReal = entry.real;
+    if (replaySessionRecord(sessions, entry, worlds)) continue;
+    if (entry.session === undefined) {
+      replay(kit, entry);
+      lastAt = world.clock.now().getTime();
+      lastReal = entry.real;
+      continue;
+    }
+    const session = worlds.get(entry.session);
+    // A session's records follow its open record (or the snapshot that holds it).
+    if (!session) continue;
+    replay(session.kit, entry);
+    session.lastAt = session.kit.world.clock.now().getTime();
+    session.lastReal = entry.real;
+    session.replayed = (session.replayed ?? 0) + 1;
   }
-  world.journal.clear();
-  // The virtual clock went on while the server was down, as real time did.
-  if (lastAt !== undefined && lastReal !== undefined) {
-    const down = Date.now() - lastReal;
-    world.clock.set(new Date(lastAt + Math.max(0, down)));
+  const counted = new Map(sessions.held().map((held) => [held.id, held.usage.requests]));
+  for (const [id, session] of worlds)
+    if (session.replayed)
+      sessions.restore(id, undefined, {
+        lastUsed: session.lastReal!,
+        requests: (counted.get(id) ?? 0) + session.replayed,
+      });
+  // The virtual clocks went on while the server was down, as real time did.
+  for (const restored of [{ kit, lastAt, lastReal }, ...worlds.values()]) {
+    const restoredWorld = restored.kit.world;
+    restoredWorld.journal.clear();
+    if (restored.lastAt !== undefined && restored.lastReal !== undefined) {
+      const down = Date.now() - restored.lastReal;
+      restoredWorld.clock.set(new Date(restored.lastAt + Math.max(0, down)));
+    }
+    restoredWorld.settle();
   }
-  world.settle();
   return {
     snapshot: snapshot !== undefined,
     replayed: log.records.length,
@@ -398,7 +503,7 @@ function restore(kit: Kit, stateFile: string, { recover = false, tidy = true } =
 export function readState(stateFile: string, makeKit: () => Kit): Seed | undefined {
   if (readSnapshot(stateFile) === undefined && segments(stateFile).length === 0) return undefined;
   const kit = makeKit();
-  restore(kit, stateFile, { tidy: false });
+  restore(createSessions(kit), stateFile, { tidy: false });
   return kit.control.state();
 }
 
@@ -437,16 +542,16 @@ export async function openStore(
   kit: Kit,
   stateFile: string,
   start: Date,
-  options: PersistenceOptions = {},
+  options: PersistenceOptions & { sessions?: Sessions } = {},
 ): Promise<Store> {
+  const sessions = options.sessions ?? createSessions(kit);
   const snapshotEvery = options.snapshotEvery ?? 20_000;
   const snapshotBytes = options.snapshotBytes ?? 64 * 1024 * 1024;
   const files = options.files ?? nodeFiles;
   const warn = options.warn ?? ((message: string) => console.error(message));
-  const { world } = kit;
 
   const restoring = performance.now();
-  const found = restore(kit, stateFile, { recover: options.recover ?? false });
+  const found = restore(sessions, stateFile, { recover: options.recover ?? false });
   /** The last sequence number durable (in the log, or in the snapshot for a seed). */
   let seq = found.lastSeq;
   const takeSnapshot = (throughSeq: number): Snapshot => ({
@@ -455,6 +560,11 @@ export async function openStore(
     throughSeq,
     checkedBy: fixtureCheckerId(),
     state: frozen(kit.control.state()),
+    sessions: sessions.held().map(({ id, kit: own, usage }) => ({
+      id,
+      ...usage,
+      state: frozen(own.control.state()),
+    })),
   });
   /** Deletes the segments a durable snapshot through `covered` holds. */
   const dropCovered = async (covered: number) => {
@@ -607,26 +717,26 @@ export async function openStore(
    * durable before the answer. It is not logged (a restart never replays a fixture); if the
    * snapshot fails, the world goes back to what it was and the answer is 503.
    */
-  const seed = (request: KitRequest, path: string) =>
+  const seed = (request: KitRequest, path: string, own: Kit) =>
     new Promise<KitResponse>((resolve) =>
       enqueue({
         checkpoint: () =>
-          seedNow(request, path).then(resolve, (error: unknown) =>
+          seedNow(request, path, own).then(resolve, (error: unknown) =>
             resolve(problem(503, notSaved(error))),
           ),
       }),
     );
 
-  async function seedNow(request: KitRequest, path: string): Promise<KitResponse> {
-    const before = frozen(kit.control.state());
-    const answer = kit.handleControl(request, path);
+  async function seedNow(request: KitRequest, path: string, own: Kit): Promise<KitResponse> {
+    const before = frozen(own.control.state());
+    const answer = own.handleControl(request, path);
     if (answer.status !== 200) return answer;
     const covered = seq + 1;
     try {
       await writeSnapshot(stateFile, takeSnapshot(covered), files);
     } catch (error) {
-      world.load(before);
-      world.journal.clear();
+      own.world.load(before);
+      own.world.journal.clear();
       return problem(503, notSaved(error));
     }
     seq = covered;
@@ -654,8 +764,14 @@ export async function openStore(
   const notSaved = (error: unknown) =>
     `The change could not be saved to the state file (${(error as Error).message ?? String(error)}); it was not made. Retry later.`;
 
-  const entryOf = (api: Entry['api'], request: KitRequest, path = request.path) => ({
-    at: world.clock.now().toISOString(),
+  const entryOf = (
+    api: Entry['api'],
+    request: KitRequest,
+    path = request.path,
+    own: Kit = kit,
+    session = DEFAULT_SESSION,
+  ) => ({
+    at: own.world.clock.now().toISOString(),
     real: Date.now(),
     api,
     method: request.method.toUpperCase(),
@@ -665,11 +781,88 @@ export async function openStore(
     ...(request.body !== undefined ? { body: request.body } : {}),
     ...(request.parts ? { parts: request.parts } : {}),
     ...(request.bodyBytes !== undefined ? { bodyBytes: request.bodyBytes } : {}),
+    ...(session === DEFAULT_SESSION ? {} : { session }),
   });
 
   /** Runs at the instant logged, as the replay will; then the clock goes on as before. */
-  const atLoggedInstant = (at: string, run: () => KitResponse) =>
-    world.clock.holding(new Date(at), run);
+  const atLoggedInstant = (own: Kit, at: string, run: () => KitResponse) =>
+    own.world.clock.holding(new Date(at), run);
+
+  /** The record that opens session `id` (its world forked at its start, a fixture loaded). */
+  const openRecord = (id: string, own: Kit, fixture?: unknown): Omit<Entry, 'seq'> => ({
+    at: own.world.clock.now().toISOString(),
+    real: Date.now(),
+    api: 'control',
+    method: 'POST',
+    path: SESSION_OPEN,
+    query: '',
+    headers: {},
+    body: JSON.stringify({
+      id,
+      now: own.world.start.toISOString(),
+      ...(fixture !== undefined ? { fixture } : {}),
+    }),
+  });
+
+  /**
+   * The kit of the session a request names; a session this request makes is logged before
+   * anything is answered in it (and dropped again if that fails).
+   */
+  async function enter(
+    id: string,
+    shape: ApiName | 'control',
+    request: KitRequest,
+  ): Promise<Kit | KitResponse> {
+    const used = sessions.use(id);
+    if ('refused' in used) return sessions.refuse(shape, request, used.refused);
+    if (used.id === DEFAULT_SESSION) return kit;
+    if (used.made) {
+      try {
+        if (closed) throw new Error('the server is stopping');
+        await logged(openRecord(used.id, used.kit));
+      } catch (error) {
+        sessions.drop(used.id);
+        return unsaved(shape, request, error);
+      }
+    }
+    return used.kit;
+  }
+  const unsaved = (shape: ApiName | 'control', request: KitRequest, error: unknown) =>
+    shape === 'control'
+      ? problem(503, notSaved(error))
+      : kit.refuse(shape, request, new Refusal('ServiceUnavailable', notSaved(error)));
+  const isKit = (value: Kit | KitResponse): value is Kit => 'handle' in value;
+
+  /** `POST /sessions` and `DELETE /sessions/<id>`, logged; the registry answers the rest. */
+  async function registry(request: KitRequest, path: string): Promise<KitResponse | undefined> {
+    const route = `${request.method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;
+    if (!/^[A-Z]+ \/sessions(\/|$)/.test(route)) return undefined;
+    if (closed && route !== 'GET /sessions')
+      return problem(503, notSaved(new Error('the server is stopping')));
+    const drop = /^DELETE \/sessions\/([^/]+)$/.exec(route);
+    if (drop && sessions.held().some((held) => held.id === drop[1])) {
+      try {
+        await logged({ ...entryOf('control', request, path), headers: {} });
+      } catch (error) {
+        return problem(503, notSaved(error));
+      }
+      return sessions.handleControl(request, path);
+    }
+    const answer = sessions.handleControl(request, path)!;
+    if (route !== 'POST /sessions' || answer.status !== 201) return answer;
+    // Made: logged with its id and start (a fixture with it), or made undone.
+    const id = (JSON.parse(answer.body!) as { id: string }).id;
+    const own = sessions.restore(id);
+    let fixture: unknown;
+    try {
+      fixture = (JSON.parse(request.body || '{}') as { fixture?: unknown }).fixture;
+      await logged(openRecord(id, own, fixture));
+    } catch (error) {
+      sessions.drop(id);
+      return problem(503, notSaved(error));
+    }
+    return answer;
+  }
 
   let closed = false;
   return {
@@ -679,26 +872,35 @@ export async function openStore(
       ms: restoreMs,
       ...(found.recovered ? { recovered: found.recovered } : {}),
     },
-    async handle(api, request) {
-      if (reads.has(request.method.toUpperCase())) return kit.handle(api, request);
-      const begun = kit.begin(api, request);
+    sessions,
+    async handle(api, request, session = DEFAULT_SESSION) {
+      const own = await enter(session, api, request);
+      if (!isKit(own)) return own;
+      if (reads.has(request.method.toUpperCase())) return own.handle(api, request);
+      const begun = own.begin(api, request);
       if (begun.answer) return begun.answer;
-      const entry = entryOf(api, request);
+      const entry = entryOf(api, request, request.path, own, session);
       try {
         if (closed) throw new Error('the server is stopping');
         await logged(entry);
       } catch (error) {
-        return kit.refuse(api, request, new Refusal('ServiceUnavailable', notSaved(error)));
+        return own.refuse(api, request, new Refusal('ServiceUnavailable', notSaved(error)));
       }
-      return atLoggedInstant(entry.at, begun.run!);
+      return atLoggedInstant(own, entry.at, begun.run!);
     },
-    async handleControl(request, path) {
-      if (!isControlWrite(request, path)) return kit.handleControl(request, path);
+    async handleControl(request, path, session = DEFAULT_SESSION) {
+      const registered = await registry(request, path);
+      if (registered) return registered;
+      const own = await enter(session, 'control', request);
+      if (!isKit(own)) return own;
+      if (!isControlWrite(request, path)) return own.handleControl(request, path);
       if (closed) return problem(503, notSaved(new Error('the server is stopping')));
-      if (/^\/seed\/?$/.test(path)) return seed(request, path);
+      if (/^\/seed\/?$/.test(path)) return seed(request, path, own);
       const entry = {
-        ...entryOf('control', request, path),
-        ...(/^\/reset\/?$/.test(path) ? { start: start.toISOString() } : {}),
+        ...entryOf('control', request, path, own, session),
+        // The default world's reset goes back to this server's start (its replay says so);
+        // a session's goes back to its own start, which its open record holds.
+        ...(/^\/reset\/?$/.test(path) && own === kit ? { start: start.toISOString() } : {}),
       };
       try {
         await logged(entry);
@@ -707,10 +909,10 @@ export async function openStore(
       }
       if (!path.startsWith('/partner-center/')) {
         // Reset and clock set the clock themselves, from the instant logged.
-        world.clock.set(new Date(entry.at));
-        return kit.handleControl(request, path);
+        own.world.clock.set(new Date(entry.at));
+        return own.handleControl(request, path);
       }
-      return atLoggedInstant(entry.at, () => kit.handleControl(request, path));
+      return atLoggedInstant(own, entry.at, () => own.handleControl(request, path));
     },
     async close() {
       closed = true;

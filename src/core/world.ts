@@ -60,6 +60,8 @@ export interface WorldOptions {
 
 export interface World {
   readonly clock: Clock;
+  /** The instant it was made at (what a reset goes back to). */
+  readonly start: Date;
   ids: IdGenerator;
   program: ProgramState;
   partner: PartnerState;
@@ -140,6 +142,7 @@ function makeWorld(options: WorldOptions, origin?: Origin): World {
 
   const world: World = {
     clock,
+    start,
     ids: createIds(initialSeed.randomSeed ?? 1),
     program: emptyProgramState(),
     partner: emptyPartnerState(options.idempotencySize),

@@ -1,6 +1,6 @@
 /**
  * Issue 23 through `npm start`: --max-sessions and --session-ttl, the banner saying how
- * sessions are bounded, and a mock with --state-file serving only its default session (0047).
+ * sessions are bounded, and a mock with --state-file keeping every session (0047).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
@@ -60,20 +60,53 @@ describe('npm start with sessions', () => {
     expect(prefixed.status).toBe(200);
   });
 
-  it('with --state-file only the default session is served: a named one is 400, saying why', async () => {
+  it('with --state-file every session is kept: a restart (even a SIGKILL) finds each where it was', async () => {
     const file = join(await mkdtemp(join(tmpdir(), 'kit-sessions-')), 'team.json');
-    const mock = await start(['--state-file', file]);
-    expect(mock.output()).toContain('Sessions: only the default one');
-    const certificates = `${mock.url}/public/v1/program/certificates`;
-    expect((await get(certificates)).status).toBe(200);
-    const named = await get(certificates, 'ci-1');
-    expect(named.status).toBe(400);
-    expect(JSON.stringify(await named.json())).toContain('not durable yet');
-    const control = await fetch(`${mock.url}/__session/ci-1/__control/reset`, { method: 'POST' });
-    expect(control.status).toBe(400);
-    const created = await fetch(`${mock.url}/__control/sessions`, { method: 'POST' });
-    expect(created.status).toBe(400);
-    expect((await get(certificates, 'default')).status).toBe(200);
+    const args = ['--state-file', file];
+    const first = await start(args);
+    expect(first.output()).toContain('kept in the state file');
+    const enrollments = (url: string) => `${url}/public/v1/program/enrollments`;
+    const made = await fetch(enrollments(first.url), {
+      method: 'POST',
+      headers: {
+        authorization: 'Bearer client-token',
+        'content-type': 'application/json',
+        'mock-session': 'ci-1',
+      },
+      body: JSON.stringify({
+        program: { id: 'PRG-9643-3741' },
+        licensee: { id: 'LCE-5758-4071-6507' },
+        parameters: { ordering: [{ id: 'PPM-9643-3741-0001', value: 'MPN-1' }] },
+      }),
+    });
+    expect(made.status).toBe(201);
+    const id = ((await made.json()) as { id: string }).id;
+    const moved = await fetch(`${first.url}/__session/ci-2/__control/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance: 'P30D' }),
+    });
+    expect(moved.status).toBe(200);
+    const clock = ((await moved.json()) as { now: string }).now;
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+
+    const second = await start(args);
+    const one = (session?: string) => get(`${enrollments(second.url)}/${id}`, session);
+    expect((await one('ci-1')).status).toBe(200);
+    expect((await one()).status).toBe(404);
+    const again = (await (await fetch(`${second.url}/__session/ci-2/__control/clock`)).json()) as {
+      now: string;
+    };
+    expect(Date.parse(again.now)).toBeGreaterThanOrEqual(Date.parse(clock));
+    const listed = (await (await fetch(`${second.url}/__control/sessions`)).json()) as {
+      sessions: { id: string }[];
+    };
+    expect(listed.sessions.map((session) => session.id).sort()).toEqual([
+      'ci-1',
+      'ci-2',
+      'default',
+    ]);
   });
 
   it('a bad --session-ttl or --max-sessions is refused before anything starts', async () => {
