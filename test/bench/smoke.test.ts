@@ -137,7 +137,7 @@ describe('npm run bench -- --smoke', () => {
     const section = written.split(/^## /m).find((s) => s.startsWith('Sessions')) ?? '';
     const rows = (heading: string) => rowsUnder(section.replaceAll('### ', '## '), heading);
     const [memory] = rows('Memory');
-    expect(memory?.length, memory?.join(' | ')).toBe(9);
+    expect(memory?.length, memory?.join(' | ')).toBe(11);
     // Every write of every session was answered 201.
     expect(memory?.slice(0, 3)).toEqual(['20', '2', '0']);
     expect(memory?.filter((cell) => cell !== '—').every(numeric), memory?.join(' | ')).toBe(true);
