@@ -12,6 +12,16 @@ import { freePort } from '../scripts/prism.js';
 export { freePort };
 
 export const root = fileURLToPath(new URL('../', import.meta.url));
+
+/** What `npm start` runs: one file, express included, so startup reads no module tree. */
+export const kitBundle = fileURLToPath(
+  new URL('../mocks/server/start.bundle.mjs', import.meta.url),
+);
+
+/** `npm start` bundles the server once (esbuild), then runs plain JavaScript: so does the bench. */
+export async function buildKit(): Promise<void> {
+  await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root });
+}
 const require = createRequire(import.meta.url);
 const prismBin = require.resolve('@stoplight/prism-cli/dist/index.js');
 

@@ -1,6 +1,7 @@
 /** The bench's figures and their markdown: tables, ratios, and the targets checked. */
 import type { Measurement } from './load.js';
 import type { MswFigures } from './msw.js';
+import { renderSessions, type SessionsFigures } from './sessions.js';
 import {
   requestLabels,
   requestNames,
@@ -46,6 +47,7 @@ export interface Report {
     peak: number;
   };
   msw?: MswFigures;
+  sessions?: SessionsFigures;
 }
 
 const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
@@ -436,5 +438,6 @@ export function render(report: Report): string {
     ),
     '',
   );
+  if (report.sessions) out.push(renderSessions(report.sessions));
   return out.join('\n');
 }

@@ -20,8 +20,10 @@ import { cloneClientId, cloneId, fixtureModes, type FixtureMode } from './fixtur
 import type { MswFigures } from './msw.js';
 import { cannon, sequential, type Scenario } from './load.js';
 import {
+  buildKit,
   freePort,
   killAll,
+  kitBundle,
   mockoonCommand,
   prismCommand,
   residentMb,
@@ -40,6 +42,7 @@ import {
   type ServerName,
 } from './names.js';
 import { render, type Report } from './report.js';
+import { measureSessions, sessionsOptions } from './sessions.js';
 
 // The documents `npm run generate` reads (not imported from there: it loads openapi-typescript).
 const specPath = (api: 'program-api' | 'partner-center') =>
@@ -153,16 +156,11 @@ function writeFlow(layout: Layout): Scenario {
   return { path: requests[0]!.path!, requests };
 }
 
-/** `npm start` bundles the server once (esbuild), then runs plain JavaScript: so does the bench. */
-async function buildKit(): Promise<void> {
-  await promisify(execFile)('npm', ['run', '--silent', 'build'], { cwd: root });
-}
-
 async function startKit(flags: string[] = [], onOutput?: (text: string) => void) {
   const port = await freePort();
   return startServer({
     name: 'kit',
-    command: [process.execPath, ...flags, join(root, 'mocks/server/start.bundle.mjs')],
+    command: [process.execPath, ...flags, kitBundle],
     port,
     probes: () => probesOf(kitLayout(port)),
     onOutput,
@@ -505,6 +503,16 @@ export async function runBench(options: BenchOptions): Promise<Report> {
     { cwd: root, maxBuffer: 1024 * 1024 },
   );
   report.msw = JSON.parse(stdout) as MswFigures;
+
+  // ---- sessions: many worlds on one server (bench/sessions.ts)
+  report.sessions = await measureSessions(
+    sessionsOptions(options.smoke, {
+      duration: String(options.duration),
+      connections: String(options.connections[0]!),
+      rounds: String(options.rounds),
+    }),
+    log,
+  );
   return report;
 }
 

@@ -133,6 +133,40 @@ describe('npm run bench -- --smoke', () => {
     for (const row of rows) expect(numeric(row[2]), row.join(' | ')).toBe(true);
   });
 
+  it('measures the sessions: memory, creation, GET named ÷ default, parallel contract runs', () => {
+    const section = written.split(/^## /m).find((s) => s.startsWith('Sessions')) ?? '';
+    const rows = (heading: string) => rowsUnder(section.replaceAll('### ', '## '), heading);
+    const [memory] = rows('Memory');
+    expect(memory?.length, memory?.join(' | ')).toBe(11);
+    // Every write of every session was answered 201.
+    expect(memory?.slice(0, 3)).toEqual(['20', '2', '0']);
+    expect(memory?.filter((cell) => cell !== '—').every(numeric), memory?.join(' | ')).toBe(true);
+    const creates = rows('Creating a session');
+    expect(creates.map((row) => [row[0], row[1]])).toEqual([
+      ['on first use', '100'],
+      ['POST /__control/sessions (no HTTP)', '100'],
+    ]);
+    for (const row of creates) expect(row.slice(1).every(numeric), row.join(' | ')).toBe(true);
+    const gets = rows('GET certificate by id');
+    expect(gets.map((row) => [row[0], row[4]])).toEqual([
+      ['default', '0'],
+      ['named (Mock-Session)', '0'],
+    ]);
+    const runs = rows('Contract suite');
+    expect(runs.map((row) => row.slice(0, 3))).toEqual([
+      ['1: alone', '1', '1/1'],
+      ['1: together', '2', '2/2'],
+    ]);
+    for (const row of runs) expect(row.slice(3).every(numeric), row.join(' | ')).toBe(true);
+    const targets = rows('Targets (issue 23)');
+    expect(targets).toHaveLength(6);
+    for (const row of targets) expect(['yes', 'no', 'n/a']).toContain(row[3]);
+    // A smoke run has neither 1,000 sessions nor 20 runs: those targets are not checked.
+    expect(targets[0]![3]).toBe('n/a');
+    expect(targets[4]![3]).toBe('yes');
+    expect(targets[5]![3]).toBe('n/a');
+  });
+
   it('checks the issue’s targets', () => {
     const rows = rowsUnder(written, 'Targets');
     expect(rows.length).toBeGreaterThanOrEqual(12);

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp } from '../../mocks/server/app.js';
+import { createSecurity } from '../../mocks/server/security.js';
 import { createKit, type Kit } from '../../src/kit.js';
 import { testNow } from '../support/doors.js';
 
@@ -44,11 +45,17 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-/** `createApp(createKit())` in process, with the clock standing at the tests' instant. */
-export async function startMockServer(): Promise<MockServer> {
+/**
+ * `createApp(createKit())` in process, with the clock standing at the tests' instant; with
+ * `controlToken`, the control API requires it.
+ */
+export async function startMockServer(
+  options: { controlToken?: string } = {},
+): Promise<MockServer> {
   const kit = createKit({ now: testNow });
+  const security = createSecurity({ listenHost: '127.0.0.1', ...options });
   const server: Server = await new Promise((resolve) => {
-    const listening = createApp(kit).listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = createApp(kit, { security }).listen(0, '127.0.0.1', () => resolve(listening));
   });
   return {
     kit,

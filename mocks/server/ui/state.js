@@ -1,8 +1,13 @@
 /**
  * The world page: reads the control API (`/__control/state`, `/clock`, `/journal`), shows it,
- * and refreshes every few seconds. Plain browser JavaScript, served as is.
+ * and refreshes every few seconds. Plain browser JavaScript, served as is. It lists the
+ * sessions (`/__control/sessions`); `?session=<id>` views one: every call then names it with
+ * the `Mock-Session` header (the path prefix would lose the control token's cookie, which is
+ * only sent under `/__control`).
  */
 const control = new URL('..', location.href).pathname.replace(/\/$/, ''); // `/__control`
+const DEFAULT_SESSION = 'default';
+const session = new URLSearchParams(location.search).get('session') || DEFAULT_SESSION;
 const statuses = ['Pending', 'Updating', 'Active', 'Expired', 'Terminated'];
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -30,9 +35,12 @@ const when = (/** @type {string | undefined} */ iso) =>
  * @param {unknown} [body]
  */
 async function call(path, body) {
+  /** @type {Record<string, string>} */
+  const headers = body === undefined ? {} : { 'content-type': 'application/json' };
+  if (session !== DEFAULT_SESSION) headers['mock-session'] = session;
   const response = await fetch(`${control}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const answer = await response.json();
@@ -168,8 +176,51 @@ function showJournal(entries) {
   );
 }
 
+/** The link that views a session on this page. @param {string} id */
+const sessionLink = (id) =>
+  id === DEFAULT_SESSION ? './' : `./?session=${encodeURIComponent(id)}`;
+
+/** @param {any[]} sessions the default first */
+function showSessions(sessions) {
+  $('sessions').replaceChildren(
+    ...sessions.map((/** @type {any} */ one) =>
+      h(
+        'tr',
+        {
+          'data-testid': 'session',
+          'data-id': one.id,
+          'aria-current': one.id === session ? 'true' : undefined,
+        },
+        h('td', {}, h('code', {}, one.id)),
+        h('td', {}, when(one.created)),
+        h('td', {}, when(one.lastUsed)),
+        h('td', { 'data-testid': 'session-objects' }, String(one.storedObjects)),
+        h('td', { 'data-testid': 'session-requests' }, String(one.requests)),
+        h(
+          'td',
+          {},
+          one.id === session
+            ? h('span', { class: 'muted' }, 'viewing')
+            : h('a', { href: sessionLink(one.id), 'data-testid': 'open-session' }, 'Open'),
+        ),
+      ),
+    ),
+  );
+}
+
 async function refresh() {
   try {
+    const { sessions } = await call('/sessions');
+    showSessions(sessions);
+    // Viewing a session that is gone would make it again (a session is made on first use).
+    if (!sessions.some((/** @type {any} */ one) => one.id === session)) {
+      say(`There is no session "${session}" (deleted, or idle past the session TTL).`, 'error');
+      showCertificates([]);
+      showReviews([]);
+      showJournal([]);
+      document.body.dataset.ready = 'true';
+      return;
+    }
     const [clock, state, journal] = await Promise.all([
       call('/clock'),
       call('/state'),
@@ -200,6 +251,12 @@ $('reset').addEventListener('click', () =>
     return 'Back to the seed.';
   }),
 );
+
+if (session !== DEFAULT_SESSION) {
+  $('viewing').hidden = false;
+  $('viewing-id').textContent = session;
+  document.title = `${session}: ${document.title}`;
+}
 
 setInterval(() => {
   if (/** @type {HTMLInputElement} */ ($('auto-refresh')).checked) void refresh();
