@@ -69,12 +69,17 @@ function spawnLogged(command: string, args: string[], env: NodeJS.ProcessEnv = p
   return { child, output: () => output };
 }
 
-async function startReplica(port: number, stateFile: string): Promise<Replica> {
+async function startReplica(
+  port: number,
+  stateFile: string,
+  spawned: ChildProcess[],
+): Promise<Replica> {
   const { child, output } = spawnLogged(
     process.execPath,
     ['--import', 'tsx', 'cli/npm-start.ts', '--state-file', stateFile, '--port', String(port)],
     { ...process.env, PORT: String(port) },
   );
+  spawned.push(child);
   await started(child, output, async () => output().includes('Virtual clock:'));
   return { port, stateFile, child, output };
 }
@@ -88,24 +93,29 @@ export async function startScaleOut(options: {
   await mkdir(join(dir, 'temp'), { recursive: true });
   const ports = Array.from({ length: options.replicas }, (_, i) => options.port + 1 + i);
   const replicas: Replica[] = [];
-  let nginx: ReturnType<typeof spawnLogged> | undefined;
+  // Every process started, whether it came up or not: stop() ends them all.
+  const spawned: ChildProcess[] = [];
   const stop = async () => {
-    const all = [...replicas.map((r) => r.child), ...(nginx ? [nginx.child] : [])];
-    for (const child of all) child.kill('SIGTERM');
-    await Promise.all(all.map(exited));
+    for (const child of spawned) child.kill('SIGTERM');
+    await Promise.all(spawned.map(exited));
   };
   try {
-    for (const [i, port] of ports.entries())
-      replicas.push(await startReplica(port, join(dir, `replica-${i + 1}.json`)));
+    const starting = await Promise.allSettled(
+      ports.map((port, i) => startReplica(port, join(dir, `replica-${i + 1}.json`), spawned)),
+    );
+    for (const replica of starting)
+      if (replica.status === 'fulfilled') replicas.push(replica.value);
+    const failed = starting.find((replica) => replica.status === 'rejected');
+    if (failed) throw failed.reason;
     const conf = join(dir, 'nginx.conf');
     await writeFile(conf, await nginxConfig(options.port, ports));
-    nginx = spawnLogged(NGINX, [
+    const nginx = spawnLogged(NGINX, [
       ...['-p', dir, '-c', conf, '-e', join(dir, 'error.log')],
       ...['-g', `daemon off; pid ${join(dir, 'nginx.pid')};`],
     ]);
+    spawned.push(nginx.child);
     const url = `http://127.0.0.1:${options.port}`;
-    const logged = nginx.output;
-    await started(nginx.child, logged, async () => {
+    await started(nginx.child, nginx.output, async () => {
       if (!existsSync(join(dir, 'nginx.pid'))) return false;
       return fetch(`${url}/__control/clock`).then(
         (answer) => answer.ok,
@@ -120,7 +130,7 @@ export async function startScaleOut(options: {
         const old = replicas[i]!;
         old.child.kill('SIGKILL');
         await exited(old.child);
-        replicas[i] = await startReplica(old.port, old.stateFile);
+        replicas[i] = await startReplica(old.port, old.stateFile, spawned);
         return replicas[i];
       },
       stop,
@@ -146,7 +156,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   });
   console.log(`nginx on ${running.url}, its files in ${running.dir}`);
   for (const r of running.replicas) console.log(`  replica 127.0.0.1:${r.port}, ${r.stateFile}`);
-  console.log(`Try: curl -H 'Mock-Session: demo' -H 'Authorization: Bearer ops-token' ${running.url}/public/v1/program/certificates`);
+  console.log(
+    `Try: curl -H 'Mock-Session: demo' -H 'Authorization: Bearer ops-token' ${running.url}/public/v1/program/certificates`,
+  );
   const quit = () => void running.stop().then(() => process.exit(0));
   process.once('SIGINT', quit);
   process.once('SIGTERM', quit);
