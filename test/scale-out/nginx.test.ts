@@ -71,6 +71,13 @@ describe.skipIf(noNginx)('replicas behind nginx, pinned by session', () => {
       expect(made.status).toBe(201);
       written.set(session, ((await made.json()) as { id: string }).id);
     }
+    // Made explicitly: Mock-Session routes the call to the replica that will hold the session.
+    const opened = await fetch(`${mock.url}/__control/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'mock-session': 'ci-opened' },
+      body: JSON.stringify({ id: 'ci-opened', now: '2026-01-01T00:00:00Z' }),
+    });
+    expect(opened.status).toBe(201);
     // A write without a session goes to the default session on the first replica.
     const unnamed = await fetch(`${mock.url}/__control/clock`, {
       method: 'POST',
@@ -82,10 +89,13 @@ describe.skipIf(noNginx)('replicas behind nginx, pinned by session', () => {
 
     // Each session lives on exactly one replica, and the hash spreads them over both.
     const [first, second] = [await held(PORT + 1), await held(PORT + 2)];
-    const all = Array.from(written.keys(), (session) => `ci-${session}`);
+    const all = [...Array.from(written.keys(), (session) => `ci-${session}`), 'ci-opened'];
     expect([...first, ...second].sort()).toEqual([...all].sort());
     expect(first.length).toBeGreaterThan(0);
     expect(second.length).toBeGreaterThan(0);
+    // ci-opened hashes to the second replica: had the POST reached the first (the one for calls
+    // without a session), the session would be there.
+    expect(second).toContain('ci-opened');
 
     // The replica down: its sessions answer 503 (JSON, Retry-After), and none is made afresh
     // on the other replica meanwhile.
@@ -113,7 +123,9 @@ describe.skipIf(noNginx)('replicas behind nginx, pinned by session', () => {
       }
     // Still where they were: the restarted replica holds its own sessions, the other gained none.
     expect((await held(PORT + 1 + victim)).sort()).toEqual([...victims].sort());
-    expect((await held(survivor)).length).toBe(SESSIONS - victims.length);
+    expect((await held(survivor)).length).toBe(SESSIONS + 1 - victims.length);
+    const openedClock = await fetch(`${mock.url}/__session/ci-opened/__control/clock`);
+    expect(((await openedClock.json()) as { now: string }).now).toMatch(/^2026-01-01T/);
     // The default session kept its clock (moved on, never back), and holds none of the writes.
     const clock = (await (await fetch(`${mock.url}/__control/clock`)).json()) as { now: string };
     expect(Date.parse(clock.now)).toBeGreaterThanOrEqual(Date.parse(defaultNow));
