@@ -32,8 +32,8 @@ import type { Door, SessionDoor } from './persistence.js';
 import { CONTROL_COOKIE, createSecurity, type Security } from './security.js';
 
 /**
- * `POST /__control/seed` takes fixtures up to this size (a 100,000-certificate state is about
- * 180 MB as plain JSON); above it the answer is 413 in the control API's problem shape.
+ * `POST /__control/seed` takes fixtures up to this size (a 100,000-certificate state is 180 to
+ * 275 MB as plain JSON); above it the answer is 413 in the control API's problem shape.
  */
 export const MAX_SEED_BYTES = 512 * 1024 * 1024;
 
