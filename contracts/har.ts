@@ -4,7 +4,7 @@
  * Shared by `drift`, `seed from-har` and `contracts --replay`.
  */
 import { readFile } from 'node:fs/promises';
-import type { Entry, Har } from 'har-format';
+import type { Entry, Har } from '../src/http/har.js';
 import { formatOf, mediaTypeOf } from '../src/http/media.js';
 import type { ApiName, OperationInfo } from '../src/schema/index.js';
 import { operationOf } from './validate.js';

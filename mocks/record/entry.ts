@@ -4,7 +4,7 @@
  * headers, bodies), and the extra headers and JSON fields a team names.
  */
 import { createHash } from 'node:crypto';
-import type { Entry, Header, PostData } from 'har-format';
+import type { Entry, Header, PostData } from '../../src/http/har.js';
 import type { ApiName } from '../../src/schema/index.js';
 
 export const REDACTED = 'REDACTED';

@@ -5,7 +5,7 @@
  * written before; only the exchange in flight is lost.
  */
 import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
-import type { Entry, Har } from 'har-format';
+import type { Entry, Har } from '../../src/http/har.js';
 
 const TAIL = '\n]}}\n';
 
