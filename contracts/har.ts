@@ -24,14 +24,14 @@ export interface Recorded {
   request: {
     headers: Headers;
     contentType: string | null;
-    bytes: Buffer | undefined;
+    bytes: Uint8Array | undefined;
     json: unknown;
   };
   response: {
     status: number;
     headers: Headers;
     contentType: string | null;
-    bytes: Buffer;
+    bytes: Uint8Array;
     json: unknown;
   };
 }

@@ -167,8 +167,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayReport> {
   for (const exchange of options.recorded) {
     const { api, method, index } = exchange;
     const base = api === 'program-api' ? target.programUrl : target.partnerCenterUrl;
-    const requestText = isBinary(exchange) ? undefined : exchange.request.bytes?.toString('utf8');
-    const answerText = exchange.response.bytes.toString('utf8');
+    const requestBytes = exchange.request.bytes;
+    const requestText =
+      isBinary(exchange) || !requestBytes ? undefined : Buffer.from(requestBytes).toString('utf8');
+    const answerText = Buffer.from(exchange.response.bytes).toString('utf8');
     const write = WRITES.has(method);
     // What the request names is not new, whatever its answer says.
     for (const id of pathIds(exchange)) seen.add(id);

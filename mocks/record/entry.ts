@@ -28,11 +28,11 @@ export interface Captured {
   /** The URL the request was forwarded to. */
   url: string;
   requestHeaders: readonly (readonly [string, string])[];
-  requestBody: Buffer | undefined;
+  requestBody: Uint8Array | undefined;
   status: number;
   statusText: string;
   responseHeaders: readonly (readonly [string, string])[];
-  responseBody: Buffer;
+  responseBody: Uint8Array;
   api: ApiName;
   /** The path relative to the API's base URL, without the query (what the spec's paths name). */
   path: string;
@@ -122,7 +122,8 @@ export function harEntry(captured: Captured, redaction: Redaction = {}): Entry {
           : REDACTED
         : scrub(value),
     }));
-  const body = (bytes: Buffer, mimeType: string) => {
+  const body = (raw: Uint8Array, mimeType: string) => {
+    const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const { text, encoding } = bodyText(bytes, mimeType);
     if (encoding === 'base64') {
       const latin = bytes.toString('latin1');
