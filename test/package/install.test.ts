@@ -3,8 +3,10 @@
  * TypeScript template (strict settings as it ships them), the tarball installed there beside the
  * app's own msw, then the app's `tsc && vite build`, a vitest file on `setupMockServer`, plain
  * Node ESM, and the `eligibility-mock` bin (start, contracts, types, seed check). publint and
- * arethetypeswrong check the tarball itself. Needs the npm registry (the template and the app's
- * dependencies); npm's own cache makes a second run faster.
+ * arethetypeswrong check the tarball itself. Then (issue 26) the declarations in a strict app
+ * with only msw and typescript, and the React example's sources as a fresh app on the tarball
+ * (tsc, vite build, its component tests, Chromium). Needs the npm registry (the template and the
+ * apps' dependencies); npm's own cache makes a second run faster.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
