@@ -45,18 +45,29 @@ export async function serveBuild(
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
     else process.env.NODE_ENV = nodeEnv;
   }
+  const served = await serveFolder(outDir);
+  return {
+    outDir,
+    url: served.url,
+    async close() {
+      await served.close();
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serves a built app's folder (e.g. a `dist/`) statically on 127.0.0.1, on a port the system picks. */
+export async function serveFolder(folder: string): Promise<ServedApp> {
   const server: Server = await new Promise((resolve) => {
     const listening = express()
-      .use(express.static(outDir))
+      .use(express.static(folder))
       .listen(0, '127.0.0.1', () => resolve(listening));
   });
   return {
-    outDir,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await rm(outDir, { recursive: true, force: true });
     },
   };
 }

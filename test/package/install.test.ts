@@ -3,8 +3,10 @@
  * TypeScript template (strict settings as it ships them), the tarball installed there beside the
  * app's own msw, then the app's `tsc && vite build`, a vitest file on `setupMockServer`, plain
  * Node ESM, and the `eligibility-mock` bin (start, contracts, types, seed check). publint and
- * arethetypeswrong check the tarball itself. Needs the npm registry (the template and the app's
- * dependencies); npm's own cache makes a second run faster.
+ * arethetypeswrong check the tarball itself. Then (issue 26) the declarations in a strict app
+ * with only msw and typescript, and the React example's sources as a fresh app on the tarball
+ * (tsc, vite build, its component tests, Chromium). Needs the npm registry (the template and the
+ * apps' dependencies); npm's own cache makes a second run faster.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,8 +14,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { serveFolder, type ServedApp } from '../../examples/web/serve.js';
 import { freePort } from '../../scripts/prism.js';
+import { launchChromium, noBrowser, startMockServer, type MockServer } from '../e2e/support.js';
 import { appFiles, mainAddition, typesAppFiles } from './app-files.js';
+import { reactAppFiles, reactAppPackages } from './react-app-files.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 /** The create-vite release (`npm create vite@9.3.0`) whose vanilla-ts template the app starts from (Node 20 compatible). */
@@ -34,12 +40,18 @@ interface Result {
   stderr: string;
 }
 
-function sh(command: string, args: string[], cwd: string, timeout = 180_000): Promise<Result> {
+function sh(
+  command: string,
+  args: string[],
+  cwd: string,
+  timeout = 180_000,
+  extraEnv: Record<string, string> = {},
+): Promise<Result> {
   return new Promise((resolve) => {
     execFile(
       command,
       args,
-      { cwd, env, timeout, maxBuffer: 16 * 1024 * 1024 },
+      { cwd, env: { ...env, ...extraEnv }, timeout, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) =>
         resolve({
           code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
@@ -324,4 +336,95 @@ rql<components['schemas']['Certificate']>().where((w) => w.eq('program.id', 42))
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
   }, 320_000);
+});
+
+// Issue 26: the React example (examples/react) as a user's own app: its sources on the package's
+// entries, strict and skipLibCheck false, type-checked, tested with Testing Library on
+// setupMockServer, built in server mode (VITE_* variables: the express mock) and loaded in Chromium.
+describe('the React example as a fresh app on the tarball, strict, skipLibCheck false', () => {
+  let reactApp: string;
+  let mock: MockServer;
+  let build: Result;
+  beforeAll(async () => {
+    reactApp = join(scratch, 'react-app');
+    for (const [file, text] of Object.entries(await reactAppFiles())) {
+      await mkdir(dirname(join(reactApp, file)), { recursive: true });
+      await writeFile(join(reactApp, file), text);
+    }
+    ok(
+      await sh(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          tarball,
+          ...(await reactAppPackages()),
+        ],
+        reactApp,
+        300_000,
+      ),
+    );
+    mock = await startMockServer();
+    build = await sh('npm', ['run', 'build'], reactApp, 120_000, {
+      VITE_PROGRAM_API_URL: `${mock.url}/public`,
+      VITE_PARTNER_CENTER_URL: mock.url,
+      VITE_CONTROL_URL: `${mock.url}/__control`,
+      VITE_PROGRAM_TOKEN: 'vendor-token',
+    });
+  }, 420_000);
+  afterAll(() => mock?.close());
+
+  it('type-checks the example’s sources and the app’s test with `tsc --noEmit`', async () => {
+    const result = await sh('npm', ['run', 'typecheck'], reactApp);
+    expect(result.stdout).not.toMatch(/error TS/);
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  it('builds with `vite build` in server mode, shipping no msw', async () => {
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    const files = await readdir(join(reactApp, 'dist'), { recursive: true });
+    expect(files).not.toContain('mockServiceWorker.js');
+    const scripts = files.filter((file) => file.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) {
+      const text = await readFile(join(reactApp, 'dist', script), 'utf8');
+      expect(text).not.toContain('mockServiceWorker');
+      expect(text).toContain(`${mock.url}/public`);
+    }
+  });
+
+  it('runs its component tests (Testing Library, jsdom) on setupMockServer', async () => {
+    const result = await sh(join(reactApp, 'node_modules/.bin/vitest'), ['run'], reactApp);
+    expect(result.stdout).toMatch(/2 passed/);
+    expect(result.code).toBe(0);
+  }, 120_000);
+
+  describe.skipIf(noBrowser)('built, served statically, in Chromium', () => {
+    let browser: Browser;
+    let served: ServedApp;
+    beforeAll(async () => {
+      [browser, served] = await Promise.all([
+        launchChromium(),
+        serveFolder(join(reactApp, 'dist')),
+      ]);
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await served?.close();
+    });
+
+    it('lists the express mock’s certificates', async () => {
+      const page = await browser.newPage();
+      await page.goto(served.url);
+      await page.locator('body[data-ready]').waitFor();
+      expect(await page.getByTestId('mode').textContent()).toBe(`server ${mock.url}/public`);
+      await page.getByText('Page 1 of 2 (8 certificates)').waitFor();
+      expect(await page.getByTestId('certificate').count()).toBe(5);
+      expect(mock.kit.control.journal(5)).toContainEqual(
+        expect.objectContaining({ method: 'GET', path: '/v1/program/certificates', status: 200 }),
+      );
+    });
+  });
 });
