@@ -507,27 +507,13 @@ export function readState(stateFile: string, makeKit: () => Kit): Seed | undefin
   return kit.control.state();
 }
 
-/**
- * The state of one instant, safe to write out slice by slice while requests go on: the Program
- * API's stored objects are replaced on every change, never changed in place (copy on write), so
- * the large collections are kept as they are; every smaller one (Partner Center's customers,
- * whose qualifications change in place, programs, tokens...) is copied now.
+/*
+ * A state taken for a snapshot is written out slice by slice while requests go on, and is not
+ * copied first: every stored object of both APIs is replaced on a change, never changed in place
+ * (copy on write; the scenario doors freeze them to prove it), and `control.state()` gives fresh
+ * arrays. Sessions' forks of the seed therefore share its objects in the snapshot too, where the
+ * encoder writes each once.
  */
-function frozen(state: Seed): Seed {
-  const copy = (section: object | undefined) =>
-    section &&
-    Object.fromEntries(
-      Object.entries(section).map(([key, value]) => [
-        key,
-        Array.isArray(value) && value.length <= 10_000 ? structuredClone(value) : value,
-      ]),
-    );
-  return {
-    ...state,
-    ...(state.program ? { program: copy(state.program) } : {}),
-    ...(state.partnerCenter ? { partnerCenter: copy(state.partnerCenter) } : {}),
-  };
-}
 
 // ---------------------------------------------------------------- the store
 
@@ -559,11 +545,11 @@ export async function openStore(
     savedAt: new Date().toISOString(),
     throughSeq,
     checkedBy: fixtureCheckerId(),
-    state: frozen(kit.control.state()),
+    state: kit.control.state(),
     sessions: sessions.held().map(({ id, kit: own, usage }) => ({
       id,
       ...usage,
-      state: frozen(own.control.state()),
+      state: own.control.state(),
     })),
   });
   /** Deletes the segments a durable snapshot through `covered` holds. */
@@ -728,7 +714,7 @@ export async function openStore(
     );
 
   async function seedNow(request: KitRequest, path: string, own: Kit): Promise<KitResponse> {
-    const before = frozen(own.control.state());
+    const before = own.control.state();
     const answer = own.handleControl(request, path);
     if (answer.status !== 200) return answer;
     const covered = seq + 1;

@@ -2,7 +2,7 @@
  * Issue 23, point 4: with a state file every session is kept, through the log and through the
  * snapshots: its writes, its clock, a session made with a fixture, a deleted one gone.
  */
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -106,5 +106,33 @@ describe('sessions in the state file', () => {
       }).then(async (r) => ((await r.json()) as { name: string }).name);
     expect(await read('with-fixture')).toBe('From the fixture');
     expect(await read('default')).not.toBe('From the fixture');
+  });
+
+  it('share the seed in the snapshot: 100 sessions that only read add a few kilobytes each', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'kit-durable-sessions-')), 'team.json');
+    const sessions = createSessions({ now, ticking: true });
+    const store = await openStore(sessions.default, file, new Date(now), { sessions });
+    const empty = (await stat(file)).size;
+    for (let i = 0; i < 100; i++)
+      await store.handle(
+        'program-api',
+        {
+          method: 'GET',
+          path: '/v1/program/certificates',
+          rawQuery: 'limit=1',
+          headers: { authorization: 'Bearer ops-token' },
+          body: undefined,
+        },
+        `reader-${i}`,
+      );
+    await store.close();
+    // A restart past the snapshot threshold writes a snapshot of all 101 worlds.
+    const again = createSessions({ now, ticking: true });
+    await (
+      await openStore(again.default, file, new Date(now), { sessions: again, snapshotEvery: 1 })
+    ).close();
+    expect(again.list()).toHaveLength(101);
+    // A world copied whole is about 60 KB; one sharing the seed's objects, a few.
+    expect(((await stat(file)).size - empty) / 100).toBeLessThan(10_000);
   });
 });
