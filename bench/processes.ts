@@ -78,6 +78,19 @@ export interface RunningServer {
 
 const running = new Set<ChildProcess>();
 
+/**
+ * Runs a bench's `main` when `moduleUrl` is the file Node started (not when another bench
+ * imports it); a failure is printed, every server still running is killed, and the exit is 1.
+ */
+export function runMain(moduleUrl: string, main: () => Promise<void>): void {
+  if (process.argv[1] !== fileURLToPath(moduleUrl)) return;
+  main().catch((error: unknown) => {
+    console.error(error);
+    killAll();
+    process.exit(1);
+  });
+}
+
 /** Kills whatever is still running (the bench failed or was interrupted). */
 export function killAll(): void {
   for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');

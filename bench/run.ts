@@ -23,6 +23,7 @@ import {
   buildKit,
   freePort,
   killAll,
+  runMain,
   kitBundle,
   mockoonCommand,
   prismCommand,
@@ -580,10 +581,4 @@ async function main() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  });
-}
+runMain(import.meta.url, main);

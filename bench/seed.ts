@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { createKit } from '../src/kit.js';
 import { scaledSeed } from './fixture.js';
-import { killAll, residentMb, root, startServer, type RunningServer } from './processes.js';
+import { residentMb, root, runMain, startServer, type RunningServer } from './processes.js';
 
 const { values } = parseArgs({
   options: {
@@ -152,11 +152,4 @@ async function main() {
   await writeFile(values.out!, table);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    killAll();
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(import.meta.url, () => main().then(() => process.exit(0)));

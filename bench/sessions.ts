@@ -23,6 +23,7 @@ import {
   freePort,
   kitBundle,
   killAll,
+  runMain,
   residentMb,
   startServer,
   type RunningServer,
@@ -598,10 +599,4 @@ async function main() {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    killAll();
-    process.exit(1);
-  });
-}
+runMain(import.meta.url, main);

@@ -93,6 +93,19 @@ console.log(JSON.stringify({ status: answer.status, checks: allChecks.length, ap
 `,
 };
 
+/** The compiler options of a strict browser app with its libraries' declarations checked. */
+export const strictAppOptions = {
+  target: 'ES2022',
+  lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+  module: 'ESNext',
+  moduleResolution: 'bundler',
+  verbatimModuleSyntax: true,
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  skipLibCheck: false,
+  noEmit: true,
+};
+
 /**
  * The app of "types that hold" (issue 26): only the kit, msw and typescript installed, strict
  * settings, `skipLibCheck: false`. `entries.ts` (written by the test from the kit's `exports`)
@@ -103,19 +116,7 @@ export const typesAppFiles: Record<string, string> = {
   'package.json': JSON.stringify({ name: 'types-app', private: true, type: 'module' }),
   'tsconfig.json': JSON.stringify(
     {
-      compilerOptions: {
-        target: 'ES2022',
-        lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        verbatimModuleSyntax: true,
-        strict: true,
-        noUncheckedIndexedAccess: true,
-        exactOptionalPropertyTypes: true,
-        skipLibCheck: false,
-        noEmit: true,
-        types: [],
-      },
+      compilerOptions: { ...strictAppOptions, exactOptionalPropertyTypes: true, types: [] },
       include: ['entries.ts', 'uses-client.ts'],
     },
     null,

@@ -67,6 +67,25 @@ const ok = (result: Result) => {
   return result;
 };
 
+/** `npm install` of `packages` into the app at `cwd`, from npm's cache where it can. */
+const npmInstall = async (cwd: string, packages: string[]) =>
+  ok(
+    await sh(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packages],
+      cwd,
+      300_000,
+    ),
+  );
+
+/** Writes an app's files (paths relative to `dir`, folders made). */
+async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
+  for (const [file, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, file)), { recursive: true });
+    await writeFile(join(dir, file), text);
+  }
+}
+
 let scratch: string;
 let tarball: string;
 let app: string;
@@ -86,18 +105,8 @@ beforeAll(async () => {
     ),
   );
   app = join(scratch, 'app');
-  ok(
-    await sh(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, APP_MSW, 'vitest@^4'],
-      app,
-      300_000,
-    ),
-  );
-  for (const [file, text] of Object.entries(appFiles)) {
-    await mkdir(dirname(join(app, file)), { recursive: true });
-    await writeFile(join(app, file), text);
-  }
+  await npmInstall(app, [tarball, APP_MSW, 'vitest@^4']);
+  await writeFiles(app, appFiles);
   await appendFile(join(app, 'src/main.ts'), mainAddition);
 }, 420_000);
 
@@ -260,25 +269,8 @@ describe('types that hold: strict, skipLibCheck false, only msw and typescript i
     );
   beforeAll(async () => {
     typesApp = join(scratch, 'types-app');
-    await mkdir(typesApp);
-    for (const [file, text] of Object.entries(typesAppFiles))
-      await writeFile(join(typesApp, file), text);
-    ok(
-      await sh(
-        'npm',
-        [
-          'install',
-          '--no-audit',
-          '--no-fund',
-          '--prefer-offline',
-          tarball,
-          APP_MSW,
-          APP_TYPESCRIPT,
-        ],
-        typesApp,
-        300_000,
-      ),
-    );
+    await writeFiles(typesApp, typesAppFiles);
+    await npmInstall(typesApp, [tarball, APP_MSW, APP_TYPESCRIPT]);
     const manifest = JSON.parse(
       await readFile(join(typesApp, 'node_modules/eligibility-mock-kit/package.json'), 'utf8'),
     ) as { exports: Record<string, unknown> };
@@ -324,14 +316,7 @@ rql<components['schemas']['Certificate']>().where((w) => w.eq('program.id', 42))
   it('type-checks the server entry once @types/express is installed, as the README says', async () => {
     const without = await tsc('tsconfig.server.json');
     expect(without.stdout).toMatch(/Could not find a declaration file for module 'express'/);
-    ok(
-      await sh(
-        'npm',
-        ['install', '--no-audit', '--no-fund', '--prefer-offline', '@types/express@^5'],
-        typesApp,
-        300_000,
-      ),
-    );
+    await npmInstall(typesApp, ['@types/express@^5']);
     const result = await tsc('tsconfig.server.json');
     expect(result.stdout + result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -347,25 +332,8 @@ describe('the React example as a fresh app on the tarball, strict, skipLibCheck 
   let build: Result;
   beforeAll(async () => {
     reactApp = join(scratch, 'react-app');
-    for (const [file, text] of Object.entries(await reactAppFiles())) {
-      await mkdir(dirname(join(reactApp, file)), { recursive: true });
-      await writeFile(join(reactApp, file), text);
-    }
-    ok(
-      await sh(
-        'npm',
-        [
-          'install',
-          '--no-audit',
-          '--no-fund',
-          '--prefer-offline',
-          tarball,
-          ...(await reactAppPackages()),
-        ],
-        reactApp,
-        300_000,
-      ),
-    );
+    await writeFiles(reactApp, await reactAppFiles());
+    await npmInstall(reactApp, [tarball, ...(await reactAppPackages())]);
     mock = await startMockServer();
     build = await sh('npm', ['run', 'build'], reactApp, 120_000, {
       VITE_PROGRAM_API_URL: `${mock.url}/public`,

@@ -8,6 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { strictAppOptions } from './app-files.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const example = join(root, 'examples/react');
@@ -93,19 +94,7 @@ export default defineConfig({ plugins: [react()] });
 `,
     'tsconfig.json': JSON.stringify(
       {
-        compilerOptions: {
-          target: 'ES2022',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          module: 'ESNext',
-          moduleResolution: 'bundler',
-          jsx: 'react-jsx',
-          verbatimModuleSyntax: true,
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
-          noEmit: true,
-          types: ['node'],
-        },
+        compilerOptions: { ...strictAppOptions, jsx: 'react-jsx', types: ['node'] },
         include: ['src', 'test', 'vite.config.ts'],
       },
       null,
