@@ -34,7 +34,6 @@ import {
 import { rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fixtureCheckerId, fixtureProblems } from '../../src/core/fixture.js';
-import { defaultSeed } from '../../src/core/seed.js';
 import { Refusal } from '../../src/core/problem.js';
 import { problem } from '../../src/apis/control.js';
 import type { Seed } from '../../src/core/world.js';
@@ -300,11 +299,13 @@ const requestOf = (entry: Entry): KitRequest => ({
 function replay(kit: Kit, entry: Entry): void {
   const { world } = kit;
   if (entry.api === 'control' && /^\/reset\/?$/.test(entry.path) && entry.start) {
-    // What reset does, from the world the logging server was made at.
+    // What reset does, from the world the logging server was made at: its seed (the default
+    // one's dates at that instant, or the --seed fixture), the clock at that instant unless the
+    // fixture names its own.
     const start = new Date(entry.start);
-    world.clock.set(start);
-    world.load(defaultSeed(start));
-    world.clock.set(start);
+    const seed = world.seedAt(start);
+    world.load(seed);
+    if (!seed.now) world.clock.set(start);
     return;
   }
   const at = new Date(entry.at);

@@ -74,6 +74,11 @@ export interface World {
   traceId(): string;
   /** Back to the seed the world was made with (clock included). */
   reset(): void;
+  /**
+   * The fixture this world is made from, as a world made at `at` would have it (the default
+   * seed's dates follow its instant; a fixture is what it is): what a replayed reset loads.
+   */
+  seedAt(at: Date): Seed;
   /** Replaces the whole state with a fixture. Throws SeedError on a fixture it cannot load. */
   load(seed: Seed): void;
   /** Runs the clock-driven changes that are due (expiry, default vetting policy). */
@@ -160,6 +165,7 @@ function makeWorld(options: WorldOptions, origin?: Origin): World {
         mix(traceCounter + 7);
       return `00-${a}-${mix(traceCounter * 3 + 1)}${mix(traceCounter * 5 + 2)}-00`;
     },
+    seedAt: (at) => seedAt(at),
     reset() {
       traceCounter = 0;
       clock.set(start);
