@@ -141,6 +141,9 @@ export function seededWorld(options: KitOptions = {}): World {
   });
 }
 
+/** Whether a door's choice is a kit to answer with, or an answer already (a refusal). */
+export const isKit = (value: Kit | KitResponse): value is Kit => 'handle' in value;
+
 /**
  * A kit over a world made already (a session's fork). `objects` is what the object cap counts:
  * by default this world's objects; over sessions, every session's. `answered` is told after

@@ -6,7 +6,7 @@ import { delay, http, type HttpHandler } from 'msw';
 import { MAX_BODY_BYTES, MAX_UPLOAD_BYTES } from '../../src/http/pipeline.js';
 import { isMultipart, readBody } from '../shared/body.js';
 import type { KitRequest, KitResponse } from '../../src/http/types.js';
-import type { Kit } from '../../src/kit.js';
+import { isKit, type Kit } from '../../src/kit.js';
 import { DEFAULT_SESSION, SESSION_HEADER, sessionOf, type Sessions } from '../../src/sessions.js';
 import type { ApiName } from '../../src/schema/index.js';
 
@@ -111,7 +111,6 @@ function sessionKit(
   return used.id === DEFAULT_SESSION ? kit : used.kit;
 }
 
-const isKit = (value: Kit | KitResponse): value is Kit => 'handle' in value;
 
 /**
  * `observe`: called with each API exchange (never the control API's) once the kit has answered

@@ -38,7 +38,7 @@ import { Refusal } from '../../src/core/problem.js';
 import { problem } from '../../src/apis/control.js';
 import type { Seed } from '../../src/core/world.js';
 import type { KitPart, KitRequest, KitResponse } from '../../src/http/types.js';
-import type { Kit } from '../../src/kit.js';
+import { isKit, type Kit } from '../../src/kit.js';
 import { createSessions, DEFAULT_SESSION, type Sessions } from '../../src/sessions.js';
 import type { ApiName } from '../../src/schema/index.js';
 import { nodeFiles, writeAll, type Files, type WritableFile } from './files.js';
@@ -818,7 +818,6 @@ export async function openStore(
     shape === 'control'
       ? problem(503, notSaved(error))
       : kit.refuse(shape, request, new Refusal('ServiceUnavailable', notSaved(error)));
-  const isKit = (value: Kit | KitResponse): value is Kit => 'handle' in value;
 
   /** `POST /sessions` and `DELETE /sessions/<id>`, logged; the registry answers the rest. */
   async function registry(request: KitRequest, path: string): Promise<KitResponse | undefined> {
