@@ -111,7 +111,6 @@ function sessionKit(
   return used.id === DEFAULT_SESSION ? kit : used.kit;
 }
 
-
 /**
  * `observe`: called with each API exchange (never the control API's) once the kit has answered
  * and before the answer is handed to msw, so what it writes is done when the app sees the answer.
