@@ -1,7 +1,8 @@
 /** Argument parsing shared by the commands: node:util's parseArgs with one-line mistakes. */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, parseError } from './errors.js';
-import { parseShared } from '../src/core/shared-json.js';
+import { sharedJsonStream } from '../src/core/shared-json.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<
@@ -29,11 +30,35 @@ export function portOf(value: string, where: string): number {
   return port;
 }
 
-/** A fixture file's JSON; repeated objects read once and shared (a big fixture's memory). */
-export function readJsonFile(text: string, path: string): unknown {
+/**
+ * A fixture file's JSON, read a megabyte at a time (sharedJsonStream): repeated objects are read
+ * once and shared, and the file is never held whole, as bytes or as text. `unreadable` starts
+ * the message when the file cannot be read.
+ */
+export function readJsonFile(path: string, unreadable = `Cannot read ${path}`): unknown {
+  let fd: number;
   try {
-    return parseShared(text);
+    fd = openSync(path, 'r');
   } catch (error) {
+    throw new CliError(`${unreadable}: ${(error as Error).message}`);
+  }
+  try {
+    const stream = sharedJsonStream();
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      let read: number;
+      try {
+        read = readSync(fd, block, 0, block.length, null);
+      } catch (error) {
+        throw new CliError(`${unreadable}: ${(error as Error).message}`);
+      }
+      if (read === 0) return stream.end();
+      stream.write(block.subarray(0, read));
+    }
+  } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`${path} is not valid JSON: ${(error as Error).message}`);
+  } finally {
+    closeSync(fd);
   }
 }

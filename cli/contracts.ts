@@ -3,7 +3,7 @@
  * against a target. Exit 0 only when every selected check passes, 1 when one fails, 2 when
  * the run could not happen (a mistake in the options, an unreachable target).
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { allChecks } from '../contracts/checks/index.js';
 import { consoleReport, jsonReport, junitReport } from '../contracts/reporters/index.js';
@@ -214,10 +214,7 @@ export async function contractsCommand(
   let fixture: Fixture | undefined;
   if (values.fixture) {
     const path = values.fixture;
-    const text = await readFile(path, 'utf8').catch((error: Error) => {
-      throw new CliError(`Cannot read the fixture ${path}: ${error.message}`);
-    });
-    fixture = readJsonFile(text, path) as Fixture;
+    fixture = readJsonFile(path, `Cannot read the fixture ${path}`) as Fixture;
   }
   // Made before the run, so a folder that cannot be created fails now, not after every check.
   if (values.out)

@@ -2,7 +2,6 @@
  * `eligibility-mock seed check <fixture.json>`: whether a fixture loads, with every problem.
  * `eligibility-mock seed from-har <file.har> --out <fixture.json>`: a fixture from a recording.
  */
-import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fixtureFromHar } from '../contracts/from-har.js';
@@ -131,13 +130,7 @@ export async function seedCommand(argv: readonly string[]): Promise<number> {
       2,
       seedUsage,
     );
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`Cannot read ${path}: ${(error as Error).message}`);
-  }
-  const problems = loadProblems(readJsonFile(text, path));
+  const problems = loadProblems(readJsonFile(path));
   if (problems.length > 0) {
     console.error(`${path}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
     for (const problem of problems) console.error(`  ${problem}`);

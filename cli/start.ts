@@ -2,7 +2,6 @@
  * `eligibility-mock start` (and `npm start` in this repo): the stateful mock of both APIs on one
  * port, seeded with the default data or a fixture, optionally kept in a state file.
  */
-import { readFileSync } from 'node:fs';
 import { checkFixture } from '../src/core/fixture.js';
 import { partnerTokens } from '../src/core/partner/seed.js';
 import { seedTokens } from '../src/core/program/seed.js';
@@ -147,13 +146,7 @@ export function startOptions(
 
 /** A fixture file, refused with every problem listed (and nothing started) when it is not one. */
 export function readFixture(path: string): Seed {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`Cannot read the fixture ${path}: ${(error as Error).message}`);
-  }
-  const { fixture, problems } = checkFixture(readJsonFile(text, path));
+  const { fixture, problems } = checkFixture(readJsonFile(path, `Cannot read the fixture ${path}`));
   if (problems.length > 0)
     throw new CliError(
       `The fixture ${path} is refused (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.join('; ')}`,

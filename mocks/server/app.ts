@@ -13,6 +13,7 @@ import cors from 'cors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { problem } from '../../src/apis/control.js';
 import { redactTokens } from '../../src/core/control.js';
+import { sharedJsonStream } from '../../src/core/shared-json.js';
 import type { Seed } from '../../src/core/world.js';
 import { Refusal } from '../../src/core/problem.js';
 import type { Kit } from '../../src/kit.js';
@@ -94,25 +95,29 @@ async function discardRest(req: Request, read: number, bound: number): Promise<v
  */
 export const discardBound = (limit: number) => limit + Math.min(limit, 16 * 1024 * 1024);
 
-/** Reads the body's bytes, stopping at the size limit so a huge upload cannot hold memory. */
+/**
+ * Reads the body's bytes, stopping at the size limit so a huge upload cannot hold memory; with
+ * `sink`, each piece goes there as it comes and none is kept.
+ */
 async function readBytes(
   req: Request,
   atMost = MAX_BODY_BYTES,
-): Promise<{ bytes: Buffer | undefined; tooLarge: boolean }> {
+  sink?: (chunk: Buffer) => void,
+): Promise<{ bytes: Buffer | undefined; size: number; tooLarge: boolean }> {
   const limit = isMultipart(req.headers['content-type']) ? MAX_UPLOAD_BYTES : atMost;
   const declared = Number(req.headers['content-length'] ?? NaN);
   // The connection closes after the answer: what is left of a body past the bound is not read.
   const refuse = async (read: number) => {
     req.res?.setHeader('connection', 'close');
     if (!(declared > discardBound(limit))) await discardRest(req, read, discardBound(limit));
-    return { bytes: undefined, tooLarge: true };
+    return { bytes: undefined, size: read, tooLarge: true };
   };
   if (declared > limit) return refuse(0);
   const chunks: Buffer[] = [];
   let size = 0;
   // With a declared length the body is copied into one buffer as it comes: a fixture of
   // hundreds of megabytes is then held once, not as chunks and again as their concatenation.
-  const into = declared > 0 ? Buffer.allocUnsafe(declared) : undefined;
+  const into = declared > 0 && !sink ? Buffer.allocUnsafe(declared) : undefined;
   // Events, not `for await`: leaving that loop early destroys the stream, and with it the socket
   // the 413 must go out on.
   const over = await new Promise<boolean>((resolve, reject) => {
@@ -128,6 +133,7 @@ async function readBytes(
         stop();
         return resolve(true);
       }
+      if (sink) return sink(chunk);
       if (into && size <= into.length && chunks.length === 0)
         return void chunk.copy(into, size - chunk.length);
       chunks.push(chunk);
@@ -144,9 +150,39 @@ async function readBytes(
   if (into) {
     const copied = into.subarray(0, Math.min(size, into.length));
     const bytes = chunks.length === 0 ? copied : Buffer.concat([copied, ...chunks]);
-    return { bytes: bytes.length === 0 ? undefined : bytes, tooLarge: false };
+    return { bytes: bytes.length === 0 ? undefined : bytes, size, tooLarge: false };
   }
-  return { bytes: chunks.length === 0 ? undefined : Buffer.concat(chunks), tooLarge: false };
+  return { bytes: chunks.length === 0 ? undefined : Buffer.concat(chunks), size, tooLarge: false };
+}
+
+/**
+ * A fixture posted to `/__control/seed`, read as JSON while it comes (sharedJsonStream): its
+ * bytes and its text are never held whole, only the value it makes. A body that is not JSON is
+ * still read to its end (the client then gets the 400), but no longer parsed.
+ */
+async function toSeedRequest(req: Request): Promise<KitRequest> {
+  const stream = sharedJsonStream();
+  let error: Error | undefined;
+  let blank = true;
+  const { size, tooLarge } = await readBytes(req, MAX_SEED_BYTES, (chunk) => {
+    if (error) return;
+    if (blank) blank = chunk.every((c) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09);
+    try {
+      stream.write(chunk);
+    } catch (thrown) {
+      error = thrown as Error;
+    }
+  });
+  const base = { method: req.method, ...split(req.url), headers: headersOf(req), body: undefined };
+  if (tooLarge) return { ...base, bodyTooLarge: true };
+  if (blank) return base;
+  if (!error)
+    try {
+      return { ...base, bodyBytes: size, json: { value: stream.end() } };
+    } catch (thrown) {
+      error = thrown as Error;
+    }
+  return { ...base, bodyBytes: size, json: { error: error.message } };
 }
 
 function headersOf(req: Request): Record<string, string> {
@@ -407,7 +443,10 @@ export function createApp(kit: Kit, options: AppOptions = {}): express.Express {
   mountUi(app, kit, security, options);
   app.use('/__control', async (req, res) => {
     const seeding = req.method === 'POST' && /^\/seed\/?(\?|$)/.test(req.url);
-    const request = await toKitRequest(req, seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES);
+    const request =
+      seeding && !isMultipart(req.headers['content-type'])
+        ? await toSeedRequest(req)
+        : await toKitRequest(req, seeding ? MAX_SEED_BYTES : MAX_BODY_BYTES);
     if (request.bodyTooLarge)
       return send(
         res,

@@ -34,16 +34,21 @@ export const problem = (status: number, detail: string, errors?: readonly string
     'application/problem+json',
   );
 
+const notJson = (why: string) => problem(400, `The body is not valid JSON: ${why}.`);
+
 /** `/__control/...` over the protocol-neutral request type; `path` is what follows `/__control`. */
 export function handleControl(control: Control, request: KitRequest, path: string): KitResponse {
   const route = `${request.method.toUpperCase()} ${path.replace(/\/+$/, '') || '/'}`;
   let body: unknown = undefined;
-  if (request.body && request.body.trim() !== '') {
+  if (request.json) {
+    if ('error' in request.json) return notJson(request.json.error);
+    body = request.json.value;
+  } else if (request.body && request.body.trim() !== '') {
     try {
       // A fixture may be hundreds of megabytes: its repeated objects are read once and shared.
       body = route === 'POST /seed' ? parseShared(request.body) : JSON.parse(request.body);
-    } catch {
-      return problem(400, 'The body is not valid JSON.');
+    } catch (error) {
+      return notJson((error as Error).message);
     }
   }
   try {

@@ -20,6 +20,11 @@ export interface KitRequest {
   partsError?: string;
   /** Bytes of the body on the wire, as the door counted them (limits are in bytes). */
   bodyBytes?: number;
+  /**
+   * The body as JSON, read by the door as it came (a fixture of hundreds of megabytes, never
+   * held as text): its value, or why it is not JSON. `body` is then undefined.
+   */
+  json?: { value: unknown } | { error: string };
 }
 
 export interface KitPart {

@@ -2,41 +2,15 @@
  * Issue 23 through `npm start`: --max-sessions and --session-ttl, the banner saying how
  * sessions are bounded, and a mock with --state-file keeping every session (0047).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { durationMs, humanDuration } from '../../cli/start.js';
-import { freePort } from '../../scripts/prism.js';
+import { startMock, stopMocks } from '../support/npm-start.js';
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGTERM');
-});
-
-async function start(args: string[]): Promise<Started> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/npm-start.ts', ...args], {
-    env: { ...process.env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk) => (output += chunk.toString()));
-  for (let i = 0; i < 300 && child.exitCode === null; i++) {
-    if (output.includes('Virtual clock:')) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => output };
-}
+afterEach(() => stopMocks());
+const start = (args: string[]) => startMock(args);
 
 const get = (url: string, session?: string) =>
   fetch(url, {
