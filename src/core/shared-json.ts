@@ -25,7 +25,7 @@ export interface SharedJsonOptions {
 }
 
 export interface SharedJsonStreamOptions extends SharedJsonOptions {
-  /** Characters gathered before they are read (fewer restarts of a value cut by a piece). */
+  /** Bytes gathered before they are read (fewer restarts of a value cut by a piece). */
   pieceChars?: number;
 }
 
@@ -366,44 +366,34 @@ function wholeCharacters(bytes: Uint8Array): number {
 /** `parseShared` over a text that comes as UTF-8 bytes, piece by piece (a request body). */
 export function sharedJsonStream(options: SharedJsonStreamOptions = {}): SharedJsonStream {
   const reader = createReader(options);
-  const pieceChars = options.pieceChars ?? 1 << 20;
-  // As the whole body decoded at once: a leading byte order mark skipped (by the first decoder
-  // only), bad bytes U+FFFD. Each piece is decoded whole, cut between characters: several times
-  // faster than a decoder in streaming mode.
+  // Bytes are gathered into one block and decoded a block at a time, cut between characters:
+  // one decoder call and one string per block, several times faster than a decoder in
+  // streaming mode. As the whole body decoded at once: a leading byte order mark skipped (by
+  // the first decoder only), bad bytes U+FFFD.
+  const block = new Uint8Array(Math.max(4, options.pieceChars ?? 4 << 20));
+  let filled = 0;
   let decoder = new TextDecoder();
   const later = new TextDecoder('utf-8', { ignoreBOM: true });
-  let carry: Uint8Array | undefined;
-  let pieces: string[] = [];
-  let length = 0;
-  const decode = (bytes: Uint8Array, all: boolean) => {
-    if (carry) {
-      const joined = new Uint8Array(carry.length + bytes.length);
-      joined.set(carry);
-      joined.set(bytes, carry.length);
-      bytes = joined;
-      carry = undefined;
-    }
-    const cut = all ? bytes.length : wholeCharacters(bytes);
-    if (cut < bytes.length) carry = bytes.slice(cut);
-    if (cut === 0) return;
-    const piece = decoder.decode(cut === bytes.length ? bytes : bytes.subarray(0, cut));
-    decoder = later;
-    pieces.push(piece);
-    length += piece.length;
-  };
+  /** Reads the block's whole characters (all its bytes when `last`); keeps the cut one. */
   const read = (last: boolean) => {
-    const joined = pieces.length === 1 ? pieces[0]! : pieces.join('');
-    pieces = [];
-    length = 0;
-    reader.add(joined, last);
+    const cut = last ? filled : wholeCharacters(block.subarray(0, filled));
+    const text = cut === 0 ? '' : decoder.decode(block.subarray(0, cut));
+    if (cut > 0) decoder = later;
+    block.copyWithin(0, cut, filled);
+    filled -= cut;
+    reader.add(text, last);
   };
   return {
     write(bytes) {
-      decode(bytes, false);
-      if (length >= pieceChars) read(false);
+      for (let from = 0; from < bytes.length;) {
+        const taken = Math.min(bytes.length - from, block.length - filled);
+        block.set(bytes.subarray(from, from + taken), filled);
+        filled += taken;
+        from += taken;
+        if (filled === block.length) read(false);
+      }
     },
     end() {
-      if (carry) decode(new Uint8Array(0), true);
       read(true);
       return reader.value();
     },
