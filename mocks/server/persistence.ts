@@ -410,7 +410,7 @@ function restore(sessions: Sessions, stateFile: string, { recover = false, tidy 
         `The state file ${stateFile} does not hold a world this kit can load (${problems.join('; ')}). The mock will not overwrite it. Move it away or pass another --state-file.`,
       );
     try {
-      world.load(snapshot.state);
+      world.load(snapshot.state, { vouched });
     } catch (error) {
       throw new StateFileError(
         `The state file ${stateFile} cannot be loaded: ${(error as Error).message}. The mock will not overwrite it.`,
@@ -423,7 +423,7 @@ function restore(sessions: Sessions, stateFile: string, { recover = false, tidy 
       const { id, state, ...usage } = held;
       const restored = sessions.restore(id, state.now, usage);
       try {
-        restored.world.load(state);
+        restored.world.load(state, { vouched });
       } catch (error) {
         throw new StateFileError(
           `The state file ${stateFile} cannot be loaded (session ${id}): ${(error as Error).message}. The mock will not overwrite it.`,

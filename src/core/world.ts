@@ -79,8 +79,13 @@ export interface World {
    * seed's dates follow its instant; a fixture is what it is): what a replayed reset loads.
    */
   seedAt(at: Date): Seed;
-  /** Replaces the whole state with a fixture. Throws SeedError on a fixture it cannot load. */
-  load(seed: Seed): void;
+  /**
+   * Replaces the whole state with a fixture. Throws SeedError on a fixture it cannot load.
+   * `vouched`: the fixture is a state this kit wrote and checked (a sealed snapshot), whose
+   * objects are the kit's alone and already shared: loaded as it is, not conformed to the spec
+   * nor folded into shared objects again.
+   */
+  load(seed: Seed, options?: { vouched?: boolean }): void;
   /** Runs the clock-driven changes that are due (expiry, default vetting policy). */
   settle(): void;
   /**
@@ -183,8 +188,8 @@ function makeWorld(options: WorldOptions, origin?: Origin): World {
       world.journal.clear();
       world.faults.clear();
     },
-    load(seed) {
-      loadSeed(seed);
+    load(seed, loading = {}) {
+      loadSeed(seed, loading.vouched, loading.vouched);
     },
     settle() {
       const now = clock.now();
@@ -203,7 +208,7 @@ function makeWorld(options: WorldOptions, origin?: Origin): World {
       );
     },
   };
-  function loadSeed(seed: Seed, trusted = false) {
+  function loadSeed(seed: Seed, trusted = false, asItIs = false) {
     const program = world.program;
     const partner = world.partner;
     const ids = world.ids;
@@ -213,7 +218,7 @@ function makeWorld(options: WorldOptions, origin?: Origin): World {
     world.partner.headerIds = partner.headerIds;
     world.ids = createIds(seed.randomSeed ?? 1);
     try {
-      loadProgram(world.program, seed.program ?? {}, world.ids);
+      loadProgram(world.program, seed.program ?? {}, world.ids, { asItIs });
       loadPartner(world.partner, seed.partnerCenter ?? {}, { trusted });
     } catch (error) {
       // A fixture that cannot load leaves the world as it was.

@@ -30,7 +30,17 @@ export const systemActor: Actor = {
   user: { id: 'USR-0000-0000', name: 'Marketplace' },
 };
 
-export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGenerator): void {
+/**
+ * Loads a fixture into an empty state. Certificates and enrollments are stored as copies whose
+ * repeated members are shared (`interner`); `asItIs`: stored as given, for a fixture whose
+ * objects are the kit's alone and shared already (a snapshot this kit wrote).
+ */
+export function loadProgram(
+  state: ProgramState,
+  seed: ProgramSeed,
+  ids: IdGenerator,
+  { asItIs = false }: { asItIs?: boolean } = {},
+): void {
   const unique = <T extends { id: string }>(
     what: string,
     items: Iterable<T> | undefined,
@@ -64,9 +74,9 @@ export function loadProgram(state: ProgramState, seed: ProgramSeed, ids: IdGener
       throw new SeedError(`program.files: ${file.owner} appears twice`);
     state.files.set(file.owner, file);
   }
-  const shared = interner();
-  unique('certificates', mapped(seed.certificates, shared.held), state.certificates);
-  unique('enrollments', mapped(seed.enrollments, shared.held), state.enrollments);
+  const held = asItIs ? <T>(item: T) => item : interner().held;
+  unique('certificates', mapped(seed.certificates, held), state.certificates);
+  unique('enrollments', mapped(seed.enrollments, held), state.enrollments);
 
   const need = (what: string, map: Map<string, unknown>, id: string | undefined, where: string) => {
     if (!id || !map.has(id))
