@@ -186,6 +186,16 @@ describe('sharedJsonStream reads, piece by piece, what JSON.parse reads of the w
       expect(streamed(bytes, [cut], { pieceChars: 1, streamFrom: 1 })).toEqual(parsedBytes(bytes));
   });
 
+  it.each([
+    ['a string that does not end', `{"a":{"b":{"c":"${'x'.repeat(200_000)}`],
+    ['one that does not end after escapes', `{"a":{"b":["${'\\"'.repeat(50_000)}x`],
+    ['a container that does not end', `{"a":{"b":[${'1,'.repeat(100_000)}`],
+  ])('refuses %s, in one pass (no backtracking storm in the scan)', (_, text) => {
+    for (const streamFrom of [0, 3])
+      expect(streamed(encode(text), [text.length >> 1], { streamFrom })).toEqual(parsed(text));
+    expect(shared(text, { shareFrom: 1 })).toEqual(parsed(text));
+  });
+
   it('shares what repeats across pieces, and lets go of texts seen once', () => {
     const certificate = (i: number) => ({
       id: `CER-${i}`,

@@ -41,6 +41,11 @@ const BACKSLASH = 0x5c;
 /** Texts seen once are forgotten past this many (they keep the text they were cut from). */
 const ONCE_AT_MOST = 8192;
 
+/** From a position inside a container: its strings (whole) and characters other than brackets. */
+// Written unrolled (a run, then each escape or string followed by a run): no two ways to match
+// the same text, so a string that does not end costs one pass, never a backtracking storm.
+const BETWEEN = /[^"{}[\]]*(?:"[^"\\]*(?:\\[^][^"\\]*)*"[^"{}[\]]*)*/y;
+
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
 /** Thrown inside the reader when a value runs past the text read so far. */
@@ -86,6 +91,8 @@ function createReader(options: SharedJsonOptions): Reader {
     throw new SyntaxError(`${what} in JSON at position ${base + at}`);
   };
   const spaces = () => {
+    // Most texts have no blank between tokens: one look, no loop.
+    if (text.charCodeAt(pos) > 0x20) return;
     while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
   };
   /** The end of the string starting at `start` (just past its closing quote). */
@@ -106,13 +113,21 @@ function createReader(options: SharedJsonOptions): Reader {
     if (first === QUOTE) return stringEnd(start);
     if (first === 0x7b || first === 0x5b) {
       let depth = 0;
-      for (let i = start; i < text.length; i++) {
+      for (let i = start; i < text.length;) {
         const c = text.charCodeAt(i);
-        if (c === QUOTE) i = stringEnd(i) - 1;
-        else if (c === 0x7b || c === 0x5b) depth++;
-        else if (c === 0x7d || c === 0x5d) {
-          depth--;
-          if (depth === 0) return i + 1;
+        if (c === 0x7b || c === 0x5b) {
+          depth++;
+          i++;
+        } else if (c === 0x7d || c === 0x5d) {
+          i++;
+          if (--depth === 0) return i;
+        } else {
+          // Whole strings and everything but brackets, skipped by the regular expression
+          // engine; what stops it short of a bracket is a string that does not end here.
+          BETWEEN.lastIndex = i;
+          BETWEEN.test(text);
+          if (BETWEEN.lastIndex === i) break;
+          i = BETWEEN.lastIndex;
         }
       }
       return fail('Unterminated container', last ? start : text.length);
