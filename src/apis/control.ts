@@ -85,7 +85,7 @@ export function handleControl(control: Control, request: KitRequest, path: strin
       case 'POST /seed':
         if (!isRecord(body))
           return problem(400, 'Send a fixture object: {"program": {...}, "partnerCenter": {...}}.');
-        control.seed(body as Seed);
+        control.seed(body as Seed, { read: true });
         return json(200, { seeded: true, clock: control.clock() });
       case 'GET /state':
         return json(200, control.state());

@@ -28,7 +28,11 @@ export interface Control {
   /** `{ now: ISO date-time }` or `{ advance: ISO 8601 duration }`. */
   setClock(change: { now?: string; advance?: string }): ClockState;
   journal(limit?: number): JournalEntry[];
-  seed(fixture: Seed): void;
+  /**
+   * Replaces the world with a fixture, checked whole first. `read`: the kit read the fixture
+   * itself (parseShared, sharedJsonStream), so its objects are its alone and already shared.
+   */
+  seed(fixture: Seed, options?: { read?: boolean }): void;
   /** The whole state as a fixture (what `seed` takes back). */
   state(): Seed;
   /**
@@ -107,7 +111,7 @@ export function createControl(world: World): Control {
       return clockState();
     },
     journal: (limit) => world.journal.list(limit),
-    seed(given) {
+    seed(given, { read = false } = {}) {
       // Checked whole before anything is replaced: every problem is listed, nothing changes.
       const checked = checkFixture(given);
       const problems = checked.problems;
@@ -119,7 +123,8 @@ export function createControl(world: World): Control {
           problems,
         );
       try {
-        world.load(fixture);
+        // A fixture the check had to copy (optional nulls left out) shares nothing any more.
+        world.load(fixture, { shared: read && fixture === given });
       } catch (error) {
         throw new ControlError(
           error instanceof SeedError

@@ -81,11 +81,12 @@ export interface World {
   seedAt(at: Date): Seed;
   /**
    * Replaces the whole state with a fixture. Throws SeedError on a fixture it cannot load.
-   * `vouched`: the fixture is a state this kit wrote and checked (a sealed snapshot), whose
-   * objects are the kit's alone and already shared: loaded as it is, not conformed to the spec
-   * nor folded into shared objects again.
+   * `shared`: the fixture's objects are the kit's alone (it read them itself) and its repeated
+   * members are one object already, so they are stored as they are, not copied and folded into
+   * shared objects again. `vouched`: besides, it is a state this kit wrote and checked (a
+   * sealed snapshot), so it is not conformed to the spec again.
    */
-  load(seed: Seed, options?: { vouched?: boolean }): void;
+  load(seed: Seed, options?: { shared?: boolean; vouched?: boolean }): void;
   /** Runs the clock-driven changes that are due (expiry, default vetting policy). */
   settle(): void;
   /**
@@ -189,7 +190,7 @@ function makeWorld(options: WorldOptions, origin?: Origin): World {
       world.faults.clear();
     },
     load(seed, loading = {}) {
-      loadSeed(seed, loading.vouched, loading.vouched);
+      loadSeed(seed, loading.vouched, loading.shared || loading.vouched);
     },
     settle() {
       const now = clock.now();

@@ -123,6 +123,23 @@ describe('a big seed on the team mock', () => {
     },
   );
 
+  it('a fixture the check copies (optional nulls left out) is still stored with its repeated members shared', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kit-big-seed-'));
+    const { kit, url } = await team(join(dir, 'team.json'));
+    const fixture = bigFixture(200);
+    // What a tool that writes null for "none" sends.
+    const text = JSON.stringify(fixture, function (this: { id?: unknown }, key, value: unknown) {
+      return key === 'terms' && String(this.id).startsWith('CER-') ? null : value;
+    });
+    const answer = await post(url, text, true);
+    expect(answer.status, answer.text).toBe(200);
+    const stored = kit.world.program.certificates;
+    const [one, two] = [stored.get('CER-9000-0000-0001')!, stored.get('CER-9000-0001-0099')!];
+    expect(one).not.toHaveProperty('terms');
+    expect(one.program).toBe(two.program);
+    expect(one.licensee).toBe(two.licensee);
+  });
+
   it('a refused big fixture is 400 naming the certificate, and changes neither the world nor the state file', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kit-big-seed-'));
     const file = join(dir, 'team.json');
