@@ -66,7 +66,9 @@ function createReader(options: SharedJsonOptions): Reader {
   const streamFrom = options.streamFrom ?? 3;
   // Texts met twice or more (their keys copied, so they hold no piece of the input), and texts
   // met once (cut from the input, so forgotten when there are many).
-  const often = new Map<string, unknown>();
+  const often = new Map<string, { text: string; value: unknown }>();
+  /** By member name, the text met often last under it, with its value. */
+  const lastBy = new Map<string, { text: string; value: unknown }>();
   let once = new Map<string, unknown>();
   const keys = new Map<string, string>();
   /** The text not yet consumed; `base`: how many characters came before it. */
@@ -170,7 +172,7 @@ function createReader(options: SharedJsonOptions): Reader {
     pos = end;
     return name;
   };
-  const value = (depth: number): unknown => {
+  const value = (depth: number, name?: string): unknown => {
     spaces();
     const start = pos;
     const first = text.charCodeAt(start);
@@ -185,18 +187,31 @@ function createReader(options: SharedJsonOptions): Reader {
     }
     const end = valueEnd(start);
     const raw = text.slice(start, end);
-    let built = often.get(raw);
-    if (built !== undefined) {
+    // The text met often last under this member name, compared whole (no hash to compute): one
+    // certificate's program is most often the one before's.
+    const last = name === undefined ? undefined : lastBy.get(name);
+    if (last !== undefined && last.text.length === raw.length && last.text === raw) {
       pos = end;
-      return built;
+      return last.value;
     }
-    built = once.get(raw);
-    if (built !== undefined) {
-      once.delete(raw);
-      often.set(own(raw), built);
+    let known = often.get(raw);
+    if (known === undefined) {
+      const built = once.get(raw);
+      if (built !== undefined) {
+        once.delete(raw);
+        known = { text: own(raw), value: built };
+        often.set(known.text, known);
+      }
+    }
+    if (known !== undefined) {
+      if (name !== undefined) {
+        if (lastBy.size >= ONCE_AT_MOST) lastBy.clear();
+        lastBy.set(name, known);
+      }
       pos = end;
-      return built;
+      return known.value;
     }
+    let built: unknown;
     if (depth <= splitTo) built = split(depth);
     else {
       pos = end;
@@ -240,7 +255,7 @@ function createReader(options: SharedJsonOptions): Reader {
       const name = key();
       spaces();
       if (text.charCodeAt(pos++) !== 0x3a) fail("Expected ':'", pos - 1);
-      put(object, name, value(depth + 1));
+      put(object, name, value(depth + 1, name));
       spaces();
       const c = text.charCodeAt(pos++);
       if (c === 0x7d) return object;
