@@ -67,16 +67,17 @@ const ok = (result: Result) => {
   return result;
 };
 
-/** `npm install` of `packages` into the app at `cwd`, from npm's cache where it can. */
-const npmInstall = async (cwd: string, packages: string[]) =>
-  ok(
-    await sh(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packages],
-      cwd,
-      300_000,
-    ),
-  );
+/**
+ * `npm install` of `packages` into the app at `cwd`, from npm's cache where it can. A cached
+ * list of a package's versions can be older than a package that asks for one of them (npm then
+ * says ETARGET, "No matching version found"): then once more with fresh lists.
+ */
+const npmInstall = async (cwd: string, packages: string[]) => {
+  const install = (cache: string) =>
+    sh('npm', ['install', '--no-audit', '--no-fund', cache, ...packages], cwd, 300_000);
+  const first = await install('--prefer-offline');
+  return ok(/ETARGET|notarget/.test(first.stderr) ? await install('--prefer-online') : first);
+};
 
 /** Writes an app's files (paths relative to `dir`, folders made). */
 async function writeFiles(dir: string, files: Record<string, string>): Promise<void> {
