@@ -8,8 +8,12 @@ import { createKit, type Kit } from '../../src/kit.js';
 
 export const testNow = '2026-11-21T09:00:00.000Z';
 
-/** Ports of issue 25's tests (41500-41599): each file takes its own ten. */
-export const ports = { record: 41500, drift: 41510, seed: 41520, cli: 41530 } as const;
+/**
+ * Ports of issue 25's tests (21500-21599): each file takes its own ten. Below Linux's ephemeral
+ * range (32768-60999), so a port the kernel hands out for an outgoing connection or a
+ * `listen(0)` in another test file is never one of these (41512 once was: EADDRINUSE).
+ */
+export const ports = { record: 21500, drift: 21510, seed: 21520, cli: 21530 } as const;
 
 export interface Service {
   url: string;
