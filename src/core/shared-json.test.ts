@@ -125,7 +125,7 @@ const parsedBytes = (bytes: Uint8Array) => parsed(new TextDecoder().decode(bytes
 const streamOptions = fc.record({
   shareFrom: fc.integer({ min: 0, max: 5 }),
   streamFrom: fc.integer({ min: 0, max: 5 }),
-  pieceChars: fc.integer({ min: 1, max: 40 }),
+  pieceBytes: fc.integer({ min: 1, max: 40 }),
 });
 const encode = (text: string) => new TextEncoder().encode(text);
 
@@ -183,7 +183,7 @@ describe('sharedJsonStream reads, piece by piece, what JSON.parse reads of the w
   ])('%s', (_, given) => {
     const bytes = new Uint8Array(given);
     for (let cut = 0; cut <= bytes.length; cut++)
-      expect(streamed(bytes, [cut], { pieceChars: 1, streamFrom: 1 })).toEqual(parsedBytes(bytes));
+      expect(streamed(bytes, [cut], { pieceBytes: 1, streamFrom: 1 })).toEqual(parsedBytes(bytes));
   });
 
   it.each([
@@ -204,7 +204,7 @@ describe('sharedJsonStream reads, piece by piece, what JSON.parse reads of the w
     });
     const certificates = Array.from({ length: 20_000 }, (_, i) => certificate(i));
     const bytes = encode(JSON.stringify({ program: { certificates } }));
-    const stream = sharedJsonStream({ pieceChars: 4096 });
+    const stream = sharedJsonStream({ pieceBytes: 4096 });
     for (let i = 0; i < bytes.length; i += 1000) stream.write(bytes.subarray(i, i + 1000));
     const read = (stream.end() as { program: { certificates: typeof certificates } }).program
       .certificates;

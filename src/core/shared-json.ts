@@ -26,7 +26,7 @@ export interface SharedJsonOptions {
 
 export interface SharedJsonStreamOptions extends SharedJsonOptions {
   /** Bytes gathered before they are read (fewer restarts of a value cut by a piece). */
-  pieceChars?: number;
+  pieceBytes?: number;
 }
 
 /** A JSON text read piece by piece, as UTF-8 bytes (a leading byte order mark is skipped). */
@@ -402,7 +402,7 @@ export function sharedJsonStream(options: SharedJsonStreamOptions = {}): SharedJ
   // the first decoder only), bad bytes U+FFFD. 64 KB: a block's text is a string of ordinary
   // size, which dies young; texts of megabytes outlive the young generation and stay until a
   // full collection (275 MB of them for a 100,000-certificate fixture).
-  const block = new Uint8Array(Math.max(4, options.pieceChars ?? 64 << 10));
+  const block = new Uint8Array(Math.max(4, options.pieceBytes ?? 64 << 10));
   let filled = 0;
   let decoder = new TextDecoder();
   const later = new TextDecoder('utf-8', { ignoreBOM: true });
